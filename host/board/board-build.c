@@ -1,0 +1,600 @@
+/*
+ * board-build.c - from a checked BoardSpec to a live object tree.
+ *
+ * Order: check the plugin requirements; make every type available through
+ * the registry (loading plugins lazily) and check what it derives from;
+ * give base-only reg entries their class's default size and re-check the
+ * memory map; create "/" (a container) with the machine at /machine and
+ * the harts and devices as its children, named by id; set properties,
+ * address ranges and bus placement; realize the harts and devices in board
+ * order and the machine last; check the memory map again with the ranges
+ * devices added themselves; finally connect the IRQ lines (board-wire.c),
+ * which is when input/output groups (some sized by properties at
+ * realize) can be checked.  Every error is prefixed with the board
+ * location it stems from.
+ */
+#include <string.h>
+
+#include <breadboard/device.h>
+#include <breadboard/error.h>
+#include <breadboard/machine.h>
+
+#include "board/board-internal.h"
+#include "qom/device-internal.h"
+#include "qom/object-internal.h"
+
+/* ------------------------------------------------------------ plugins */
+
+static bool satisfies(const unsigned have[3], const BoardRequire *req,
+                      unsigned i)
+{
+    int c = semver_compare(have, req->version[i]);
+    const char *op = req->op[i];
+
+    if (!strcmp(op, ">=")) {
+        return c >= 0;
+    } else if (!strcmp(op, ">")) {
+        return c > 0;
+    } else if (!strcmp(op, "<=")) {
+        return c <= 0;
+    } else if (!strcmp(op, "<")) {
+        return c < 0;
+    } else if (!strcmp(op, "==")) {
+        return c == 0;
+    }
+    return c != 0;
+}
+
+static bool check_require(Registry *reg, const BoardRequire *req,
+                          GError **error)
+{
+    RegistryPlugin *rp = registry_find_plugin(reg, req->name);
+    unsigned have[3];
+
+    if (!rp) {
+        g_autofree char *path = registry_search_path_string(reg);
+        board_error(error, BB_ERROR_NOT_FOUND, &req->loc,
+                    "plugin requirement '%s': no plugin named '%s' "
+                    "(search path: %s)", req->text, req->name,
+                    *path ? path : "empty");
+        return false;
+    }
+    if (!semver_parse(rp->version, have)) {
+        board_error(error, BB_ERROR_VERSION, &req->loc,
+                    "plugin requirement '%s': plugin '%s' (%s) has no "
+                    "valid version ('%s')", req->text, rp->name, rp->path,
+                    rp->version ? rp->version : "");
+        return false;
+    }
+    for (unsigned i = 0; i < req->n; i++) {
+        if (!satisfies(have, req, i)) {
+            board_error(error, BB_ERROR_VERSION, &req->loc,
+                        "plugin '%s' is version %s (%s), which does not "
+                        "satisfy '%s'", rp->name, rp->version, rp->path,
+                        req->text);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------- types */
+
+static void collect_type(const BbTypeInfo *info, BbPlugin *owner,
+                         void *opaque)
+{
+    g_ptr_array_add(opaque, (gpointer)info->name);
+}
+
+/* Types a misspelt @type might have meant, or NULL. */
+static char *type_suggestions(Registry *reg, const char *type)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    GPtrArray *plugins = registry_get_plugins(reg);
+
+    type_foreach(collect_type, names);
+    for (guint i = 0; i < plugins->len; i++) {
+        RegistryPlugin *rp = g_ptr_array_index(plugins, i);
+        for (char **t = rp->types; !rp->refused && t && *t; t++) {
+            g_ptr_array_add(names, *t);
+        }
+    }
+    return board_suggest(type, (const char *const *)names->pdata,
+                         names->len);
+}
+
+/* Make @type available and check it derives from @base. */
+static BbObjectClass *resolve_type(Registry *reg, const char *type,
+                                   const char *base, const BoardLoc *loc,
+                                   GError **error)
+{
+    GError *err = NULL;
+    BbObjectClass *klass;
+
+    if (!registry_ensure_type(reg, type, &err)) {
+        board_error_propagate(error, err, loc);
+        return NULL;
+    }
+    klass = bb_object_class_by_name(type, &err);
+    if (!klass) {
+        board_error_propagate(error, err, loc);
+        return NULL;
+    }
+    if (!bb_object_class_dynamic_cast(klass, base)) {
+        board_error(error, BB_ERROR_INVALID, loc,
+                    "type '%s' is not a %s type (it does not derive from "
+                    "'%s')", type, base, base);
+        return NULL;
+    }
+    if (!strcmp(base, BB_TYPE_DEVICE) &&
+        bb_object_class_dynamic_cast(klass, BB_TYPE_MACHINE)) {
+        board_error(error, BB_ERROR_INVALID, loc,
+                    "type '%s' is a machine; a board names its machine "
+                    "with the top-level 'machine' key", type);
+        return NULL;
+    }
+    return klass;
+}
+
+/* Types of the board that no plugin provides, other than @except. */
+static char *other_missing_types(const BoardSpec *spec, Registry *reg,
+                                 const char *except)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    GString *out = g_string_new(NULL);
+
+    g_ptr_array_add(names, spec->machine);
+    if (spec->has_harts) {
+        g_ptr_array_add(names, spec->hart_type);
+    }
+    for (guint i = 0; i < spec->devices->len; i++) {
+        g_ptr_array_add(names, ((BoardDevice *)g_ptr_array_index(
+                                    spec->devices, i))->type);
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *t = g_ptr_array_index(names, i);
+        g_autofree char *quoted = g_strdup_printf("'%s'", t);
+        if (strcmp(t, except) && !type_is_registered(t) &&
+            !registry_find_provider(reg, t) && !strstr(out->str, quoted)) {
+            g_string_append_printf(out, "%s%s", out->len ? ", " : "",
+                                   quoted);
+        }
+    }
+    return g_string_free(out, !out->len);
+}
+
+/* A device's reg entries, given the class default size @size. */
+static bool check_reg_sizes(const BoardDevice *dev, uint64_t size,
+                            GError **error)
+{
+    for (guint j = 0; j < dev->regs->len; j++) {
+        BoardRange *r = &g_array_index(dev->regs, BoardRange, j);
+        if (!r->size && !size) {
+            board_error(error, BB_ERROR_INVALID, &r->loc,
+                        "reg of '%s' gives no size and type '%s' has no "
+                        "default size; write reg: [BASE, SIZE]",
+                        dev->id, dev->type);
+            return false;
+        }
+        if (!r->size && r->base + (size - 1) < r->base) {
+            board_error(error, BB_ERROR_INVALID, &r->loc,
+                        "reg of '%s' wraps past the end of the address "
+                        "space", dev->id);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool resolve_all(const BoardSpec *spec, Registry *reg,
+                        uint64_t *sizes, const char **failed, GError **error)
+{
+    *failed = spec->machine;
+    if (!resolve_type(reg, spec->machine, BB_TYPE_MACHINE,
+                      &spec->machine_loc, error)) {
+        return false;
+    }
+    *failed = spec->hart_type;
+    if (spec->has_harts &&
+        !resolve_type(reg, spec->hart_type, BB_TYPE_DEVICE,
+                      &spec->hart_type_loc, error)) {
+        return false;
+    }
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *dev = g_ptr_array_index(spec->devices, i);
+        BbObjectClass *klass;
+        *failed = dev->type;
+        klass = resolve_type(reg, dev->type, BB_TYPE_DEVICE, &dev->type_loc,
+                             error);
+        if (!klass) {
+            return false;
+        }
+        sizes[i] = ((BbDeviceClass *)klass)->reg_size;
+        if (!check_reg_sizes(dev, sizes[i], error)) {
+            *failed = NULL;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Resolve every type; fill @sizes with the class reg_size per device.  A
+ * missing plugin's message also names the board's other missing types,
+ * so one run shows everything a board still lacks. */
+static bool resolve_types(const BoardSpec *spec, Registry *reg,
+                          uint64_t *sizes, GError **error)
+{
+    const char *failed = NULL;
+    GError *err = NULL;
+
+    if (resolve_all(spec, reg, sizes, &failed, &err)) {
+        return true;
+    }
+    if (failed && strstr(err->message, "no plugin provides type")) {
+        g_autofree char *others = other_missing_types(spec, reg, failed);
+        g_autofree char *hint = type_suggestions(reg, failed);
+        g_autofree char *msg = g_strdup_printf(
+            "%s%s%s%s%s%s%s", err->message,
+            others ? "; the board also needs " : "", others ? others : "",
+            hint ? "; '" : "", hint ? failed : "",
+            hint ? "' may be a typo for " : "", hint ? hint : "");
+        g_free(err->message);
+        err->message = g_steal_pointer(&msg);
+    }
+    g_propagate_error(error, err);
+    return false;
+}
+
+/* ----------------------------------------------------------- creation */
+
+static bool set_props(BbObject *obj, GPtrArray *props, GError **error)
+{
+    for (guint i = 0; i < props->len; i++) {
+        BoardProp *p = g_ptr_array_index(props, i);
+        GError *err = NULL;
+        if (!bb_object_set_prop(obj, p->name, p->value, &err)) {
+            /* Point at the name if it is unknown, else at the value. */
+            board_error_propagate(error, err,
+                                  bb_object_find_property(obj, p->name)
+                                      ? &p->value_loc : &p->key_loc);
+            return false;
+        }
+    }
+    return true;
+}
+
+static BbObject *new_child(BbObject *parent, const char *type,
+                           const char *name, const BoardLoc *loc,
+                           GError **error)
+{
+    GError *err = NULL;
+    BbObject *obj = bb_object_new(type, &err);
+
+    if (!obj) {
+        board_error_propagate(error, err, loc);
+        return NULL;
+    }
+    if (!bb_object_add_child(parent, name, obj, &err)) {
+        bb_object_unref(obj);
+        board_error_propagate(error, err, loc);
+        return NULL;
+    }
+    bb_object_unref(obj); /* the parent holds it now */
+    return obj;
+}
+
+static bool set_machine_props(const BoardSpec *spec, BbObject *m,
+                              GError **error)
+{
+    GError *err = NULL;
+    bool ok = true;
+
+    if (spec->has_ram) {
+        ok = bb_object_set_uint(m, "ram-base", spec->ram_base, &err) &&
+             bb_object_set_uint(m, "ram-size", spec->ram_size, &err);
+    }
+    if (ok && spec->has_harts) {
+        ok = bb_object_set_uint(m, "harts", spec->hart_count, &err);
+    }
+    for (guint i = 0; ok && i < BOARD_BOOT_N; i++) {
+        if (spec->boot[i]) {
+            ok = bb_object_set_str(m, board_boot_keys[i], spec->boot[i],
+                                   &err);
+        }
+    }
+    if (!ok) {
+        board_error_propagate(error, err, &spec->machine_loc);
+        return false;
+    }
+    return set_props(m, spec->machine_props, error);
+}
+
+static bool create_harts(Board *board, GError **error)
+{
+    const BoardSpec *spec = board->spec;
+
+    for (unsigned i = 0; spec->has_harts && i < spec->hart_count; i++) {
+        g_autofree char *id = g_strdup_printf("hart%u", i);
+        GError *err = NULL;
+        BbObject *h = new_child(BB_OBJECT(board->machine), spec->hart_type,
+                                id, &spec->hart_type_loc, error);
+        if (!h) {
+            return false;
+        }
+        g_ptr_array_add(board->harts, h);
+        if (!bb_object_set_uint(h, "hartid", i, &err)) {
+            board_error_propagate(error, err, &spec->hart_type_loc);
+            return false;
+        }
+        if (spec->hart_isa &&
+            !bb_object_set_str(h, "isa", spec->hart_isa, &err)) {
+            board_error_propagate(error, err, &spec->hart_isa_loc);
+            return false;
+        }
+        if (!set_props(h, spec->hart_props, error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool create_device(Board *board, const BoardDevice *bd,
+                          uint64_t class_size, GError **error)
+{
+    BbObject *obj = new_child(BB_OBJECT(board->machine), bd->type, bd->id,
+                              &bd->loc, error);
+
+    if (!obj) {
+        return false;
+    }
+    g_ptr_array_add(board->devices, obj);
+    for (guint j = 0; j < bd->regs->len; j++) {
+        BoardRange *r = &g_array_index(bd->regs, BoardRange, j);
+        GError *err = NULL;
+        if (!bb_device_add_reg(BB_DEVICE(obj), r->base,
+                               r->size ? r->size : class_size, &err)) {
+            board_error_propagate(error, err, &r->loc);
+            return false;
+        }
+    }
+    if (bd->bus) {
+        device_set_bus(BB_DEVICE(obj), bd->bus, bd->slot, bd->func);
+    }
+    return set_props(obj, bd->props, error);
+}
+
+static bool realize(BbObject *obj, const BoardLoc *loc, GError **error)
+{
+    GError *err = NULL;
+
+    if (!bb_device_realize(BB_DEVICE(obj), &err)) {
+        board_error_propagate(error, err, loc);
+        return false;
+    }
+    return true;
+}
+
+static bool realize_all(Board *board, GError **error)
+{
+    const BoardSpec *spec = board->spec;
+
+    for (guint i = 0; i < board->harts->len; i++) {
+        if (!realize(g_ptr_array_index(board->harts, i), &spec->harts_loc,
+                     error)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < board->devices->len; i++) {
+        BoardDevice *bd = g_ptr_array_index(spec->devices, i);
+        if (!realize(g_ptr_array_index(board->devices, i), &bd->loc,
+                     error)) {
+            return false;
+        }
+    }
+    return realize(BB_OBJECT(board->machine), &spec->machine_loc, error);
+}
+
+/* ------------------------------------------- ranges devices added */
+
+typedef struct TreeRange {
+    uint64_t base, last;
+    BbObject *obj; /* NULL for RAM */
+} TreeRange;
+
+static gint tree_range_cmp(gconstpointer a, gconstpointer b)
+{
+    const TreeRange *x = a, *y = b;
+
+    return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static bool collect_tree_ranges(BbObject *obj, void *opaque)
+{
+    BbDevice *dev = (BbDevice *)bb_object_dynamic_cast(obj, BB_TYPE_DEVICE);
+
+    for (unsigned i = 0; dev && i < bb_device_get_reg_count(dev); i++) {
+        TreeRange r = { 0, 0, obj };
+        uint64_t size;
+        bb_device_get_reg(dev, i, &r.base, &size);
+        r.last = r.base + size - 1;
+        g_array_append_val((GArray *)opaque, r);
+    }
+    bb_object_foreach_child(obj, collect_tree_ranges, opaque);
+    return true;
+}
+
+/* The board entry that created @obj or its nearest created ancestor. */
+static const BoardLoc *owner_loc(const Board *board, BbObject *obj)
+{
+    const BoardSpec *spec = board->spec;
+    guint i;
+
+    for (; obj; obj = bb_object_get_parent(obj)) {
+        if (g_ptr_array_find(board->devices, obj, &i)) {
+            return &((BoardDevice *)g_ptr_array_index(spec->devices, i))->loc;
+        }
+        if (g_ptr_array_find(board->harts, obj, NULL)) {
+            return &spec->harts_loc;
+        }
+        if (obj == BB_OBJECT(board->machine)) {
+            return &spec->machine_loc;
+        }
+    }
+    return &spec->file_loc;
+}
+
+static char *range_label(const TreeRange *r)
+{
+    g_autofree char *label = r->obj ? object_label(r->obj) : NULL;
+
+    return g_strdup_printf("%s [0x%" G_GINT64_MODIFIER "x-0x%"
+                           G_GINT64_MODIFIER "x]", label ? label : "RAM",
+                           r->base, r->last);
+}
+
+/* Devices may add ranges of their own (in instance_init or realize); the
+ * board's own ranges were checked before anything was created, so an
+ * overlap found here involves one a device added. */
+static bool check_tree_overlaps(Board *board, GError **error)
+{
+    g_autoptr(GArray) ranges = g_array_new(false, false, sizeof(TreeRange));
+    const TreeRange *widest = NULL;
+
+    if (board->machine->ram_size) {
+        TreeRange ram = { board->machine->ram_base,
+                          board->machine->ram_base +
+                              board->machine->ram_size - 1, NULL };
+        g_array_append_val(ranges, ram);
+    }
+    collect_tree_ranges(BB_OBJECT(board->machine), ranges);
+    g_array_sort(ranges, tree_range_cmp);
+    for (guint i = 0; i < ranges->len; i++) {
+        const TreeRange *r = &g_array_index(ranges, TreeRange, i);
+        if (widest && r->base <= widest->last) {
+            g_autofree char *a = range_label(r);
+            g_autofree char *b = range_label(widest);
+            board_error(error, BB_ERROR_INVALID,
+                        owner_loc(board, r->obj ? r->obj : widest->obj),
+                        "after realize, %s overlaps %s", a, b);
+            return false;
+        }
+        if (!widest || r->last > widest->last) {
+            widest = r;
+        }
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------- board */
+
+static Board *board_new(BoardSpec *spec)
+{
+    Board *board = g_new0(Board, 1);
+
+    board->spec = spec;
+    board->harts = g_ptr_array_new();
+    board->devices = g_ptr_array_new();
+    return board;
+}
+
+static bool create_all(Board *board, const uint64_t *sizes, GError **error)
+{
+    BoardSpec *spec = board->spec;
+    GError *err = NULL;
+    BbObject *m;
+
+    board->root = bb_object_new(BB_TYPE_CONTAINER, &err);
+    if (!board->root) {
+        board_error_propagate(error, err, &spec->file_loc);
+        return false;
+    }
+    m = new_child(board->root, spec->machine, "machine", &spec->machine_loc,
+                  error);
+    if (!m) {
+        return false;
+    }
+    board->machine = BB_MACHINE(m);
+    if (!set_machine_props(spec, m, error) || !create_harts(board, error)) {
+        return false;
+    }
+    for (guint i = 0; i < spec->devices->len; i++) {
+        if (!create_device(board, g_ptr_array_index(spec->devices, i),
+                           sizes[i], error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Board *board_build(BoardSpec *spec, Registry *reg, GError **error)
+{
+    g_autofree uint64_t *sizes = g_new0(uint64_t, spec->devices->len + 1);
+    Board *board;
+
+    if (!board_spec_check(spec, error)) {
+        return NULL;
+    }
+    for (guint i = 0; i < spec->requires->len; i++) {
+        if (!check_require(reg, g_ptr_array_index(spec->requires, i),
+                           error)) {
+            return NULL;
+        }
+    }
+    if (!resolve_types(spec, reg, sizes, error) ||
+        !board_check_overlaps(spec, sizes, error)) {
+        return NULL;
+    }
+    board = board_new(spec);
+    if (!create_all(board, sizes, error) || !realize_all(board, error) ||
+        !check_tree_overlaps(board, error) ||
+        !board_wire_irqs(board, error)) {
+        board_free(board);
+        return NULL;
+    }
+    return board;
+}
+
+void board_free(Board *board)
+{
+    if (!board) {
+        return;
+    }
+    if (board->machine) {
+        bb_device_unrealize(BB_DEVICE(board->machine));
+    }
+    for (guint i = board->devices->len; i-- > 0;) {
+        bb_device_unrealize(BB_DEVICE(g_ptr_array_index(board->devices, i)));
+    }
+    for (guint i = board->harts->len; i-- > 0;) {
+        bb_device_unrealize(BB_DEVICE(g_ptr_array_index(board->harts, i)));
+    }
+    bb_object_unref(board->root);
+    g_ptr_array_free(board->harts, true);
+    g_ptr_array_free(board->devices, true);
+    g_free(board);
+}
+
+BbObject *board_get_root(Board *board)
+{
+    return board->root;
+}
+
+BbMachine *board_get_machine(Board *board)
+{
+    return board->machine;
+}
+
+BoardSpec *board_get_spec(Board *board)
+{
+    return board->spec;
+}
+
+GPtrArray *board_get_devices(Board *board)
+{
+    return board->devices;
+}
+
+GPtrArray *board_get_harts(Board *board)
+{
+    return board->harts;
+}

@@ -1,0 +1,344 @@
+/*
+ * board-describe.c - the text `breadboard describe` prints for a built
+ * board: a header, the composition tree (with the properties the board
+ * set, read back from the objects), the memory map (every device range
+ * and RAM, sorted by address), the IRQ wiring (every connected output
+ * line), bus placement, character backends and boot images.
+ *
+ * The output is meant for people and for tests that compare it, so it is
+ * stable: objects in tree order, ranges by address, no pointers or times.
+ */
+#include <string.h>
+
+#include <breadboard/device.h>
+#include <breadboard/machine.h>
+
+#include "board/board-internal.h"
+#include "qom/device-internal.h"
+
+#define KIB (UINT64_C(1) << 10)
+
+/* "uart0" for /machine/uart0, "machine" for /machine, else the path. */
+static char *short_name(BbObject *obj)
+{
+    g_autofree char *path = bb_object_get_canonical_path(obj);
+
+    if (g_str_has_prefix(path, "/machine/")) {
+        return g_strdup(path + strlen("/machine/"));
+    }
+    return g_strdup(path[0] == '/' && path[1] ? path + 1 : path);
+}
+
+static char *format_size(uint64_t n)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+    int u = -1;
+
+    while (u < 3 && n >= KIB && n % KIB == 0) {
+        n /= KIB;
+        u++;
+    }
+    if (u < 0) {
+        return g_strdup_printf("%" G_GUINT64_FORMAT " bytes", n);
+    }
+    return g_strdup_printf("%" G_GUINT64_FORMAT " %s", n, units[u]);
+}
+
+static void append_value(GString *out, const char *v)
+{
+    if (!*v || strpbrk(v, " \t\"\\")) {
+        g_autofree char *esc = g_strescape(v, NULL);
+        g_string_append_printf(out, "\"%s\"", esc);
+    } else {
+        g_string_append(out, v);
+    }
+}
+
+/* " name=value" as read back from @obj; unsigned values in hex when
+ * @hex (the board wrote them so). */
+static void append_prop(GString *out, BbObject *obj, const char *name,
+                        bool hex)
+{
+    g_autofree char *v = bb_object_get_prop(obj, name, NULL);
+    const BbPropertyInfo *p = bb_object_find_property(obj, name);
+
+    if (!v) {
+        return;
+    }
+    g_string_append_printf(out, " %s=", name);
+    if (hex && p && (p->kind == BB_PROP_UINT || p->kind == BB_PROP_SIZE)) {
+        g_string_append_printf(out, "0x%" G_GINT64_MODIFIER "x",
+                               g_ascii_strtoull(v, NULL, 10));
+    } else {
+        append_value(out, v);
+    }
+}
+
+static void append_props(GString *out, BbObject *obj, GPtrArray *props)
+{
+    for (guint i = 0; i < props->len; i++) {
+        BoardProp *p = g_ptr_array_index(props, i);
+        append_prop(out, obj, p->name,
+                    g_str_has_prefix(p->value, "0x") ||
+                        g_str_has_prefix(p->value, "0X"));
+    }
+}
+
+/* ------------------------------------------------------- object tree */
+
+typedef struct TreeCtx {
+    Board *board;
+    GString *out;
+    int depth;
+} TreeCtx;
+
+/* The properties the board set on @obj. */
+static void append_board_props(TreeCtx *ctx, BbObject *obj)
+{
+    BoardSpec *spec = board_get_spec(ctx->board);
+    GPtrArray *devs = board_get_devices(ctx->board);
+    GPtrArray *harts = board_get_harts(ctx->board);
+    guint i;
+
+    if (obj == BB_OBJECT(board_get_machine(ctx->board))) {
+        if (spec->has_ram) {
+            append_prop(ctx->out, obj, "ram-base", true);
+            append_prop(ctx->out, obj, "ram-size", false);
+        }
+        if (spec->has_harts) {
+            append_prop(ctx->out, obj, "harts", false);
+        }
+        append_props(ctx->out, obj, spec->machine_props);
+    } else if (g_ptr_array_find(harts, obj, NULL)) {
+        append_prop(ctx->out, obj, "hartid", false);
+        if (spec->hart_isa) {
+            append_prop(ctx->out, obj, "isa", false);
+        }
+        append_props(ctx->out, obj, spec->hart_props);
+    } else if (g_ptr_array_find(devs, obj, &i)) {
+        BoardDevice *bd = g_ptr_array_index(spec->devices, i);
+        append_props(ctx->out, obj, bd->props);
+    }
+}
+
+static bool print_node(BbObject *obj, void *opaque)
+{
+    TreeCtx *ctx = opaque;
+    const char *name = bb_object_get_name(obj);
+
+    g_string_append_printf(ctx->out, "%*s%s (%s)", 2 + 2 * ctx->depth, "",
+                           name ? name : "/", bb_object_get_type_name(obj));
+    append_board_props(ctx, obj);
+    g_string_append_c(ctx->out, '\n');
+    ctx->depth++;
+    bb_object_foreach_child(obj, print_node, ctx);
+    ctx->depth--;
+    return true;
+}
+
+/* ------------------------------------------------------- memory map */
+
+typedef struct MapLine {
+    uint64_t base, last;
+    char *label;
+} MapLine;
+
+static void map_line_clear(gpointer p)
+{
+    g_free(((MapLine *)p)->label);
+}
+
+static gint map_line_cmp(gconstpointer a, gconstpointer b)
+{
+    const MapLine *x = a, *y = b;
+
+    if (x->base != y->base) {
+        return x->base < y->base ? -1 : 1;
+    }
+    return strcmp(x->label, y->label);
+}
+
+static bool collect_ranges(BbObject *obj, void *opaque)
+{
+    BbDevice *dev = (BbDevice *)bb_object_dynamic_cast(obj, BB_TYPE_DEVICE);
+    unsigned n = dev ? bb_device_get_reg_count(dev) : 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        g_autofree char *name = short_name(obj);
+        MapLine l;
+        uint64_t size;
+        bb_device_get_reg(dev, i, &l.base, &size);
+        l.last = l.base + size - 1;
+        l.label = n > 1 ? g_strdup_printf("%s (%s) reg[%u]", name,
+                                          bb_object_get_type_name(obj), i)
+                        : g_strdup_printf("%s (%s)", name,
+                                          bb_object_get_type_name(obj));
+        g_array_append_val((GArray *)opaque, l);
+    }
+    bb_object_foreach_child(obj, collect_ranges, opaque);
+    return true;
+}
+
+static void describe_memory(Board *board, GString *out)
+{
+    g_autoptr(GArray) lines = g_array_new(false, false, sizeof(MapLine));
+    BbMachine *m = board_get_machine(board);
+
+    g_array_set_clear_func(lines, map_line_clear);
+    if (m->ram_size) {
+        g_autofree char *size = format_size(m->ram_size);
+        MapLine l = { m->ram_base, m->ram_base + m->ram_size - 1,
+                      g_strdup_printf("RAM (%s)", size) };
+        g_array_append_val(lines, l);
+    }
+    collect_ranges(BB_OBJECT(m), lines);
+    g_array_sort(lines, map_line_cmp);
+    g_string_append(out, "\nMemory map:\n");
+    for (guint i = 0; i < lines->len; i++) {
+        MapLine *l = &g_array_index(lines, MapLine, i);
+        g_string_append_printf(out, "  0x%016" G_GINT64_MODIFIER "x-0x%016"
+                               G_GINT64_MODIFIER "x  %s\n", l->base, l->last,
+                               l->label);
+    }
+    if (!lines->len) {
+        g_string_append(out, "  (empty)\n");
+    }
+}
+
+/* -------------------------------------------------------- IRQ wiring */
+
+typedef struct WireCtx {
+    BbDevice *dev;
+    GString *out;
+    guint count;
+} WireCtx;
+
+static void print_group_wires(const char *group, unsigned count, void *opaque)
+{
+    WireCtx *ctx = opaque;
+    g_autofree char *src = short_name(BB_OBJECT(ctx->dev));
+
+    for (unsigned i = 0; i < count; i++) {
+        BbIrqOut *o = bb_device_get_irq_out(ctx->dev, group, i);
+        for (unsigned j = 0; o && j < bb_irq_out_get_sink_count(o); j++) {
+            BbIrqIn *in = bb_irq_out_get_sink(o, j);
+            g_autofree char *dst = short_name(
+                BB_OBJECT(bb_irq_in_get_device(in)));
+            g_string_append_printf(ctx->out, "  %s.%s[%u] -> %s.%s[%u]\n",
+                                   src, group, i, dst,
+                                   bb_irq_in_get_group(in),
+                                   bb_irq_in_get_index(in));
+            ctx->count++;
+        }
+    }
+}
+
+static bool collect_wires(BbObject *obj, void *opaque)
+{
+    WireCtx *ctx = opaque;
+    BbDevice *dev = (BbDevice *)bb_object_dynamic_cast(obj, BB_TYPE_DEVICE);
+
+    if (dev) {
+        ctx->dev = dev;
+        device_foreach_irq_group(dev, false, print_group_wires, ctx);
+    }
+    bb_object_foreach_child(obj, collect_wires, ctx);
+    return true;
+}
+
+/* ------------------------------------------------ buses, chardevs, boot */
+
+static void describe_buses(Board *board, GString *out)
+{
+    BoardSpec *spec = board_get_spec(board);
+    GPtrArray *devs = board_get_devices(board);
+    g_autoptr(GPtrArray) buses = g_ptr_array_new();
+
+    g_string_append(out, "\nBuses:\n");
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *bd = g_ptr_array_index(spec->devices, i);
+        if (bd->bus && !g_ptr_array_find_with_equal_func(buses, bd->bus,
+                                                         g_str_equal, NULL)) {
+            g_ptr_array_add(buses, bd->bus);
+        }
+    }
+    for (guint b = 0; b < buses->len; b++) {
+        const char *bus = g_ptr_array_index(buses, b);
+        BoardDevice *host = board_spec_find_device(spec, bus);
+        g_string_append_printf(out, "  %s (%s)\n", bus, host->type);
+        for (guint i = 0; i < devs->len; i++) {
+            BbObject *obj = g_ptr_array_index(devs, i);
+            const char *on = NULL;
+            int slot, func;
+            if (!bb_device_get_bus(BB_DEVICE(obj), &on, &slot, &func) ||
+                strcmp(on, bus)) {
+                continue;
+            }
+            if (slot < 0) {
+                g_string_append(out, "    auto");
+            } else {
+                g_string_append_printf(out, "    %02x.%d", slot, func);
+            }
+            g_string_append_printf(out, "  %s (%s)\n",
+                                   bb_object_get_name(obj),
+                                   bb_object_get_type_name(obj));
+        }
+    }
+    if (!buses->len) {
+        g_string_append(out, "  (none)\n");
+    }
+}
+
+static void describe_chardevs_boot(const BoardSpec *spec, GString *out)
+{
+    bool any = false;
+
+    g_string_append(out, "\nChardevs:\n");
+    for (guint i = 0; i < spec->chardevs->len; i++) {
+        BoardChardev *cd = g_ptr_array_index(spec->chardevs, i);
+        g_string_append_printf(out, "  %-10s %s\n", cd->id, cd->backend);
+    }
+    if (!spec->chardevs->len) {
+        g_string_append(out, "  (none)\n");
+    }
+    g_string_append(out, "\nBoot:\n");
+    for (guint i = 0; i < BOARD_BOOT_N; i++) {
+        if (spec->boot[i]) {
+            g_string_append_printf(out, "  %-10s ", board_boot_keys[i]);
+            append_value(out, spec->boot[i]);
+            g_string_append_c(out, '\n');
+            any = true;
+        }
+    }
+    if (!any) {
+        g_string_append(out, "  (none)\n");
+    }
+}
+
+void board_describe(Board *board, GString *out)
+{
+    BoardSpec *spec = board_get_spec(board);
+    TreeCtx tree = { board, out, 0 };
+    WireCtx wires = { NULL, out, 0 };
+
+    g_string_append_printf(out, "Board: %s\n", spec->path);
+    if (spec->name) {
+        g_string_append_printf(out, "Name: %s\n", spec->name);
+    }
+    g_string_append_printf(out, "Schema: %u\n", spec->schema);
+    g_string_append_printf(out, "Machine: %s\n", spec->machine);
+    if (spec->has_harts) {
+        g_string_append_printf(out, "Harts: %u x %s\n", spec->hart_count,
+                               spec->hart_type);
+    }
+    g_string_append(out, "\nObject tree:\n");
+    print_node(board_get_root(board), &tree);
+    describe_memory(board, out);
+    g_string_append(out, "\nIRQ wiring:\n");
+    collect_wires(BB_OBJECT(board_get_machine(board)), &wires);
+    if (!wires.count) {
+        g_string_append(out, "  (none)\n");
+    }
+    describe_buses(board, out);
+    describe_chardevs_boot(spec, out);
+}

@@ -1,0 +1,528 @@
+/*
+ * registry.c - plugin discovery, ABI checks and lazy loading (registry.h).
+ *
+ * Scanning opens each "*.so" with local binding and lazy symbol
+ * resolution, reads its BbPluginDescriptor and checks it in the order in
+ * which trusting it is safe: the magic and ABI fields first (their offsets
+ * are fixed for every ABI), the rest only once the ABI is known to match.
+ * No plugin code runs until a board needs one of the plugin's types; then
+ * its init registers them, and must register exactly what it declared.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmodule.h>
+
+#include "config.h"
+#include "plugin/registry.h"
+#include "qom/object-internal.h"
+
+struct BbPlugin {
+    RegistryPlugin *rp;
+    Registry *reg;
+};
+
+typedef struct SearchDir {
+    char *dir;
+    char *origin;
+    bool scanned;
+} SearchDir;
+
+struct Registry {
+    GPtrArray *dirs;        /* SearchDir * in precedence order */
+    GPtrArray *plugins;     /* RegistryPlugin * in scan order */
+    GHashTable *by_type;    /* type name -> RegistryPlugin * (usable) */
+    GHashTable *by_name;    /* plugin name -> RegistryPlugin * (usable) */
+    GHashTable *seen_paths; /* canonical file paths already scanned */
+    GPtrArray *handles;     /* BbPlugin * */
+};
+
+static void search_dir_free(SearchDir *sd)
+{
+    g_free(sd->dir);
+    g_free(sd->origin);
+    g_free(sd);
+}
+
+static void plugin_free(RegistryPlugin *rp)
+{
+    /* Modules of initialised plugins stay loaded: their types live in the
+     * process-wide type table and instances may outlive the registry. */
+    if (rp->module && !rp->initialised) {
+        g_module_close(rp->module);
+    }
+    g_free(rp->path);
+    g_free(rp->name);
+    g_free(rp->version);
+    g_free(rp->license);
+    g_free(rp->description);
+    g_strfreev(rp->types);
+    g_clear_error(&rp->refused);
+    g_free(rp);
+}
+
+Registry *registry_new(void)
+{
+    Registry *reg = g_new0(Registry, 1);
+
+    reg->dirs = g_ptr_array_new_with_free_func((GDestroyNotify)search_dir_free);
+    reg->plugins = g_ptr_array_new_with_free_func((GDestroyNotify)plugin_free);
+    reg->by_type = g_hash_table_new(g_str_hash, g_str_equal);
+    reg->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    reg->seen_paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            NULL);
+    reg->handles = g_ptr_array_new_with_free_func(g_free);
+    return reg;
+}
+
+void registry_free(Registry *reg)
+{
+    if (!reg) {
+        return;
+    }
+    g_hash_table_unref(reg->by_type);
+    g_hash_table_unref(reg->by_name);
+    g_hash_table_unref(reg->seen_paths);
+    g_ptr_array_unref(reg->plugins);
+    g_ptr_array_unref(reg->dirs);
+    /* Handles of initialised plugins are referenced by the type table as
+     * owners; they are small and live as long as the process. */
+    g_ptr_array_set_free_func(reg->handles, NULL);
+    g_ptr_array_unref(reg->handles);
+    g_free(reg);
+}
+
+void registry_add_dir(Registry *reg, const char *dir, const char *origin)
+{
+    SearchDir *sd = g_new0(SearchDir, 1);
+
+    sd->dir = g_canonicalize_filename(dir, NULL);
+    sd->origin = g_strdup(origin);
+    g_ptr_array_add(reg->dirs, sd);
+}
+
+/* The plugin directory that belongs with the running libbreadboard.so:
+ * the build tree's when running from it, else the install prefix's. */
+static char *builtin_plugin_dir(const char **origin)
+{
+    Dl_info info;
+
+    if (!dladdr((void *)registry_new, &info) || !info.dli_fname) {
+        *origin = "install prefix";
+        return g_strdup(BB_INSTALL_PLUGIN_DIR);
+    }
+    g_autofree char *lib = realpath(info.dli_fname, NULL);
+    g_autofree char *libdir = g_path_get_dirname(lib ? lib : info.dli_fname);
+    g_autofree char *build_lib = realpath(BB_BUILD_LIB_DIR, NULL);
+    if (build_lib && !strcmp(libdir, build_lib)) {
+        *origin = "build tree";
+        return g_strdup(BB_BUILD_PLUGIN_DIR);
+    }
+    *origin = "install prefix";
+    const char *suffix = "/" BB_INSTALL_LIBDIR;
+    size_t len = strlen(libdir), slen = strlen(suffix);
+    if (len > slen && !strcmp(libdir + len - slen, suffix)) {
+        g_autofree char *prefix = g_strndup(libdir, len - slen);
+        return g_build_filename(prefix, BB_INSTALL_PLUGIN_DIR, NULL);
+    }
+    return g_build_filename(libdir, "..", BB_INSTALL_PLUGIN_DIR, NULL);
+}
+
+void registry_add_default_dirs(Registry *reg)
+{
+    const char *env = g_getenv("BREADBOARD_PLUGIN_PATH");
+
+    if (env) {
+        g_auto(GStrv) parts = g_strsplit(env, ":", -1);
+        for (char **p = parts; *p; p++) {
+            if (**p) {
+                registry_add_dir(reg, *p, "BREADBOARD_PLUGIN_PATH");
+            }
+        }
+    }
+    const char *origin;
+    g_autofree char *dir = builtin_plugin_dir(&origin);
+    registry_add_dir(reg, dir, origin);
+}
+
+/* ------------------------------------------------------ scanning */
+
+static void refuse(RegistryPlugin *rp, GError *error)
+{
+    g_prefix_error(&error, "%s: ", rp->path);
+    rp->refused = error;
+    if (rp->module) {
+        g_module_close(rp->module);
+        rp->module = NULL;
+    }
+    rp->desc = NULL;
+}
+
+static bool name_valid(const char *name)
+{
+    if (!name || !*name) {
+        return false;
+    }
+    for (const char *p = name; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-_.", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static GError *malformed(const char *fmt, const char *arg)
+{
+    g_autofree char *what = g_strdup_printf(fmt, arg);
+    return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                       "malformed plugin descriptor: %s", what);
+}
+
+static GError *check_abi(const BbPluginDescriptor *d)
+{
+    if (d->magic != BB_PLUGIN_MAGIC) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                           "malformed plugin descriptor: bad magic 0x%08x "
+                           "(expected 0x%08x)",
+                           d->magic, BB_PLUGIN_MAGIC);
+    }
+    if (d->abi_major != BB_ABI_MAJOR) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_VERSION,
+                           "plugin built for ABI %u.%u, but this breadboard "
+                           "provides ABI %u.%u: major versions differ; "
+                           "rebuild the plugin against this SDK",
+                           d->abi_major, d->abi_minor, BB_ABI_MAJOR,
+                           BB_ABI_MINOR);
+    }
+    if (d->abi_minor > BB_ABI_MINOR) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_VERSION,
+                           "plugin built for ABI %u.%u, newer than this "
+                           "breadboard's ABI %u.%u; update breadboard or "
+                           "rebuild the plugin against this SDK",
+                           d->abi_major, d->abi_minor, BB_ABI_MAJOR,
+                           BB_ABI_MINOR);
+    }
+    return NULL;
+}
+
+static GError *check_fields(const BbPluginDescriptor *d)
+{
+    unsigned v[3];
+
+    if (d->size < offsetof(BbPluginDescriptor, reserved)) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                           "malformed plugin descriptor: size %u is too "
+                           "small",
+                           d->size);
+    }
+    if (!name_valid(d->name)) {
+        return malformed("invalid name '%s' (letters, digits, '-', '_', '.')",
+                         d->name ? d->name : "(null)");
+    }
+    if (!d->version || !semver_parse(d->version, v) ||
+        strchr(strchr(d->version, '.') + 1, '.') == NULL) {
+        return malformed("version '%s' is not MAJOR.MINOR.PATCH",
+                         d->version ? d->version : "(null)");
+    }
+    if (!d->init) {
+        return malformed("plugin '%s' has no init function", d->name);
+    }
+    if (!d->types || !d->types[0]) {
+        return malformed("plugin '%s' declares no types", d->name);
+    }
+    for (const char *const *t = d->types; *t; t++) {
+        if (!name_valid(*t)) {
+            return malformed("invalid type name '%s'", *t);
+        }
+    }
+    return NULL;
+}
+
+static GError *check_duplicates(Registry *reg, const BbPluginDescriptor *d)
+{
+    RegistryPlugin *other = g_hash_table_lookup(reg->by_name, d->name);
+
+    if (other) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_EXISTS,
+                           "plugin '%s' is already provided by %s", d->name,
+                           other->path);
+    }
+    for (const char *const *t = d->types; *t; t++) {
+        other = g_hash_table_lookup(reg->by_type, *t);
+        if (other) {
+            return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_EXISTS,
+                               "type '%s' is already provided by %s", *t,
+                               other->path);
+        }
+        if (type_is_registered(*t)) {
+            return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_EXISTS,
+                               "type '%s' is already registered by the host "
+                               "or a loaded plugin",
+                               *t);
+        }
+        for (const char *const *u = d->types; u < t; u++) {
+            if (!strcmp(*u, *t)) {
+                return malformed("type '%s' is listed twice", *t);
+            }
+        }
+    }
+    return NULL;
+}
+
+static void accept(Registry *reg, RegistryPlugin *rp,
+                   const BbPluginDescriptor *d)
+{
+    rp->desc = d;
+    rp->name = g_strdup(d->name);
+    rp->version = g_strdup(d->version);
+    rp->license = g_strdup(d->license ? d->license : "");
+    rp->description = g_strdup(d->description ? d->description : "");
+    rp->types = g_strdupv((char **)d->types);
+    g_hash_table_insert(reg->by_name, rp->name, rp);
+    for (char **t = rp->types; *t; t++) {
+        g_hash_table_insert(reg->by_type, *t, rp);
+    }
+}
+
+static void scan_file(Registry *reg, const char *path)
+{
+    RegistryPlugin *rp = g_new0(RegistryPlugin, 1);
+    gpointer sym = NULL;
+    GError *err;
+
+    rp->path = g_strdup(path);
+    g_ptr_array_add(reg->plugins, rp);
+    rp->module = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+    if (!rp->module) {
+        refuse(rp, g_error_new(BB_PLUGIN_ERROR, BB_ERROR_IO,
+                               "cannot load plugin: %s", g_module_error()));
+        return;
+    }
+    if (!g_module_symbol(rp->module, BB_PLUGIN_DESCRIPTOR_SYMBOL, &sym) ||
+        !sym) {
+        refuse(rp, g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                               "not a breadboard plugin: no '%s' symbol "
+                               "(define one with BB_PLUGIN_DEFINE)",
+                               BB_PLUGIN_DESCRIPTOR_SYMBOL));
+        return;
+    }
+    const BbPluginDescriptor *d = sym;
+    rp->abi_major = d->magic == BB_PLUGIN_MAGIC ? d->abi_major : 0;
+    rp->abi_minor = d->magic == BB_PLUGIN_MAGIC ? d->abi_minor : 0;
+    if ((err = check_abi(d)) || (err = check_fields(d)) ||
+        (err = check_duplicates(reg, d))) {
+        if (d->magic == BB_PLUGIN_MAGIC && d->abi_major == BB_ABI_MAJOR &&
+            name_valid(d->name)) {
+            rp->name = g_strdup(d->name);
+        }
+        refuse(rp, err);
+        return;
+    }
+    accept(reg, rp, d);
+}
+
+static gint str_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void scan_dir(Registry *reg, const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    if (!d) {
+        return;
+    }
+    while ((name = g_dir_read_name(d))) {
+        if (g_str_has_suffix(name, ".so")) {
+            g_ptr_array_add(files, g_build_filename(dir, name, NULL));
+        }
+    }
+    g_ptr_array_sort(files, str_cmp);
+    for (guint i = 0; i < files->len; i++) {
+        const char *path = files->pdata[i];
+        char *canon = realpath(path, NULL);
+        if (!canon || !g_file_test(canon, G_FILE_TEST_IS_REGULAR) ||
+            !g_hash_table_add(reg->seen_paths, canon)) {
+            free(canon);
+            continue;
+        }
+        scan_file(reg, path);
+    }
+}
+
+void registry_scan(Registry *reg)
+{
+    for (guint i = 0; i < reg->dirs->len; i++) {
+        SearchDir *sd = reg->dirs->pdata[i];
+        if (!sd->scanned) {
+            sd->scanned = true;
+            scan_dir(reg, sd->dir);
+        }
+    }
+}
+
+GPtrArray *registry_get_plugins(Registry *reg)
+{
+    return reg->plugins;
+}
+
+RegistryPlugin *registry_find_provider(Registry *reg, const char *type)
+{
+    return g_hash_table_lookup(reg->by_type, type);
+}
+
+RegistryPlugin *registry_find_plugin(Registry *reg, const char *name)
+{
+    return g_hash_table_lookup(reg->by_name, name);
+}
+
+char *registry_search_path_string(Registry *reg)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; i < reg->dirs->len; i++) {
+        SearchDir *sd = reg->dirs->pdata[i];
+        g_string_append_printf(s, "%s%s (%s)", i ? ", " : "", sd->dir,
+                               sd->origin);
+    }
+    return g_string_free(s, false);
+}
+
+/* ------------------------------------------------------ loading */
+
+bool bb_plugin_register_type(BbPlugin *plugin, const BbTypeInfo *info,
+                             GError **error)
+{
+    RegistryPlugin *rp = plugin->rp;
+
+    if (!info || !info->name ||
+        !g_strv_contains((const char *const *)rp->types, info->name)) {
+        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                    "plugin '%s' registers type '%s', which its descriptor "
+                    "does not declare",
+                    rp->name, info && info->name ? info->name : "(null)");
+        return false;
+    }
+    return type_register_internal(info, plugin, error);
+}
+
+const char *bb_plugin_get_name(const BbPlugin *plugin)
+{
+    return plugin->rp->name;
+}
+
+const char *bb_plugin_get_path(const BbPlugin *plugin)
+{
+    return plugin->rp->path;
+}
+
+/* Withdraw a usable plugin whose init failed. */
+static void plugin_withdraw(Registry *reg, RegistryPlugin *rp, BbPlugin *h,
+                            GError *error)
+{
+    type_unregister_owner(h);
+    g_hash_table_remove(reg->by_name, rp->name);
+    for (char **t = rp->types; *t; t++) {
+        g_hash_table_remove(reg->by_type, *t);
+    }
+    refuse(rp, error);
+}
+
+static bool plugin_init(Registry *reg, RegistryPlugin *rp, GError **error)
+{
+    BbPlugin *h = g_new0(BbPlugin, 1);
+    GError *err = NULL;
+
+    h->rp = rp;
+    h->reg = reg;
+    g_ptr_array_add(reg->handles, h);
+    if (!rp->desc->init(h, &err)) {
+        if (!err) {
+            err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_FAILED,
+                              "no reason given");
+        }
+        g_prefix_error(&err, "plugin '%s' init failed: ", rp->name);
+    } else {
+        for (char **t = rp->types; *t && !err; t++) {
+            if (!type_is_registered(*t)) {
+                err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                                  "plugin '%s' declares type '%s' but its "
+                                  "init did not register it",
+                                  rp->name, *t);
+            }
+        }
+    }
+    if (err) {
+        plugin_withdraw(reg, rp, h, err);
+        g_ptr_array_remove(reg->handles, h);
+        g_propagate_error(error, g_error_copy(rp->refused));
+        return false;
+    }
+    rp->initialised = true;
+    return true;
+}
+
+static GError *not_found(Registry *reg, const char *type)
+{
+    g_autofree char *path = registry_search_path_string(reg);
+    GString *msg = g_string_new(NULL);
+
+    g_string_printf(msg, "no plugin provides type '%s' (search path: %s)",
+                    type, *path ? path : "empty");
+    for (guint i = 0; i < reg->plugins->len; i++) {
+        RegistryPlugin *rp = reg->plugins->pdata[i];
+        if (rp->refused && rp->types &&
+            g_strv_contains((const char *const *)rp->types, type)) {
+            g_string_append_printf(msg, "; a plugin declaring it was "
+                                   "refused: %s",
+                                   rp->refused->message);
+        }
+    }
+    GError *err = g_error_new_literal(BB_PLUGIN_ERROR, BB_ERROR_NOT_FOUND,
+                                      msg->str);
+    g_string_free(msg, true);
+    return err;
+}
+
+bool registry_ensure_type(Registry *reg, const char *type, GError **error)
+{
+    for (const char *t = type; t; t = type_get_parent_name(t)) {
+        if (!type_is_registered(t)) {
+            RegistryPlugin *rp = registry_find_provider(reg, t);
+            if (!rp) {
+                GError *err = not_found(reg, t);
+                if (t != type) {
+                    g_prefix_error(&err, "type '%s' derives from '%s': ",
+                                   type, t);
+                }
+                g_propagate_error(error, err);
+                return false;
+            }
+            if (!plugin_init(reg, rp, error)) {
+                return false;
+            }
+        }
+        for (const BbInterfaceInfo *ii = type_get_interfaces(t);
+             ii && ii->type; ii++) {
+            if (!registry_ensure_type(reg, ii->type, error)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+void registry_load_all(Registry *reg)
+{
+    for (guint i = 0; i < reg->plugins->len; i++) {
+        RegistryPlugin *rp = reg->plugins->pdata[i];
+        if (!rp->refused && !rp->initialised) {
+            plugin_init(reg, rp, NULL);
+        }
+    }
+}

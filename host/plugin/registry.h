@@ -1,0 +1,83 @@
+/*
+ * registry.h - plugin discovery and loading (host-internal).
+ *
+ * A registry holds an ordered list of search directories.  Scanning opens
+ * every "*.so" in them with local binding, reads its descriptor without
+ * running plugin code, checks the ABI and records which plugin provides
+ * which types; plugins that fail any check are kept as "refused" with the
+ * reason.  A plugin's init runs only when a type it provides is first
+ * needed (registry_ensure_type).  Earlier directories take precedence:
+ * a later plugin declaring a type or name already taken is refused.
+ */
+#ifndef HOST_PLUGIN_REGISTRY_H
+#define HOST_PLUGIN_REGISTRY_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+#include <gmodule.h>
+
+#include <breadboard/plugin.h>
+
+typedef struct Registry Registry;
+
+/* One plugin file found while scanning. */
+typedef struct RegistryPlugin {
+    char *path;               /* file it was found at */
+    char *name;               /* descriptor name (NULL if refused early) */
+    char *version;            /* descriptor version string */
+    char *license;
+    char *description;
+    unsigned abi_major, abi_minor;
+    char **types;             /* declared type names */
+    GError *refused;          /* why it was refused, or NULL if usable */
+    bool initialised;         /* init ran successfully */
+    GModule *module;          /* open while usable */
+    const BbPluginDescriptor *desc;
+} RegistryPlugin;
+
+Registry *registry_new(void);
+void registry_free(Registry *reg);
+
+/* Add a directory to scan.  @origin says where it came from, for messages
+ * ("--plugin-dir", "BREADBOARD_PLUGIN_PATH", "board boards/x.yaml",
+ * "build tree", "install prefix").  Missing directories are allowed and
+ * still listed in the search path. */
+void registry_add_dir(Registry *reg, const char *dir, const char *origin);
+
+/* Add BREADBOARD_PLUGIN_PATH entries and the built-in directory (the build
+ * tree when running from it, else the install prefix), in that order. */
+void registry_add_default_dirs(Registry *reg);
+
+/* Scan directories added since the last scan. */
+void registry_scan(Registry *reg);
+
+/* All plugins found, usable and refused, in scan order. */
+GPtrArray *registry_get_plugins(Registry *reg); /* of RegistryPlugin * */
+
+/* The usable plugin declaring @type, or NULL. */
+RegistryPlugin *registry_find_provider(Registry *reg, const char *type);
+
+/* Look a usable plugin up by its descriptor name, or NULL. */
+RegistryPlugin *registry_find_plugin(Registry *reg, const char *name);
+
+/* Make @type available: if it is not registered yet, initialise the plugin
+ * providing it (and, transitively, the providers of its ancestors).  Fails
+ * with BB_ERROR_NOT_FOUND naming the type and the search path when no
+ * usable plugin provides it (mentioning refused plugins that declared it),
+ * or with the plugin's init error. */
+bool registry_ensure_type(Registry *reg, const char *type, GError **error);
+
+/* Initialise every usable plugin (for `breadboard types`); errors of
+ * individual plugins are recorded in their `refused` field. */
+void registry_load_all(Registry *reg);
+
+/* "dir1 (--plugin-dir), dir2 (build tree)" */
+char *registry_search_path_string(Registry *reg);
+
+/* Parse "MAJOR.MINOR[.PATCH][-pre]"; returns false if malformed. */
+bool semver_parse(const char *s, unsigned v[3]);
+/* <0, 0, >0 like strcmp. */
+int semver_compare(const unsigned a[3], const unsigned b[3]);
+
+#endif /* HOST_PLUGIN_REGISTRY_H */

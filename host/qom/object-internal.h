@@ -1,0 +1,55 @@
+/*
+ * object-internal.h - host-private parts of the object model: the type
+ * table as the plugin loader, the CLI and the device core see it.
+ */
+#ifndef HOST_QOM_OBJECT_INTERNAL_H
+#define HOST_QOM_OBJECT_INTERNAL_H
+
+#include <breadboard/object.h>
+#include <breadboard/plugin.h>
+
+/* Register @info on behalf of @owner (NULL for the host itself). */
+bool type_register_internal(const BbTypeInfo *info, BbPlugin *owner,
+                            GError **error);
+bool type_is_registered(const char *name);
+/* The parent name a registered type declared, or NULL. */
+const char *type_get_parent_name(const char *name);
+/* The interface names a registered type declared (info->interfaces). */
+const BbInterfaceInfo *type_get_interfaces(const char *name);
+/* Call @fn on every registered type, sorted by name. */
+void type_foreach(void (*fn)(const BbTypeInfo *info, BbPlugin *owner,
+                             void *opaque),
+                  void *opaque);
+/* Forget every type a plugin registered (its init failed half-way). */
+void type_unregister_owner(BbPlugin *owner);
+
+/* Called by bb_object_set_* after a successful write: remembers that the
+ * property was set explicitly (for BB_PROP_F_REQUIRED). */
+bool object_prop_was_set(BbObject *obj, const char *name);
+
+/* "'/machine/uart0' (ns16550a)" or "a 'ns16550a' object" when unparented. */
+char *object_label(const BbObject *obj);
+
+/* Comma-separated property names of @obj ("a, b, c"), for messages. */
+char *object_property_names(BbObject *obj);
+
+/* How a number failed to parse. */
+typedef enum {
+    QOM_NUM_OK,
+    QOM_NUM_SYNTAX,   /* no digits, or junk after them */
+    QOM_NUM_SUFFIX,   /* letters after the digits that are not a suffix */
+    QOM_NUM_OVERFLOW, /* does not fit in 64 bits */
+} QomNumResult;
+
+/* The one number syntax of properties and board files: decimal, 0x hex or
+ * 0b binary digits with '_' allowed between digits, and with
+ * @allow_suffix one of K, M, G, T, P, E (powers of 1024).  The whole
+ * string must be consumed.  *@rest (optional) is set to where the digits
+ * ended. */
+QomNumResult qom_parse_number(const char *s, bool allow_suffix,
+                              uint64_t *out, const char **rest);
+/* qom_parse_number() without / with suffix, as a bool. */
+bool qom_parse_uint(const char *s, uint64_t *out);
+bool qom_parse_size(const char *s, uint64_t *out);
+
+#endif /* HOST_QOM_OBJECT_INTERNAL_H */

@@ -1,0 +1,33 @@
+/*
+ * abi.h - the plugin ABI version of the Breadboard SDK and the export macro.
+ *
+ * Every plugin records the ABI it was compiled against (BB_PLUGIN_DEFINE in
+ * plugin.h copies BB_ABI_MAJOR/BB_ABI_MINOR into its descriptor).  The host
+ * refuses a plugin whose major differs from its own or whose minor is newer:
+ * within one major, public structs that plugins fill or embed only grow at
+ * the end (into reserved padding), and functions are only added.
+ *
+ * Changelog (newest first; every entry dated):
+ *   1.0 (2026-11-21)  First ABI: object model (object.h), devices and IRQ
+ *                     lines (device.h, irq.h), device-tree builder (fdt.h),
+ *                     state descriptions (state.h), plugin descriptor
+ *                     (plugin.h), error domains (error.h).
+ */
+#ifndef BREADBOARD_ABI_H
+#define BREADBOARD_ABI_H
+
+#define BB_ABI_MAJOR 1 /* bumped on any incompatible change */
+#define BB_ABI_MINOR 0 /* bumped on every compatible addition */
+
+/*
+ * BB_API marks a function or variable as part of the SDK.  The host library
+ * is built with -fvisibility=hidden, so exactly the symbols marked here are
+ * exported (a test compares the library's dynamic symbols with the headers).
+ */
+#if defined(__GNUC__)
+#define BB_API __attribute__((visibility("default")))
+#else
+#define BB_API
+#endif
+
+#endif /* BREADBOARD_ABI_H */

@@ -1,0 +1,18 @@
+/*
+ * breadboard.h - the whole Breadboard SDK in one include.
+ */
+#ifndef BREADBOARD_BREADBOARD_H
+#define BREADBOARD_BREADBOARD_H
+
+#include <breadboard/abi.h>
+#include <breadboard/device.h>
+#include <breadboard/error.h>
+#include <breadboard/fdt.h>
+#include <breadboard/irq.h>
+#include <breadboard/machine.h>
+#include <breadboard/main.h>
+#include <breadboard/object.h>
+#include <breadboard/plugin.h>
+#include <breadboard/state.h>
+
+#endif /* BREADBOARD_BREADBOARD_H */

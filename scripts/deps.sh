@@ -1,0 +1,22 @@
+#!/bin/bash
+# deps.sh - install the Debian 12 packages Breadboard needs to build and
+# test, if any are missing.  Safe to run repeatedly; does nothing when all
+# are present.  Uses sudo when not run as root.
+set -eu
+packages=(
+  build-essential cmake ninja-build pkg-config perl binutils
+  libglib2.0-dev libyaml-dev libfdt-dev libcmocka-dev libjson-glib-dev
+  device-tree-compiler
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+echo "deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,56 @@
+#!/bin/bash
+# sdk-sample-test.sh SOURCE_DIR BUILD_DIR WORK_DIR
+# The out-of-tree path end to end: install the build into a scratch prefix,
+# build tests/sdk-sample as a separate CMake project with
+# find_package(Breadboard), build it again by hand with pkg-config, and
+# have the installed `breadboard` load each build through a board file.
+set -eu
+src=$1 build=$2 work=$3
+rm -rf "$work"; mkdir -p "$work"
+prefix=$work/prefix
+cmake --install "$build" --prefix "$prefix" > "$work/install.log"
+
+for f in include/breadboard/breadboard.h lib/libbreadboard.so \
+         lib/cmake/Breadboard/BreadboardConfig.cmake \
+         lib/cmake/Breadboard/BreadboardConfigVersion.cmake \
+         lib/pkgconfig/breadboard.pc bin/breadboard \
+         share/breadboard/boards/riscv-virt.yaml; do
+  [ -e "$prefix/$f" ] || { echo "FAIL: install lacks $f"; exit 1; }
+done
+
+# 1. CMake package
+cmake -S "$src/tests/sdk-sample" -B "$work/cmake-build" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log" 2>&1 ||
+  { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/cmake-build" > "$work/build.log" 2>&1 ||
+  { cat "$work/build.log"; exit 1; }
+[ -f "$work/cmake-build/sample-blinker.so" ] ||
+  { echo "FAIL: sample plugin not built"; exit 1; }
+
+# 2. pkg-config
+mkdir -p "$work/pc-build"
+PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+export PKG_CONFIG_PATH
+cc -shared -fPIC -fvisibility=hidden -o "$work/pc-build/sample-blinker.so" \
+   "$src/tests/sdk-sample/sample-blinker.c" \
+   $(pkg-config --cflags --libs breadboard)
+
+run() {
+  env -u BREADBOARD_PLUGIN_PATH "$prefix/bin/breadboard" "$@"
+}
+for dir in "$work/cmake-build" "$work/pc-build"; do
+  out=$(run describe "$src/tests/sdk-sample/sample-board.yaml" \
+            --plugin-dir "$dir" 2>&1) ||
+    { echo "FAIL: describe with $dir:"; echo "$out"; exit 1; }
+  for want in "sample-blinker" "blinker0" "0x0000000010000000"; do
+    echo "$out" | grep -qF "$want" ||
+      { echo "FAIL: describe output lacks '$want':"; echo "$out"; exit 1; }
+  done
+  out=$(run plugins --plugin-dir "$dir")
+  echo "$out" | grep -qE "^sample-blinker +0\.3\.0 " ||
+    { echo "FAIL: plugins does not list sample-blinker 0.3.0:"; echo "$out"; exit 1; }
+done
+# The installed breadboard finds its own (installed) plugin directory.
+run plugins | grep -qF "Search path: $(cd "$prefix" && pwd)/lib/breadboard/plugins (install prefix)" ||
+  { echo "FAIL: installed breadboard does not search its prefix:"; run plugins; exit 1; }
+echo "OK: sample plugin built with CMake and pkg-config and loaded by a board"
