@@ -6,7 +6,7 @@ set -eu
 packages=(
   build-essential cmake ninja-build pkg-config perl binutils
   libglib2.0-dev libyaml-dev libfdt-dev libcmocka-dev libjson-glib-dev
-  device-tree-compiler
+  device-tree-compiler valgrind
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -20,6 +20,8 @@
 #include <breadboard/machine.h>
 
 #include "board/board-internal.h"
+#include "memory/memory-internal.h"
+#include "system/system-internal.h"
 #include "qom/device-internal.h"
 #include "qom/object-internal.h"
 
@@ -363,7 +365,43 @@ static bool create_device(Board *board, const BoardDevice *bd,
     return set_props(obj, bd->props, error);
 }
 
-static bool realize(BbObject *obj, const BoardLoc *loc, GError **error)
+/* Map the regions a device declared with bb_device_init_mmio() at the
+ * bases of its address ranges, in order. */
+static bool map_mmio(Board *board, BbDevice *dev, const BoardLoc *loc,
+                     GError **error)
+{
+    BbMemoryRegion *sysmem = bb_system_get_memory(board->system);
+    BbMemoryRegion *mr;
+    GError *err = NULL;
+
+    for (unsigned i = 0; (mr = bb_device_get_mmio(dev, i)); i++) {
+        uint64_t base, size;
+        if (!bb_device_get_reg(dev, i, &base, &size)) {
+            board_error(error, BB_ERROR_INVALID, loc,
+                        "device '%s' serves %u address ranges but the board "
+                        "gives it %u",
+                        bb_object_get_name(BB_OBJECT(dev)), i + 1, i);
+            return false;
+        }
+        if (bb_memory_region_size(mr) > size) {
+            board_error(error, BB_ERROR_INVALID, loc,
+                        "device '%s' range %u: its registers need 0x%"
+                        G_GINT64_MODIFIER "x bytes but the board gives 0x%"
+                        G_GINT64_MODIFIER "x",
+                        bb_object_get_name(BB_OBJECT(dev)), i,
+                        bb_memory_region_size(mr), size);
+            return false;
+        }
+        if (!bb_memory_region_add_subregion(sysmem, base, mr, &err)) {
+            board_error_propagate(error, err, loc);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool realize(Board *board, BbObject *obj, const BoardLoc *loc,
+                    GError **error)
 {
     GError *err = NULL;
 
@@ -371,7 +409,7 @@ static bool realize(BbObject *obj, const BoardLoc *loc, GError **error)
         board_error_propagate(error, err, loc);
         return false;
     }
-    return true;
+    return map_mmio(board, BB_DEVICE(obj), loc, error);
 }
 
 static bool realize_all(Board *board, GError **error)
@@ -379,19 +417,20 @@ static bool realize_all(Board *board, GError **error)
     const BoardSpec *spec = board->spec;
 
     for (guint i = 0; i < board->harts->len; i++) {
-        if (!realize(g_ptr_array_index(board->harts, i), &spec->harts_loc,
-                     error)) {
+        if (!realize(board, g_ptr_array_index(board->harts, i),
+                     &spec->harts_loc, error)) {
             return false;
         }
     }
     for (guint i = 0; i < board->devices->len; i++) {
         BoardDevice *bd = g_ptr_array_index(spec->devices, i);
-        if (!realize(g_ptr_array_index(board->devices, i), &bd->loc,
+        if (!realize(board, g_ptr_array_index(board->devices, i), &bd->loc,
                      error)) {
             return false;
         }
     }
-    return realize(BB_OBJECT(board->machine), &spec->machine_loc, error);
+    return realize(board, BB_OBJECT(board->machine), &spec->machine_loc,
+                   error);
 }
 
 /* ------------------------------------------- ranges devices added */
@@ -487,10 +526,13 @@ static bool check_tree_overlaps(Board *board, GError **error)
 
 /* ------------------------------------------------------------- board */
 
-static Board *board_new(BoardSpec *spec)
+static Board *board_new(BoardSpec *spec, const BoardBuildOptions *opts)
 {
     Board *board = g_new0(Board, 1);
+    BbSystemOptions sopts = { .icount = opts && opts->icount,
+                              .icount_shift = opts ? opts->icount_shift : 0 };
 
+    board->system = bb_system_new(&sopts);
     board->spec = spec;
     board->harts = g_ptr_array_new();
     board->devices = g_ptr_array_new();
@@ -514,6 +556,7 @@ static bool create_all(Board *board, const uint64_t *sizes, GError **error)
         return false;
     }
     board->machine = BB_MACHINE(m);
+    board->machine->system = board->system;
     if (!set_machine_props(spec, m, error) || !create_harts(board, error)) {
         return false;
     }
@@ -526,7 +569,25 @@ static bool create_all(Board *board, const uint64_t *sizes, GError **error)
     return true;
 }
 
-Board *board_build(BoardSpec *spec, Registry *reg, GError **error)
+/* The board's chardevs, opened for real or (describe) as "null". */
+static bool open_chardevs(Board *board, bool for_real, GError **error)
+{
+    GPtrArray *chardevs = board->spec->chardevs;
+    GError *err = NULL;
+
+    for (guint i = 0; i < chardevs->len; i++) {
+        BoardChardev *c = g_ptr_array_index(chardevs, i);
+        if (!bb_system_add_chardev(board->system, c->id,
+                                   for_real ? c->backend : "null", &err)) {
+            board_error_propagate(error, err, &c->loc);
+            return false;
+        }
+    }
+    return true;
+}
+
+Board *board_build(BoardSpec *spec, Registry *reg,
+                   const BoardBuildOptions *opts, GError **error)
 {
     g_autofree uint64_t *sizes = g_new0(uint64_t, spec->devices->len + 1);
     Board *board;
@@ -544,8 +605,9 @@ Board *board_build(BoardSpec *spec, Registry *reg, GError **error)
         !board_check_overlaps(spec, sizes, error)) {
         return NULL;
     }
-    board = board_new(spec);
-    if (!create_all(board, sizes, error) || !realize_all(board, error) ||
+    board = board_new(spec, opts);
+    if (!open_chardevs(board, opts && opts->open_backends, error) ||
+        !create_all(board, sizes, error) || !realize_all(board, error) ||
         !check_tree_overlaps(board, error) ||
         !board_wire_irqs(board, error)) {
         board_free(board);
@@ -569,6 +631,7 @@ void board_free(Board *board)
         bb_device_unrealize(BB_DEVICE(g_ptr_array_index(board->harts, i)));
     }
     bb_object_unref(board->root);
+    bb_system_free(board->system);
     g_ptr_array_free(board->harts, true);
     g_ptr_array_free(board->devices, true);
     g_free(board);
@@ -577,6 +640,11 @@ void board_free(Board *board)
 BbObject *board_get_root(Board *board)
 {
     return board->root;
+}
+
+BbSystem *board_get_system(Board *board)
+{
+    return board->system;
 }
 
 BbMachine *board_get_machine(Board *board)

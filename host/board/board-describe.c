@@ -14,6 +14,7 @@
 #include <breadboard/machine.h>
 
 #include "board/board-internal.h"
+#include "memory/memory-internal.h"
 #include "qom/device-internal.h"
 
 #define KIB (UINT64_C(1) << 10)
@@ -315,6 +316,39 @@ static void describe_chardevs_boot(const BoardSpec *spec, GString *out)
     }
 }
 
+/* Append @text with every line indented by two spaces; "(empty)" if
+ * there is none. */
+static void append_indented(GString *out, const char *text)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    bool any = false;
+
+    for (char **l = lines; *l; l++) {
+        if (**l) {
+            g_string_append_printf(out, "  %s\n", *l);
+            any = true;
+        }
+    }
+    if (!any) {
+        g_string_append(out, "  (empty)\n");
+    }
+}
+
+/* The region tree and the flat view the CPUs see (like `info mtree`). */
+static void describe_regions(Board *board, GString *out)
+{
+    BbSystem *sys = board_get_system(board);
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    memory_region_dump_tree(bb_system_get_memory(sys), text);
+    g_string_append(out, "\nMemory regions:\n");
+    append_indented(out, text->str);
+    g_string_truncate(text, 0);
+    address_space_dump_flatview(bb_system_get_address_space(sys), text);
+    g_string_append(out, "\nFlat view:\n");
+    append_indented(out, text->str);
+}
+
 void board_describe(Board *board, GString *out)
 {
     BoardSpec *spec = board_get_spec(board);
@@ -341,4 +375,5 @@ void board_describe(Board *board, GString *out)
     }
     describe_buses(board, out);
     describe_chardevs_boot(spec, out);
+    describe_regions(board, out);
 }

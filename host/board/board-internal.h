@@ -277,6 +277,7 @@ struct Board {
     BbMachine *machine; /* "/machine" */
     GPtrArray *harts;   /* BbObject *, borrowed from the tree */
     GPtrArray *devices; /* BbObject *, in spec order, borrowed */
+    BbSystem *system;   /* owned; outlives the object tree */
 };
 
 /* Connect the IRQ lines of every device entry (board-wire.c). */

@@ -27,6 +27,12 @@ static BoardNode *value_node(const char *text, const BoardLoc *loc,
         return board_yaml_parse(text, strlen(text), loc->origin, false,
                                 error);
     }
+    if (!strcmp(text, "\"\"") || !strcmp(text, "''")) {
+        /* As in the file: a quoted empty string, not "no value". */
+        BoardNode *node = board_node_new_scalar("", loc);
+        node->plain = false;
+        return node;
+    }
     return board_node_new_scalar(text, loc);
 }
 

@@ -14,6 +14,7 @@
 #include <breadboard/error.h>
 
 #include "board/board-internal.h"
+#include "chardev/chardev-internal.h"
 #include "qom/object-internal.h"
 
 static const char number_help[] =
@@ -148,82 +149,16 @@ void board_irq_ref_free(BoardIrqRef *ref)
 
 /* ------------------------------------------------------------ chardevs */
 
-static bool is_loopback_host(const char *host)
-{
-    g_auto(GStrv) parts = NULL;
-    guint n;
-
-    if (!strcmp(host, "localhost") || !strcmp(host, "::1") ||
-        !strcmp(host, "[::1]")) {
-        return true;
-    }
-    parts = g_strsplit(host, ".", -1);
-    n = g_strv_length(parts);
-    if (n != 4 || strcmp(parts[0], "127")) {
-        return false;
-    }
-    for (guint i = 1; i < 4; i++) {
-        uint64_t v;
-        if (!parse_decimal(parts[i], 255, &v)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool parse_tcp(const char *id, const char *backend, const char *addr,
-                      const BoardLoc *loc, GError **error)
-{
-    const char *colon = strrchr(addr, ':');
-    g_autofree char *host = NULL;
-    uint64_t port = 0;
-
-    if (colon) {
-        host = g_strndup(addr, colon - addr);
-    }
-    if (!colon || !*host || !parse_decimal(colon + 1, 65535, &port) ||
-        port < 1) {
-        board_error(error, BB_ERROR_INVALID, loc,
-                    "chardev '%s': invalid tcp backend '%s': expected "
-                    "tcp:HOST:PORT with PORT 1-65535", id, backend);
-        return false;
-    }
-    if (!is_loopback_host(host)) {
-        board_error(error, BB_ERROR_INVALID, loc,
-                    "chardev '%s': tcp host '%s' is not a loopback address; "
-                    "use 127.0.0.1, ::1 or localhost", id, host);
-        return false;
-    }
-    return true;
-}
-
 bool board_parse_chardev(const char *id, const char *backend,
                          const BoardLoc *loc, GError **error)
 {
-    static const char *const with_path[] = { "file:", "pipe:", "unix:" };
+    GError *err = NULL;
 
-    if (!strcmp(backend, "stdio") || !strcmp(backend, "null")) {
-        return true;
+    if (!chardev_check_spec(id, backend, &err)) {
+        board_error_propagate(error, err, loc);
+        return false;
     }
-    for (guint i = 0; i < G_N_ELEMENTS(with_path); i++) {
-        if (g_str_has_prefix(backend, with_path[i])) {
-            if (backend[strlen(with_path[i])]) {
-                return true;
-            }
-            board_error(error, BB_ERROR_INVALID, loc,
-                        "chardev '%s': backend '%s' needs a path after "
-                        "the colon", id, backend);
-            return false;
-        }
-    }
-    if (g_str_has_prefix(backend, "tcp:")) {
-        return parse_tcp(id, backend, backend + 4, loc, error);
-    }
-    board_error(error, BB_ERROR_INVALID, loc,
-                "chardev '%s': unknown backend '%s'; valid backends: stdio, "
-                "null, file:PATH, pipe:PATH, unix:PATH, tcp:HOST:PORT",
-                id, backend);
-    return false;
+    return true;
 }
 
 /* -------------------------------------------------------- requirements */

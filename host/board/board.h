@@ -20,6 +20,7 @@
 #include <glib.h>
 
 #include <breadboard/machine.h>
+#include <breadboard/system.h>
 
 #include "plugin/registry.h"
 
@@ -40,7 +41,18 @@ bool board_spec_check(BoardSpec *spec, GError **error);
 char **board_spec_plugin_dirs(const BoardSpec *spec);
 
 /* @spec is borrowed and must outlive the board. */
-Board *board_build(BoardSpec *spec, Registry *reg, GError **error);
+/* How to build a board. */
+typedef struct BoardBuildOptions {
+    bool icount;           /* deterministic time */
+    unsigned icount_shift; /* 2^shift ns per instruction */
+    bool open_backends;    /* open chardevs for real; else as "null" */
+} BoardBuildOptions;
+
+/* @opts may be NULL (host time, backends replaced by "null"). */
+Board *board_build(BoardSpec *spec, Registry *reg,
+                   const BoardBuildOptions *opts, GError **error);
+/* The run-time system the board's machine uses. */
+BbSystem *board_get_system(Board *board);
 void board_free(Board *board);
 BbObject *board_get_root(Board *board);
 BbMachine *board_get_machine(Board *board);

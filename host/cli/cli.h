@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "board/board.h"
 #include "plugin/registry.h"
 
 #define CLI_EXIT_OK 0
@@ -30,7 +31,30 @@ Registry *cli_make_registry(const CliPluginOptions *opts,
 /* Print "breadboard: MESSAGE" and free the error. */
 void cli_report(GError *error);
 
+/* Options of commands that take a board (describe, run). */
+typedef struct CliBoardOptions {
+    CliPluginOptions plugins;
+    char **sets;    /* --set PATH=VALUE */
+    char **devices; /* --device TYPE,KEY=VALUE,... */
+} CliBoardOptions;
+
+/* A board opened by a command, and what it needs alive. */
+typedef struct CliBoard {
+    BoardSpec *spec;
+    Registry *registry;
+    Board *board;
+} CliBoard;
+
+/* Add --set, --device and --plugin-dir to @group. */
+void cli_add_board_options(GOptionGroup *group, CliBoardOptions *o);
+void cli_board_options_clear(CliBoardOptions *o);
+/* Load @path with the overrides, make the registry, build the board. */
+bool cli_board_open(CliBoard *cb, const char *path, const CliBoardOptions *o,
+                    const BoardBuildOptions *bo, GError **error);
+void cli_board_close(CliBoard *cb);
+
 int cli_plugins(int argc, char **argv);
+int cli_run(int argc, char **argv);
 int cli_types(int argc, char **argv);
 int cli_describe(int argc, char **argv);
 

@@ -22,6 +22,7 @@ static const CliCommand commands[] = {
     { "describe", cli_describe,
       "print a board's object tree, memory map and IRQ wiring" },
     { "plugins", cli_plugins, "list the plugins found and their types" },
+    { "run", cli_run, "run a board until it shuts down" },
     { "types", cli_types, "list the registered types and their properties" },
 };
 

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include <breadboard/machine.h>
+#include <breadboard/system.h>
 
 #include "qom/device-internal.h"
+#include "system/system-internal.h"
 #include "qom/object-internal.h"
 #include "qom/property-internal.h"
 
@@ -51,6 +53,7 @@ struct BbDevicePrivate {
     GArray *regs;          /* DeviceReg */
     char *bus;             /* bus device id, or NULL */
     int slot, func;
+    GPtrArray *mmio;       /* BbMemoryRegion *, one per reg range */
 };
 
 
@@ -442,6 +445,16 @@ bool bb_device_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
     return true;
 }
 
+void bb_device_init_mmio(BbDevice *dev, BbMemoryRegion *mr)
+{
+    g_ptr_array_add(dev->priv->mmio, bb_memory_region_ref(mr));
+}
+
+BbMemoryRegion *bb_device_get_mmio(BbDevice *dev, unsigned n)
+{
+    return n < dev->priv->mmio->len ? dev->priv->mmio->pdata[n] : NULL;
+}
+
 void bb_device_class_set_compatible(BbDeviceClass *dc,
                                     const char *const *compatible)
 {
@@ -456,6 +469,8 @@ static void device_instance_init(BbObject *obj)
     dev->priv->irq_groups = g_ptr_array_new();
     dev->priv->regs = g_array_new(false, false, sizeof(DeviceReg));
     dev->priv->slot = -1;
+    dev->priv->mmio = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)bb_memory_region_unref);
 }
 
 static void device_instance_finalize(BbObject *obj)
@@ -468,6 +483,7 @@ static void device_instance_finalize(BbObject *obj)
     }
     g_ptr_array_unref(priv->irq_groups);
     g_array_unref(priv->regs);
+    g_ptr_array_unref(priv->mmio);
     g_free(priv->bus);
     g_free(priv);
 }
@@ -516,9 +532,51 @@ static const BbPropertyInfo machine_props[] = {
     BB_PROP_END
 };
 
+static bool machine_realize(BbDevice *dev, GError **error)
+{
+    BbMachine *m = BB_MACHINE(dev);
+
+    if (!m->system) {
+        return true;
+    }
+    system_set_machine(m->system, m); /* whose devices a reset resets */
+    if (!m->ram_size) {
+        return true;
+    }
+    m->ram = bb_memory_region_new_ram(BB_OBJECT(m), "ram", m->ram_size,
+                                      error);
+    if (!m->ram) {
+        return false;
+    }
+    if (!bb_memory_region_add_subregion(bb_system_get_memory(m->system),
+                                        m->ram_base, m->ram, error)) {
+        g_clear_pointer(&m->ram, bb_memory_region_unref);
+        return false;
+    }
+    return true;
+}
+
+static void machine_unrealize(BbDevice *dev)
+{
+    BbMachine *m = BB_MACHINE(dev);
+
+    if (m->system) {
+        system_set_machine(m->system, NULL);
+    }
+    if (m->ram) {
+        bb_memory_region_del_subregion(bb_system_get_memory(m->system),
+                                       m->ram);
+        g_clear_pointer(&m->ram, bb_memory_region_unref);
+    }
+}
+
 static void machine_class_init(BbObjectClass *klass, const void *data)
 {
+    BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
+
     bb_object_class_add_properties(klass, machine_props);
+    dc->realize = machine_realize;
+    dc->unrealize = machine_unrealize;
 }
 
 static const BbTypeInfo machine_type_info = {

@@ -8,6 +8,11 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   1.1 (2026-11-21)  Memory regions and address spaces (memory.h),
+ *                     clocks, timers and deterministic time (timer.h),
+ *                     main loop (main-loop.h), character backends
+ *                     (chardev.h), systems and run states (system.h);
+ *                     BbMachine.system and .ram; bb_guest_error().
  *   1.0 (2026-11-21)  First ABI: object model (object.h), devices and IRQ
  *                     lines (device.h, irq.h), device-tree builder (fdt.h),
  *                     state descriptions (state.h), plugin descriptor
@@ -17,7 +22,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 1 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 0 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 1 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

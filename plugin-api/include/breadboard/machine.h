@@ -7,7 +7,9 @@
  * machine plugin (riscv-virt, riscv-spike) derives from this type and
  * implements the boot flow and the device-tree root in its realize hook.
  * The base type itself is concrete: a board without a boot flow (device
- * tests) uses it as is.
+ * tests) uses it as is.  Its realize creates main RAM ("ram-size" bytes,
+ * mapped at "ram-base" in the system's memory); a machine plugin that
+ * overrides realize calls the parent's first.
  */
 #ifndef BREADBOARD_MACHINE_H
 #define BREADBOARD_MACHINE_H
@@ -39,7 +41,9 @@ typedef struct BbMachine {
     char *initrd;      /* initrd path, or NULL */
     char *append;      /* kernel command line, or NULL */
     char *dtb;         /* device tree to use instead of a generated one */
-    void *reserved[8];
+    struct BbSystem *system; /* run-time context, set by the board */
+    struct BbMemoryRegion *ram; /* main RAM, mapped at ram_base by realize */
+    void *reserved[6];
 } BbMachine;
 
 BB_DECLARE_TYPE(BbMachine, BbMachineClass, BB_MACHINE, BB_TYPE_MACHINE)

@@ -20,8 +20,14 @@ static const BbPropertyInfo test_machine_props[] = {
     BB_PROP_END
 };
 
+/* The machine base type's realize (creates and maps RAM). */
+static bool (*parent_realize)(BbDevice *dev, GError **error);
+
 static bool test_machine_realize(BbDevice *dev, GError **error)
 {
+    if (!parent_realize(dev, error)) {
+        return false;
+    }
     if (TEST_MACHINE(dev)->fail) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_FAILED,
                     "machine realize failed as requested");
@@ -35,6 +41,7 @@ static void test_machine_class_init(BbObjectClass *klass, const void *data)
     BbDeviceClass *dc = (BbDeviceClass *)klass;
 
     bb_object_class_add_properties(klass, test_machine_props);
+    parent_realize = dc->realize;
     dc->realize = test_machine_realize;
 }
 

@@ -1,0 +1,165 @@
+/*
+ * cmd-run.c - `breadboard run BOARD.yaml`: build the board with its
+ * character backends open, and run it until the guest or the host shuts
+ * it down; the exit status is the shutdown's (system.h).  --icount[=N]
+ * selects deterministic time, -d/-D guest-error logging; --bios, --kernel,
+ * --initrd and --append are shorthands for --set boot.*=...
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <breadboard/system.h>
+
+#include "cli/cli.h"
+#include "system/system-internal.h"
+#include "util/log.h"
+
+typedef struct RunOptions {
+    CliBoardOptions board;
+    BoardBuildOptions build;
+    char *log_items; /* -d */
+    char *log_file;  /* -D */
+    char *bios, *kernel, *initrd, *append;
+} RunOptions;
+
+static gboolean parse_icount(const char *name, const char *value,
+                             gpointer data, GError **error)
+{
+    RunOptions *o = data;
+    char *end;
+
+    o->build.icount = true;
+    o->build.icount_shift = 0;
+    if (value) {
+        unsigned long v = strtoul(value, &end, 10);
+        if (!*value || *end || v > BB_ICOUNT_MAX_SHIFT) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--icount: shift '%s' is not a number from 0 to %d",
+                        value, BB_ICOUNT_MAX_SHIFT);
+            return false;
+        }
+        o->build.icount_shift = (unsigned)v;
+    }
+    return true;
+}
+
+/* --bios X and friends become --set boot.firmware=X, after the user's
+ * own --set options so that the explicit shorthand wins. */
+static void add_boot_sets(RunOptions *o)
+{
+    const struct { const char *key; char *value; } boot[] = {
+        { "firmware", o->bios }, { "kernel", o->kernel },
+        { "initrd", o->initrd }, { "append", o->append },
+    };
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+    if (o->board.sets) {
+        g_strv_builder_addv(b, (const char **)o->board.sets);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(boot); i++) {
+        if (boot[i].value) {
+            g_autofree char *set = g_strdup_printf("boot.%s=%s", boot[i].key,
+                                                   boot[i].value);
+            g_strv_builder_add(b, set);
+        }
+    }
+    g_strfreev(o->board.sets);
+    o->board.sets = g_strv_builder_end(b);
+}
+
+static bool setup_logging(const RunOptions *o, GError **error)
+{
+    unsigned mask = 0;
+
+    if (o->log_items && !log_parse_mask(o->log_items, &mask, error)) {
+        return false;
+    }
+    log_set_mask(mask);
+    return !o->log_file || log_set_file(o->log_file, error);
+}
+
+static int run(const char *path, RunOptions *o)
+{
+    CliBoard cb = { 0 };
+    GError *error = NULL;
+    int status;
+
+    add_boot_sets(o);
+    if (!setup_logging(o, &error) ||
+        !cli_board_open(&cb, path, &o->board, &o->build, &error)) {
+        cli_report(error);
+        cli_board_close(&cb);
+        return CLI_EXIT_ERROR;
+    }
+    BbSystem *sys = board_get_system(cb.board);
+    system_install_signal_handlers(sys);
+    status = bb_system_run(sys);
+    cli_board_close(&cb);
+    return status;
+}
+
+/* GOption lets an optional argument swallow the next word ("--icount
+ * board.yaml"), so a bare --icount is spelled out before parsing. */
+static char **normalise_args(int argc, char **argv)
+{
+    char **out = g_new0(char *, argc + 1);
+
+    for (int i = 0; i < argc; i++) {
+        out[i] = g_strdup(strcmp(argv[i], "--icount") ? argv[i]
+                                                       : "--icount=0");
+    }
+    return out;
+}
+
+int cli_run(int argc, char **argv)
+{
+    RunOptions o = { .build.open_backends = true };
+    GOptionEntry entries[] = {
+        { "icount", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+          parse_icount, "Deterministic time: 2^SHIFT ns per instruction "
+          "(default 0)", "SHIFT" },
+        { "bios", 0, 0, G_OPTION_ARG_FILENAME, &o.bios,
+          "Firmware image (boot.firmware)", "FILE" },
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &o.kernel,
+          "Kernel image (boot.kernel)", "FILE" },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o.initrd,
+          "Initial ramdisk (boot.initrd)", "FILE" },
+        { "append", 0, 0, G_OPTION_ARG_STRING, &o.append,
+          "Kernel command line (boot.append)", "ARGS" },
+        { "log", 'd', 0, G_OPTION_ARG_STRING, &o.log_items,
+          "Log items, comma-separated: guest_errors", "ITEMS" },
+        { "log-file", 'D', 0, G_OPTION_ARG_FILENAME, &o.log_file,
+          "Write the log to FILE instead of stderr", "FILE" },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new(
+        "BOARD.yaml - run a board until it shuts down");
+    GOptionGroup *group = g_option_group_new("run", "run options",
+                                             "run options", &o, NULL);
+    GError *error = NULL;
+    int status = CLI_EXIT_USAGE;
+
+    g_auto(GStrv) args = normalise_args(argc, argv);
+    char **parse_argv = args;
+
+    g_option_group_add_entries(group, entries);
+    cli_add_board_options(group, &o.board);
+    g_option_context_set_main_group(ctx, group);
+    if (!g_option_context_parse(ctx, &argc, &parse_argv, &error)) {
+        cli_report(error);
+    } else if (argc != 2) {
+        g_printerr("breadboard: run: %s\n",
+                   argc < 2 ? "missing BOARD argument (a .yaml file)"
+                            : "expected exactly one BOARD argument");
+    } else {
+        status = run(parse_argv[1], &o);
+    }
+    cli_board_options_clear(&o.board);
+    g_free(o.log_items);
+    g_free(o.log_file);
+    g_free(o.bios);
+    g_free(o.kernel);
+    g_free(o.initrd);
+    g_free(o.append);
+    return status;
+}

@@ -1,0 +1,26 @@
+/*
+ * system-internal.h - what the board loader and the CLI see of a system
+ * beyond the SDK.
+ */
+#ifndef HOST_SYSTEM_SYSTEM_INTERNAL_H
+#define HOST_SYSTEM_SYSTEM_INTERNAL_H
+
+#include <breadboard/machine.h>
+#include <breadboard/system.h>
+
+/* Size of the root container (the whole 64-bit physical space). */
+#define MEMORY_SIZE_FULL UINT64_MAX
+
+/* Runs the harts for one slice; returns whether any hart is runnable
+ * (false: all sleep, the loop may block).  Set by the CPU support. */
+typedef bool (*SystemExecFunc)(BbSystem *sys, void *opaque);
+
+/* The machine whose devices bb_system_reset() resets (the machine base
+ * type's realize registers itself; unrealize clears it). */
+void system_set_machine(BbSystem *sys, BbMachine *machine);
+void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque);
+/* SIGINT/SIGTERM/SIGHUP request a shutdown of @sys (a second one exits at
+ * once); SIGPIPE is ignored.  Restores the terminal first. */
+void system_install_signal_handlers(BbSystem *sys);
+
+#endif /* HOST_SYSTEM_SYSTEM_INTERNAL_H */
