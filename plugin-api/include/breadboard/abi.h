@@ -8,6 +8,7 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   1.2 (2026-11-21)  JIT IR builder for CPU plugins (tcg.h).
  *   1.1 (2026-11-21)  Memory regions and address spaces (memory.h),
  *                     clocks, timers and deterministic time (timer.h),
  *                     main loop (main-loop.h), character backends
@@ -22,7 +23,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 1 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 1 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 2 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

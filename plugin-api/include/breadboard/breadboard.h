@@ -18,6 +18,7 @@
 #include <breadboard/plugin.h>
 #include <breadboard/state.h>
 #include <breadboard/system.h>
+#include <breadboard/tcg.h>
 #include <breadboard/timer.h>
 
 #endif /* BREADBOARD_BREADBOARD_H */

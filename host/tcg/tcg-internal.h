@@ -1,0 +1,212 @@
+/*
+ * tcg-internal.h - the JIT's IR as the host stores it, and the contract
+ * between the builder, the passes and the backends (host-internal).
+ *
+ * A BbTcgContext holds one translation block's ops in emission order and
+ * its temps.  Temp ids index s->temps: the globals of the CPU type come
+ * first (ids 0..nb_globals-1, the same in every TB), then constants and
+ * temporaries in creation order.  Labels are numbered 0..nb_labels-1.
+ *
+ * Pipeline: the CPU plugin emits ops -> tcg_verify() (debug builds and
+ * tests; the interpreter's compile always runs it) -> tcg_optimize() ->
+ * a backend compiles (x86-64) or prepares (interpreter) a TcgCode ->
+ * backend->exec() runs it.  Passes and backends may assume a verified
+ * program; tcg_optimize() keeps it verifiable.  What every pure op
+ * computes is defined once, in tcg-eval.h.
+ */
+#ifndef HOST_TCG_TCG_INTERNAL_H
+#define HOST_TCG_TCG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include <breadboard/tcg.h>
+
+#define TCG_MAX_OP_ARGS 10 /* call: helper, ret, up to 6 args, spare */
+#define TCG_NB_MMU_IDX 16  /* guest memory ops: mmu_idx < TCG_NB_MMU_IDX */
+#define TCG_MAX_ENV_OFFSET INT32_MAX /* env ops and globals: offsets fit
+                                        a signed 32-bit displacement */
+
+typedef enum {
+    TEMP_GLOBAL = 1, /* backed by env + offset */
+    TEMP_CONST,      /* value in .val */
+    TEMP_NORMAL,     /* TB-local */
+} TcgTempKind;
+
+typedef struct TcgTemp {
+    TcgTempKind kind;
+    BbTcgType type;     /* I32 or I64 */
+    int64_t val;        /* TEMP_CONST: the value (I32 sign-extended) */
+    size_t env_offset;  /* TEMP_GLOBAL */
+    const char *name;   /* TEMP_GLOBAL (static string) */
+} TcgTemp;
+
+typedef struct TcgOp {
+    BbTcgOpcode opc;
+    unsigned nargs;
+    uint64_t args[TCG_MAX_OP_ARGS];
+    /* BB_TCG_OP_CALL: args[0] = (uintptr_t)const BbTcgHelper *,
+     * args[1] = ret temp id or UINT32_MAX, args[2..] = argument temp ids
+     * (BB_TCG_ARG_ENV for env). */
+} TcgOp;
+
+struct BbTcgGlobals {
+    GArray *temps; /* TcgTemp, TEMP_GLOBAL only */
+};
+
+struct BbTcgContext {
+    const BbTcgGlobals *globals;
+    GArray *temps;       /* TcgTemp: globals, then consts and temps */
+    GArray *ops;         /* TcgOp */
+    unsigned nb_globals;
+    unsigned nb_labels;
+    uint64_t pc_first;   /* guest PC of the TB (for dumps) */
+    GHashTable *consts[2]; /* builder-private: I32/I64 value -> const id
+                              (constants are deduplicated per TB) */
+};
+
+/* Static description of every opcode (tcg-ops.c). */
+typedef struct TcgOpDef {
+    const char *name;   /* "add_i64" */
+    uint8_t nb_oargs;   /* value outputs */
+    uint8_t nb_iargs;   /* value inputs */
+    uint8_t nb_cargs;   /* constant parameters */
+    BbTcgType type;     /* operand type of outputs/inputs (see tcg-ops.c
+                           for the conversions, which mix types) */
+    unsigned flags;     /* TCG_OPF_* */
+} TcgOpDef;
+
+#define TCG_OPF_BB_END (1u << 0)       /* ends a basic block (branch, exit) */
+#define TCG_OPF_SIDE_EFFECTS (1u << 1) /* never removed by DCE */
+#define TCG_OPF_MAY_RAISE (1u << 2)    /* guest memory access */
+#define TCG_OPF_CALL (1u << 3)         /* variable operands */
+
+extern const TcgOpDef tcg_op_defs[BB_TCG_OP__COUNT];
+
+/*
+ * Operand layout, as every pass and backend reads it: args[0 .. nb_oargs)
+ * are output temp ids, then nb_iargs input temp ids, then nb_cargs raw
+ * constant parameters.  tcg_op_arg_type() gives the exact type of value
+ * operand @i (0-based over outputs then inputs): it differs from
+ * TcgOpDef.type only for the ops that mix widths:
+ *   ext{u,s}_i32_i64           out I64, in I32
+ *   extr{l,h}_i64_i32          out I32, in I64
+ *   qemu_{ld,st}_i32           value I32, address I64
+ *   qemu_{ld,st}_i64           value I64, address I64
+ * DISCARD has one "output" of either type (type VOID in the table).  CALL
+ * (TCG_OPF_CALL) has nb_oargs = nb_iargs = nb_cargs = 0 in the table; use
+ * tcg_call_*() below.  Env ops (ld and st) take the value operand and an
+ * offset parameter; an env access must not overlap a declared global's
+ * field (the verifier rejects it), because globals may live in host
+ * registers inside a TB.
+ */
+BbTcgType tcg_op_arg_type(BbTcgOpcode opc, unsigned i);
+
+/* The operands of a CALL op (args[0] = helper, args[1] = ret, then args). */
+static inline const BbTcgHelper *tcg_call_helper(const TcgOp *op)
+{
+    return (const BbTcgHelper *)(uintptr_t)op->args[0];
+}
+static inline uint32_t tcg_call_ret(const TcgOp *op)
+{
+    return (uint32_t)op->args[1];
+}
+
+/* Error domain of the JIT (host-internal; codes are BbErrorCode values,
+ * the verifier uses BB_ERROR_INVALID). */
+GQuark tcg_error_quark(void);
+#define TCG_ERROR (tcg_error_quark())
+
+/* ------------------------------------------------------------ builder */
+
+BbTcgContext *tcg_context_new(const BbTcgGlobals *globals);
+/* Drop the ops and TB-local temps, keep the allocation for the next TB. */
+void tcg_context_reset(BbTcgContext *s);
+void tcg_context_free(BbTcgContext *s);
+void bb_tcg_globals_free(BbTcgGlobals *g);
+/* Type-generic temp and constant creation, for passes and backends.  A
+ * constant is never written by any op (the verifier checks), so equal
+ * constants share one id. */
+uint32_t tcg_temp_new(BbTcgContext *s, BbTcgType type);
+uint32_t tcg_const_new(BbTcgContext *s, BbTcgType type, int64_t value);
+static inline unsigned tcg_nb_temps(const BbTcgContext *s)
+{
+    return s->temps->len;
+}
+static inline unsigned tcg_nb_ops(const BbTcgContext *s)
+{
+    return s->ops->len;
+}
+static inline const TcgTemp *tcg_temp(const BbTcgContext *s, uint32_t id)
+{
+    return &g_array_index(s->temps, TcgTemp, id);
+}
+static inline TcgOp *tcg_op(BbTcgContext *s, unsigned i)
+{
+    return &g_array_index(s->ops, TcgOp, i);
+}
+
+/* ------------------------------------------------------------ passes */
+
+/* Check types, def-before-use of temps (globals and consts are always
+ * defined; a temp read must be written earlier on every path - checked
+ * conservatively in op order), label placement (each used label set
+ * exactly once), operand counts and constant ranges. */
+bool tcg_verify(const BbTcgContext *s, GError **error);
+/* Constant folding and propagation, copy propagation, dead-code
+ * elimination; semantics-preserving for every program tcg_verify()
+ * accepts. */
+void tcg_optimize(BbTcgContext *s);
+/* Human-readable listing (-d op / op_opt). */
+void tcg_dump(const BbTcgContext *s, GString *out);
+
+/* ------------------------------------------------------------ execution */
+
+/*
+ * What generated code needs from the world while it runs: guest memory
+ * (the softmmu slow path; a later version adds an inline TLB fast path
+ * for the x86 backend) and TB lookup for BB_TCG_OP_LOOKUP_AND_GOTO.
+ * Memory callbacks may not return normally when the access faults: they
+ * leave through the exec loop's unwinding (siglongjmp), after which the
+ * CPU restores its PC from the insn_start markers.
+ */
+/*
+ * load returns the accessed value in its low bits (zero above the access
+ * size is fine, anything there is ignored); the backend applies
+ * BB_MO_SIGN itself.  store receives the value truncated to the access
+ * size.  Both receive the full memop, including BB_MO_ALIGN, which they
+ * enforce.
+ */
+typedef struct TcgRuntime {
+    uint64_t (*load)(void *opaque, uint64_t addr, BbMemOp mop,
+                     unsigned mmu_idx);
+    void (*store)(void *opaque, uint64_t addr, uint64_t value, BbMemOp mop,
+                  unsigned mmu_idx);
+    void *opaque;
+} TcgRuntime;
+
+/* How a TB run ended. */
+typedef enum {
+    TCG_EXIT_SLOT0 = 0, /* exit_tb 0 (after goto_tb 0 was not chained) */
+    TCG_EXIT_SLOT1 = 1,
+    TCG_EXIT_NOCHAIN = 2,
+    TCG_EXIT_LOOKUP = 3, /* lookup_and_goto found nothing chained */
+} TcgExit;
+
+/* A compiled/prepared TB; each backend defines the struct privately and
+ * only its own functions may be given one. */
+typedef struct TcgCode TcgCode;
+
+typedef struct TcgBackend {
+    const char *name; /* "jit", "interp" */
+    TcgCode *(*compile)(BbTcgContext *s, GError **error);
+    TcgExit (*exec)(TcgCode *code, void *env, const TcgRuntime *rt);
+    void (*free)(TcgCode *code);
+} TcgBackend;
+
+extern const TcgBackend tcg_backend_interp; /* host/tcg/interp/ */
+extern const TcgBackend tcg_backend_x86_64; /* host/tcg/x86_64/ */
+
+#endif /* HOST_TCG_TCG_INTERNAL_H */

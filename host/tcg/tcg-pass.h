@@ -1,0 +1,194 @@
+/*
+ * tcg-pass.h - what the IR passes share (host-internal to host/tcg): small
+ * bit sets over temps, operand accessors that hide the CALL layout, and
+ * the control-flow graph of a TB (basic blocks split at labels and after
+ * branches and exits) used by the verifier's def-before-use check and by
+ * the optimizer's liveness analysis.  Everything here assumes the labels
+ * and operand shapes of the program are valid (tcg_verify() checks them
+ * first).
+ */
+#ifndef HOST_TCG_TCG_PASS_H
+#define HOST_TCG_TCG_PASS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tcg/tcg-internal.h"
+
+/* ------------------------------------------------------------ bit sets */
+
+typedef struct TcgBits {
+    unsigned nwords;
+    uint64_t *w;
+} TcgBits;
+
+static inline void tcg_bits_init(TcgBits *b, unsigned nbits)
+{
+    b->nwords = (nbits + 63) / 64;
+    b->w = g_new0(uint64_t, b->nwords ? b->nwords : 1);
+}
+static inline void tcg_bits_free(TcgBits *b)
+{
+    g_free(b->w);
+    b->w = NULL;
+}
+static inline bool tcg_bit(const TcgBits *b, unsigned i)
+{
+    return (b->w[i / 64] >> (i % 64)) & 1;
+}
+static inline void tcg_bit_set(TcgBits *b, unsigned i)
+{
+    b->w[i / 64] |= (uint64_t)1 << (i % 64);
+}
+static inline void tcg_bit_clear(TcgBits *b, unsigned i)
+{
+    b->w[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+static inline void tcg_bits_fill(TcgBits *b, bool v)
+{
+    memset(b->w, v ? 0xff : 0, b->nwords * sizeof(uint64_t));
+}
+static inline void tcg_bits_copy(TcgBits *d, const TcgBits *s)
+{
+    memcpy(d->w, s->w, d->nwords * sizeof(uint64_t));
+}
+/* d &= s (or |=); returns true if d changed. */
+static inline bool tcg_bits_and(TcgBits *d, const TcgBits *s)
+{
+    bool changed = false;
+
+    for (unsigned i = 0; i < d->nwords; i++) {
+        uint64_t v = d->w[i] & s->w[i];
+        changed |= v != d->w[i];
+        d->w[i] = v;
+    }
+    return changed;
+}
+static inline bool tcg_bits_or(TcgBits *d, const TcgBits *s)
+{
+    bool changed = false;
+
+    for (unsigned i = 0; i < d->nwords; i++) {
+        uint64_t v = d->w[i] | s->w[i];
+        changed |= v != d->w[i];
+        d->w[i] = v;
+    }
+    return changed;
+}
+
+/* ------------------------------------------------------------ operands */
+
+/* Value outputs / inputs of an op; for CALL, the ret temp (if any) and
+ * the argument temps other than BB_TCG_ARG_ENV.  Return the count and
+ * fill @ids (TCG_MAX_OP_ARGS entries) with their positions in op->args. */
+static inline unsigned tcg_op_outputs(const TcgOp *op, unsigned *pos)
+{
+    if (op->opc == BB_TCG_OP_CALL) {
+        if (tcg_call_ret(op) == UINT32_MAX) {
+            return 0;
+        }
+        pos[0] = 1;
+        return 1;
+    }
+    for (unsigned i = 0; i < tcg_op_defs[op->opc].nb_oargs; i++) {
+        pos[i] = i;
+    }
+    return tcg_op_defs[op->opc].nb_oargs;
+}
+
+static inline unsigned tcg_op_inputs(const TcgOp *op, unsigned *pos)
+{
+    unsigned n = 0;
+
+    if (op->opc == BB_TCG_OP_CALL) {
+        for (unsigned i = 2; i < op->nargs; i++) {
+            if (op->args[i] != BB_TCG_ARG_ENV) {
+                pos[n++] = i;
+            }
+        }
+        return n;
+    }
+    for (unsigned i = 0; i < tcg_op_defs[op->opc].nb_iargs; i++) {
+        pos[n++] = tcg_op_defs[op->opc].nb_oargs + i;
+    }
+    return n;
+}
+
+/* Label parameter of a branch or set_label, or -1. */
+static inline int64_t tcg_op_label(const TcgOp *op)
+{
+    switch (op->opc) {
+    case BB_TCG_OP_SET_LABEL:
+    case BB_TCG_OP_BR:
+        return (int64_t)op->args[0];
+    case BB_TCG_OP_BRCOND_I32:
+    case BB_TCG_OP_BRCOND_I64:
+        return (int64_t)op->args[3];
+    default:
+        return -1;
+    }
+}
+
+/* Does control continue with the next op (for some execution)? */
+static inline bool tcg_op_falls_through(const TcgOp *op)
+{
+    switch (op->opc) {
+    case BB_TCG_OP_BR:
+    case BB_TCG_OP_EXIT_TB:
+    case BB_TCG_OP_LOOKUP_AND_GOTO:
+        return false;
+    case BB_TCG_OP_BRCOND_I32:
+    case BB_TCG_OP_BRCOND_I64:
+        return op->args[2] != BB_TCG_COND_ALWAYS;
+    default:
+        return true;
+    }
+}
+
+/* Does the op branch to its label (for some execution)? */
+static inline bool tcg_op_branches(const TcgOp *op)
+{
+    switch (op->opc) {
+    case BB_TCG_OP_BR:
+        return true;
+    case BB_TCG_OP_BRCOND_I32:
+    case BB_TCG_OP_BRCOND_I64:
+        return op->args[2] != BB_TCG_COND_NEVER;
+    default:
+        return false;
+    }
+}
+
+/* Call flags of a call op (0 for other ops). */
+static inline unsigned tcg_op_call_flags(const TcgOp *op)
+{
+    return op->opc == BB_TCG_OP_CALL ? tcg_call_helper(op)->flags : 0;
+}
+
+/* ------------------------------------------------------------ CFG */
+
+typedef struct TcgBlock {
+    unsigned first, end;   /* ops [first, end) */
+    int succ[2];           /* successor blocks, -1 if none */
+    bool exits;            /* may leave the TB (exit, goto_tb, end) */
+} TcgBlock;
+
+typedef struct TcgCfg {
+    unsigned nb_blocks;
+    TcgBlock *blocks;
+    unsigned *block_of_op; /* op index -> block */
+} TcgCfg;
+
+void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg);
+void tcg_cfg_free(TcgCfg *cfg);
+
+/* ------------------------------------------------------------ names */
+
+#define TCG_TEMP_NAME_MAX 48
+/* A temp as dumps and error messages show it: a global by its name, a
+ * constant as its value ("$0x10"), a temp as "tmpN" (N = its id). */
+const char *tcg_temp_name(const BbTcgContext *s, uint32_t id,
+                          char buf[TCG_TEMP_NAME_MAX]);
+
+#endif /* HOST_TCG_TCG_PASS_H */

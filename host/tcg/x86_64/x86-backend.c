@@ -1,0 +1,455 @@
+/*
+ * x86-backend.c - tcg_backend_x86_64: compiles a verified TB into x86-64
+ * code in the shared code buffer and runs it.  The buffer starts with two
+ * shared stubs, emitted once:
+ *   prologue  push rbp, rbx, r12-r15; reserve the frame (spill slots and
+ *             the TcgRuntime pointer); rbp = env; jump to the TB body (rdx)
+ *   epilogue  release the frame, pop, return eax (a TcgExit)
+ * Each TB starts with "lea rdx, [body]; jmp prologue", so its entry is a
+ * SysV function TcgExit fn(void *env, const TcgRuntime *rt), and chained
+ * TBs (goto_tb) enter each other's body directly with the frame in place.
+ * The compile driver walks the ops in order, places labels (syncing the
+ * fall-through edge first), hands each op to the lowering and the
+ * register allocator, and records insn_start and goto_tb positions.
+ */
+#include <cpuid.h>
+#include <string.h>
+
+#include <breadboard/error.h>
+
+#include "tcg/x86_64/tcg-x86_64.h"
+#include "tcg/x86_64/x86-codebuf.h"
+#include "tcg/x86_64/x86-gen.h"
+
+#define DEFAULT_BUFFER_SIZE (64u << 20)
+#define ENTRY_STUB_SIZE 12 /* lea rdx, [rip + 5]; jmp rel32 */
+
+/* The process-wide JIT state: one code buffer shared by every TB. */
+static struct {
+    GMutex lock;
+    bool probed;
+    unsigned host_features;
+    unsigned features;       /* those compiles may use */
+    X86CodeBuffer *buf;
+    uintptr_t prologue, epilogue;
+    unsigned live;           /* TcgCodes not yet freed */
+} jit;
+
+/* ------------------------------------------------------------ setup */
+
+static void probe_features(void)
+{
+    unsigned a, b, c, d;
+
+    if (jit.probed) {
+        return;
+    }
+    jit.probed = true;
+    if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_POPCNT)) {
+        jit.host_features |= TCG_X86_64_FEAT_POPCNT;
+    }
+    jit.features = jit.host_features;
+}
+
+static void emit_stubs(X86Asm *a)
+{
+    static const X86Reg saved[] = {
+        X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15,
+    };
+
+    jit.prologue = x86_asm_rx(a);
+    for (unsigned i = 0; i < G_N_ELEMENTS(saved); i++) {
+        x86_push(a, saved[i]);
+    }
+    x86_alu_ri(a, true, X86_SUB, X86_RSP, X86_FRAME_SIZE);
+    x86_store(a, 8, X86_RSI, X86_RSP, X86_RT_OFFSET);
+    x86_mov_rr(a, true, X86_ENV_REG, X86_RDI);
+    x86_jmp_reg(a, X86_RDX);
+
+    x86_align(a, 16, 0);
+    jit.epilogue = x86_asm_rx(a);
+    x86_alu_ri(a, true, X86_ADD, X86_RSP, X86_FRAME_SIZE);
+    for (unsigned i = G_N_ELEMENTS(saved); i-- > 0;) {
+        x86_pop(a, saved[i]);
+    }
+    x86_ret(a);
+}
+
+/* Create the buffer and its stubs if needed; jit.lock held. */
+static bool ensure_buffer(size_t size, bool allow_dual, GError **error)
+{
+    X86Asm a;
+    uint8_t *p;
+    size_t cap;
+    uintptr_t rx;
+    bool ok;
+
+    probe_features();
+    if (jit.buf) {
+        return true;
+    }
+    jit.buf = x86_code_buffer_new(size, allow_dual, error);
+    if (!jit.buf) {
+        return false;
+    }
+    p = x86_code_buffer_begin(jit.buf, &cap, &rx, error);
+    if (!p) {
+        goto fail;
+    }
+    x86_asm_init(&a, p, cap, rx);
+    emit_stubs(&a);
+    ok = !a.overflow;
+    x86_asm_destroy(&a);
+    if (!x86_code_buffer_commit(jit.buf, ok ? a.len : 0, NULL, error)) {
+        goto fail;
+    }
+    if (!ok) {
+        g_set_error(error, TCG_ERROR, BB_ERROR_INVALID,
+                    "JIT code buffer too small");
+        goto fail;
+    }
+    x86_code_buffer_reserve(jit.buf);
+    return true;
+
+fail:
+    x86_code_buffer_free(jit.buf);
+    jit.buf = NULL;
+    return false;
+}
+
+/* ------------------------------------------------------------ compile */
+
+static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
+                     uintptr_t rx)
+{
+    memset(g, 0, sizeof(*g));
+    g->s = s;
+    g->features = jit.features;
+    g->epilogue = jit.epilogue;
+    g->goto_tb_ofs[0] = g->goto_tb_ofs[1] = -1;
+    g->insns = g_array_new(FALSE, FALSE, sizeof(X86InsnMark));
+    x86_asm_init(&g->as, p, cap, rx);
+    /* IR label i is assembler label i; internal labels come after. */
+    for (unsigned i = 0; i < s->nb_labels; i++) {
+        x86_label_new(&g->as);
+    }
+    x86_liveness_compute(g);
+    x86_ra_init(g);
+}
+
+static void gen_destroy(X86Gen *g)
+{
+    x86_ra_destroy(g);
+    x86_liveness_free(g);
+    x86_asm_destroy(&g->as);
+    if (g->insns) {
+        g_array_unref(g->insns);
+    }
+    g_clear_error(&g->error);
+}
+
+/* Code at the start of basic block @b, whose first op is @op. */
+static void block_start(X86Gen *g, unsigned b, const TcgOp *op)
+{
+    const TcgBits *live = &g->live_in[b];
+
+    if (op->opc != BB_TCG_OP_SET_LABEL && g->reachable) {
+        return; /* only reached by falling through: state carries over */
+    }
+    if (g->reachable) {
+        /* The fall-through edge stores what the branch edges stored. */
+        x86_ra_sync_globals(g, false);
+        x86_ra_sync_temps(g, live);
+    }
+    x86_ra_reset(g, live);
+    if (op->opc == BB_TCG_OP_SET_LABEL) {
+        x86_label_bind(&g->as, (unsigned)op->args[0]);
+    }
+}
+
+static void gen_body(X86Gen *g)
+{
+    unsigned nops = tcg_nb_ops(g->s);
+
+    g->reachable = true;
+    for (unsigned i = 0; i < nops && !g->failed; i++) {
+        const TcgOp *op = tcg_op(g->s, i);
+        unsigned b = g->cfg.block_of_op[i];
+
+        g->cur_op = i;
+        if (g->cfg.blocks[b].first == i) {
+            block_start(g, b, op);
+        }
+        if (!x86_lower_alu(g, op) && !x86_lower_ctl(g, op)) {
+            x86_gen_fail(g, "x86-64 backend: op %s not supported",
+                         tcg_op_defs[op->opc].name);
+            break;
+        }
+        x86_ra_op_done(g, op);
+        g->reachable = tcg_op_falls_through(op) &&
+                       (g->reachable || op->opc == BB_TCG_OP_SET_LABEL);
+    }
+    if (g->reachable) {
+        x86_emit_exit(g, TCG_EXIT_NOCHAIN); /* ran off the end */
+    }
+}
+
+static X86Code *code_new(X86Gen *g, uintptr_t entry, size_t size)
+{
+    X86Code *c = g_new0(X86Code, 1);
+
+    c->entry = entry;
+    c->size = size;
+    c->generation = jit.buf->generation;
+    c->pc_first = g->s->pc_first;
+    c->nb_insns = g->insns->len;
+    c->insns = (X86InsnMark *)g_array_steal(g->insns, NULL);
+    c->goto_tb_ofs[0] = g->goto_tb_ofs[0];
+    c->goto_tb_ofs[1] = g->goto_tb_ofs[1];
+    return c;
+}
+
+/* Emit the TB at the bump pointer; jit.lock held. */
+static X86Code *compile_locked(BbTcgContext *s, GError **error)
+{
+    X86Gen g;
+    X86Code *code = NULL;
+    uint8_t *p;
+    size_t cap;
+    uintptr_t rx, entry;
+
+    if (!ensure_buffer(DEFAULT_BUFFER_SIZE, true, error)) {
+        return NULL;
+    }
+    p = x86_code_buffer_begin(jit.buf, &cap, &rx, error);
+    if (!p) {
+        return NULL;
+    }
+    gen_init(&g, s, p, cap, rx);
+    x86_lea_rip(&g.as, X86_RDX, rx + ENTRY_STUB_SIZE);
+    x86_jmp_abs(&g.as, jit.prologue);
+    g_assert(g.as.len == ENTRY_STUB_SIZE);
+    if (!g.failed) {
+        gen_body(&g);
+    }
+    if (g.failed) {
+        g_propagate_error(error, g.error);
+        g.error = NULL;
+    } else if (g.as.overflow) {
+        g_set_error(error, TCG_ERROR, BB_ERROR_STATE,
+                    "JIT code buffer full (%zu of %zu bytes used)",
+                    jit.buf->used, jit.buf->size);
+    } else {
+        g_assert(g.as.fixups->len == 0);
+        if (x86_code_buffer_commit(jit.buf, g.as.len, &entry, error)) {
+            code = code_new(&g, entry, g.as.len);
+        }
+    }
+    if (!code && jit.buf->writing) {
+        x86_code_buffer_commit(jit.buf, 0, NULL, NULL);
+    }
+    gen_destroy(&g);
+    return code;
+}
+
+static TcgCode *x86_compile(BbTcgContext *s, GError **error)
+{
+    X86Code *code;
+
+    if (!tcg_verify(s, error)) {
+        return NULL;
+    }
+    g_mutex_lock(&jit.lock);
+    code = compile_locked(s, error);
+    if (code) {
+        jit.live++;
+    }
+    g_mutex_unlock(&jit.lock);
+    return (TcgCode *)code;
+}
+
+/* ------------------------------------------------------------ run */
+
+/* What the interpreter does without a runtime: loads read 0, stores are
+ * dropped. */
+static uint64_t null_load(void *opaque, uint64_t addr, BbMemOp mop,
+                          unsigned mmu_idx)
+{
+    return 0;
+}
+
+static void null_store(void *opaque, uint64_t addr, uint64_t value,
+                       BbMemOp mop, unsigned mmu_idx)
+{
+}
+
+typedef TcgExit (*X86Entry)(void *env, const TcgRuntime *rt);
+
+static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
+{
+    X86Code *c = x86_code(tc);
+    TcgRuntime fixed;
+
+    if (c->generation != jit.buf->generation) {
+        g_critical("x86-64 JIT: running a TB whose code was flushed");
+        return TCG_EXIT_NOCHAIN;
+    }
+    if (!rt || !rt->load || !rt->store) {
+        fixed.load = rt && rt->load ? rt->load : null_load;
+        fixed.store = rt && rt->store ? rt->store : null_store;
+        fixed.opaque = rt ? rt->opaque : NULL;
+        rt = &fixed;
+    }
+    return ((X86Entry)c->entry)(env, rt);
+}
+
+static void x86_free(TcgCode *tc)
+{
+    X86Code *c = x86_code(tc);
+
+    if (!c) {
+        return;
+    }
+    g_free(c->insns);
+    g_free(c);
+    g_mutex_lock(&jit.lock);
+    g_assert(jit.live > 0);
+    if (--jit.live == 0) {
+        x86_code_buffer_flush(jit.buf); /* nothing refers to the code */
+    }
+    g_mutex_unlock(&jit.lock);
+}
+
+const TcgBackend tcg_backend_x86_64 = {
+    .name = "jit",
+    .compile = x86_compile,
+    .exec = x86_exec,
+    .free = x86_free,
+};
+
+/* ------------------------------------------------------------ chaining */
+
+static bool retarget(TcgCode *from, unsigned slot, uintptr_t target)
+{
+    X86Code *c = x86_code(from);
+    uintptr_t jmp;
+    int32_t rel;
+    bool ok;
+
+    if (slot > 1 || c->goto_tb_ofs[slot] < 0) {
+        return false;
+    }
+    jmp = c->entry + (uintptr_t)c->goto_tb_ofs[slot];
+    rel = (int32_t)(target - (jmp + 5));
+    g_mutex_lock(&jit.lock);
+    ok = c->generation == jit.buf->generation &&
+         x86_code_buffer_patch(jit.buf, jmp + 1, &rel, 4);
+    g_mutex_unlock(&jit.lock);
+    return ok;
+}
+
+bool tcg_x86_64_chain(TcgCode *from, unsigned slot, const TcgCode *to)
+{
+    if (x86_code(to)->generation != x86_code(from)->generation) {
+        return false;
+    }
+    return retarget(from, slot, x86_code(to)->entry + ENTRY_STUB_SIZE);
+}
+
+bool tcg_x86_64_unchain(TcgCode *from, unsigned slot)
+{
+    const X86Code *c = x86_code(from);
+
+    return slot < 2 && c->goto_tb_ofs[slot] >= 0 &&
+           retarget(from, slot, c->entry + (uintptr_t)c->goto_tb_ofs[slot] + 5);
+}
+
+/* ------------------------------------------------------------ buffer API */
+
+bool tcg_x86_64_error_is_full(const GError *error)
+{
+    return g_error_matches(error, TCG_ERROR, BB_ERROR_STATE);
+}
+
+unsigned tcg_x86_64_host_features(void)
+{
+    unsigned f;
+
+    g_mutex_lock(&jit.lock);
+    probe_features();
+    f = jit.host_features;
+    g_mutex_unlock(&jit.lock);
+    return f;
+}
+
+unsigned tcg_x86_64_set_features(unsigned features)
+{
+    unsigned old;
+
+    g_mutex_lock(&jit.lock);
+    probe_features();
+    old = jit.features;
+    jit.features = features & jit.host_features;
+    g_mutex_unlock(&jit.lock);
+    return old;
+}
+
+bool tcg_x86_64_set_buffer(size_t size, bool allow_dual, GError **error)
+{
+    bool ok;
+
+    g_mutex_lock(&jit.lock);
+    if (jit.live) {
+        g_set_error(error, TCG_ERROR, BB_ERROR_STATE,
+                    "cannot replace the JIT code buffer: %u TBs are live",
+                    jit.live);
+        g_mutex_unlock(&jit.lock);
+        return false;
+    }
+    x86_code_buffer_free(jit.buf);
+    jit.buf = NULL;
+    ok = ensure_buffer(size, allow_dual, error);
+    g_mutex_unlock(&jit.lock);
+    return ok;
+}
+
+void tcg_x86_64_flush(void)
+{
+    g_mutex_lock(&jit.lock);
+    if (jit.buf) {
+        x86_code_buffer_flush(jit.buf);
+    }
+    g_mutex_unlock(&jit.lock);
+}
+
+void tcg_x86_64_buffer_info(size_t *used, size_t *size, bool *dual,
+                            uintptr_t *rx_start)
+{
+    g_mutex_lock(&jit.lock);
+    if (!jit.buf) {
+        ensure_buffer(DEFAULT_BUFFER_SIZE, true, NULL);
+    }
+    if (used) {
+        *used = jit.buf ? jit.buf->used : 0;
+    }
+    if (size) {
+        *size = jit.buf ? jit.buf->size : 0;
+    }
+    if (dual) {
+        *dual = jit.buf && jit.buf->dual;
+    }
+    if (rx_start) {
+        *rx_start = jit.buf ? (uintptr_t)jit.buf->rx : 0;
+    }
+    g_mutex_unlock(&jit.lock);
+}
+
+unsigned tcg_x86_64_live_codes(void)
+{
+    unsigned n;
+
+    g_mutex_lock(&jit.lock);
+    n = jit.live;
+    g_mutex_unlock(&jit.lock);
+    return n;
+}

@@ -1,0 +1,133 @@
+/*
+ * x86-dump.c - facts about a compiled x86-64 TB for the rest of the host:
+ * its entry and size, the goto_tb jump positions (for chaining), the
+ * host pc -> guest instruction mapping recorded at each insn_start (for
+ * unwinding after a fault), and the -d out_asm listing: the code as hex,
+ * 16 bytes a line, with host offsets and a marker line wherever a guest
+ * instruction or a goto_tb jump starts (a disassembler can replace the
+ * hex later).
+ */
+#include <inttypes.h>
+
+#include "tcg/x86_64/tcg-x86_64.h"
+#include "tcg/x86_64/x86-gen.h"
+
+uintptr_t tcg_x86_64_code_entry(const TcgCode *code)
+{
+    return x86_code(code)->entry;
+}
+
+size_t tcg_x86_64_code_size(const TcgCode *code)
+{
+    return x86_code(code)->size;
+}
+
+int tcg_x86_64_goto_tb_offset(const TcgCode *code, unsigned slot)
+{
+    return slot < 2 ? x86_code(code)->goto_tb_ofs[slot] : -1;
+}
+
+bool tcg_x86_64_find_insn(const TcgCode *code, uintptr_t host_pc,
+                          uint64_t *pc, uint64_t *extra)
+{
+    const X86Code *c = x86_code(code);
+    const X86InsnMark *found = NULL;
+    uintptr_t ofs;
+
+    if (host_pc <= c->entry || host_pc > c->entry + c->size) {
+        return false;
+    }
+    /* A return address points after the call: the call itself starts
+     * strictly before it. */
+    ofs = host_pc - c->entry;
+    for (unsigned i = 0; i < c->nb_insns && c->insns[i].host_ofs < ofs; i++) {
+        found = &c->insns[i];
+    }
+    if (!found) {
+        return false;
+    }
+    if (pc) {
+        *pc = found->pc;
+    }
+    if (extra) {
+        *extra = found->extra;
+    }
+    return true;
+}
+
+typedef struct Marker {
+    uint32_t ofs;
+    GString *text;
+} Marker;
+
+static gint marker_cmp(gconstpointer a, gconstpointer b)
+{
+    const Marker *x = a, *y = b;
+
+    return x->ofs < y->ofs ? -1 : x->ofs > y->ofs;
+}
+
+static GArray *collect_markers(const X86Code *c)
+{
+    GArray *m = g_array_new(FALSE, FALSE, sizeof(Marker));
+    Marker k;
+
+    k.ofs = 0;
+    k.text = g_string_new("entry stub");
+    g_array_append_val(m, k);
+    k.ofs = 12;
+    k.text = g_string_new("body");
+    g_array_append_val(m, k);
+    for (unsigned i = 0; i < c->nb_insns; i++) {
+        k.ofs = c->insns[i].host_ofs;
+        k.text = g_string_new(NULL);
+        g_string_printf(k.text, "guest pc 0x%" PRIx64 " (extra 0x%" PRIx64
+                        ")", c->insns[i].pc, c->insns[i].extra);
+        g_array_append_val(m, k);
+    }
+    for (unsigned s = 0; s < 2; s++) {
+        if (c->goto_tb_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->goto_tb_ofs[s];
+            k.text = g_string_new(NULL);
+            g_string_printf(k.text, "goto_tb %u (patchable jmp rel32)", s);
+            g_array_append_val(m, k);
+        }
+    }
+    /* Stable, so an insn_start stays before a goto_tb at the same spot. */
+    g_array_sort(m, marker_cmp);
+    return m;
+}
+
+void tcg_x86_64_dump(const TcgCode *code, GString *out)
+{
+    const X86Code *c = x86_code(code);
+    const uint8_t *p = (const uint8_t *)c->entry;
+    g_autoptr(GArray) m = collect_markers(c);
+    unsigned mi = 0;
+    size_t ofs = 0;
+
+    g_string_append_printf(out, "OUT: [size=%zu] TB pc 0x%" PRIx64
+                           " at %p\n", c->size, c->pc_first, (void *)p);
+    for (;;) {
+        size_t end = MIN(c->size, ofs + 16);
+
+        while (mi < m->len &&
+               (g_array_index(m, Marker, mi).ofs <= ofs || ofs >= c->size)) {
+            Marker *k = &g_array_index(m, Marker, mi++);
+
+            g_string_append_printf(out, "  -- %s\n", k->text->str);
+            g_string_free(k->text, TRUE);
+        }
+        if (ofs >= c->size) {
+            break;
+        }
+        if (mi < m->len && g_array_index(m, Marker, mi).ofs < end) {
+            end = g_array_index(m, Marker, mi).ofs;
+        }
+        g_string_append_printf(out, "  %04zx:", ofs);
+        for (; ofs < end; ofs++) {
+            g_string_append_printf(out, " %02x", p[ofs]);
+        }
+        g_string_append_c(out, '\n');
+    }
+}

@@ -1,0 +1,192 @@
+/*
+ * x86-gen.h - what the parts of the x86-64 backend share while compiling
+ * one TB: the code generator state (X86Gen) with the assembler, the
+ * liveness facts (x86-liveness.c), the register allocator's view of every
+ * temp and host register (x86-regalloc.c) and the results the op lowering
+ * (x86-lower-*.c) records for the finished code (x86-backend.c).
+ *
+ * Host conventions of generated code:
+ *   rbp        the env pointer (callee-saved, never allocated)
+ *   rsp        16-byte aligned inside a TB; [rsp + 8*i] are the spill
+ *              slots of TB-local temps, [rsp + X86_RT_OFFSET] holds the
+ *              TcgRuntime pointer
+ *   others     allocatable (callee-saved ones are preferred, so values
+ *              survive helper calls)
+ * An i32 value in a host register is always zero-extended: bits 63..32
+ * are 0 (32-bit instructions guarantee it; the few that do not, such as
+ * helper returns and setcc, are followed by an explicit zero extension).
+ * In memory an i32 global or spill slot is 4 bytes.
+ */
+#ifndef HOST_TCG_X86_64_X86_GEN_H
+#define HOST_TCG_X86_64_X86_GEN_H
+
+#include "tcg/tcg-internal.h"
+#include "tcg/tcg-pass.h"
+#include "tcg/x86_64/tcg-x86_64.h"
+#include "tcg/x86_64/x86-asm.h"
+
+/* ------------------------------------------------------------ frame */
+
+#define X86_FRAME_SLOTS 256 /* spill slots, even (keeps rsp aligned) */
+#define X86_RT_OFFSET (X86_FRAME_SLOTS * 8)
+/* Below the six pushed callee-saved registers: slots + the rt pointer. */
+#define X86_FRAME_SIZE (X86_FRAME_SLOTS * 8 + 8)
+#define X86_ENV_REG X86_RBP
+
+#define X86_REGS_ALL 0xffffu
+#define X86_REGS_ALLOC (X86_REGS_ALL & ~(X86_BIT(X86_RSP) | X86_BIT(X86_RBP)))
+#define X86_REGS_CALLER_SAVED                                                 \
+    (X86_BIT(X86_RAX) | X86_BIT(X86_RCX) | X86_BIT(X86_RDX) |                 \
+     X86_BIT(X86_RSI) | X86_BIT(X86_RDI) | X86_BIT(X86_R8) |                  \
+     X86_BIT(X86_R9) | X86_BIT(X86_R10) | X86_BIT(X86_R11))
+
+extern const X86Reg x86_call_arg_regs[6];
+
+/* ------------------------------------------------------------ state */
+
+typedef enum {
+    X86_TS_DEAD = 0, /* no value (TB-local temp not live here) */
+    X86_TS_MEM,      /* only in memory: env field or spill slot */
+    X86_TS_REG,      /* in .reg (and in memory too if .mem_ok) */
+} X86TempLoc;
+
+typedef struct X86TempState {
+    uint8_t loc;     /* X86TempLoc */
+    int8_t reg;      /* X86_TS_REG: the host register */
+    bool mem_ok;     /* the memory copy is current */
+    int32_t slot;    /* TB-local temp: spill slot, -1 while none */
+} X86TempState;
+
+/* A host offset -> guest pc pair recorded at each insn_start. */
+typedef struct X86InsnMark {
+    uint32_t host_ofs; /* from the start of the TB's code */
+    uint64_t pc;
+    uint64_t extra;
+} X86InsnMark;
+
+typedef struct X86Gen {
+    BbTcgContext *s;
+    X86Asm as;
+    unsigned features;    /* TCG_X86_64_FEAT_* */
+    uintptr_t epilogue;   /* runtime address of the shared epilogue */
+    unsigned cur_op;      /* index of the op being lowered */
+    bool reachable;       /* can control reach the current position? */
+    bool failed;          /* an error was recorded in .error */
+    GError *error;
+
+    /* Liveness (x86-liveness.c); temps are TB-local ones only. */
+    TcgCfg cfg;
+    TcgBits *live_in;     /* per block */
+    TcgBits *live_out;    /* per block */
+    uint16_t *dead;       /* per op: bit p set = temp args[p] dead after */
+    unsigned *release;    /* per op: first temp whose last use it is */
+    unsigned *release_next; /* per temp: next in that list */
+
+    /* Register allocator (x86-regalloc.c). */
+    X86TempState *ts;     /* per temp */
+    int32_t reg_temp[X86_NB_REGS]; /* temp held by each register, or -1 */
+    uint32_t locked;      /* registers in use by the current op */
+    uint32_t reg_age[X86_NB_REGS];
+    uint32_t clock;
+    GArray *free_slots;   /* unsigned slot numbers */
+    unsigned nb_slots;
+
+    /* Results. */
+    GArray *insns;        /* X86InsnMark */
+    int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
+} X86Gen;
+
+/* A compiled TB (the backend's TcgCode). */
+typedef struct X86Code {
+    uintptr_t entry;      /* runtime address; TcgExit fn(env, rt) */
+    size_t size;
+    unsigned generation;  /* of the code buffer when compiled */
+    uint64_t pc_first;
+    X86InsnMark *insns;
+    unsigned nb_insns;
+    int32_t goto_tb_ofs[2];
+} X86Code;
+
+static inline X86Code *x86_code(const TcgCode *c)
+{
+    return (X86Code *)c;
+}
+
+void x86_gen_fail(X86Gen *g, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static inline const TcgTemp *x86_temp(const X86Gen *g, uint32_t t)
+{
+    return tcg_temp(g->s, t);
+}
+static inline bool x86_is_i64(const X86Gen *g, uint32_t t)
+{
+    return tcg_temp(g->s, t)->type == BB_TCG_TYPE_I64;
+}
+
+/* ------------------------------------------------------------ liveness */
+
+void x86_liveness_compute(X86Gen *g);
+void x86_liveness_free(X86Gen *g);
+
+/* ------------------------------------------------------------ allocator */
+
+void x86_ra_init(X86Gen *g);
+void x86_ra_destroy(X86Gen *g);
+/* Is temp @t a constant (value in *@val, i32 sign-extended)? */
+bool x86_ra_const(X86Gen *g, uint32_t t, int64_t *val);
+/* Put input @t in a register of @mask and lock it for this op.  A
+ * constant is materialized in a scratch register. */
+X86Reg x86_ra_in(X86Gen *g, uint32_t t, uint32_t mask);
+/* A register of @mask for output @t, locked; @reuse1/@reuse2 (input
+ * registers of this op, or X86_NOREG) are taken when their value is not
+ * needed after the op, so "d = a op b" can be computed in place. */
+X86Reg x86_ra_out(X86Gen *g, uint32_t t, uint32_t mask, X86Reg reuse1,
+                  X86Reg reuse2);
+/* A scratch register of @mask, free for this op. */
+X86Reg x86_ra_scratch(X86Gen *g, uint32_t mask);
+/* Make @r a scratch register of this op (moving its temp away). */
+void x86_ra_reserve(X86Gen *g, X86Reg r);
+/* The op is lowered: unlock registers, release temps that died. */
+void x86_ra_op_done(X86Gen *g, const TcgOp *op);
+/* Write dirty globals back to env; with @drop, forget the copies too. */
+void x86_ra_sync_globals(X86Gen *g, bool drop);
+/* Store TB-local temps in @live whose memory copy is stale. */
+void x86_ra_sync_temps(X86Gen *g, const TcgBits *live);
+/* At a label: nothing in registers, temps in @live are in their slots. */
+void x86_ra_reset(X86Gen *g, const TcgBits *live);
+/* Empty the caller-saved registers (moving values to callee-saved ones or
+ * to memory) and lock them as scratch for a call. */
+void x86_ra_prepare_call(X86Gen *g);
+/* Load input @t (or BB_TCG_ARG_ENV) into @r without binding it; @r must
+ * be a scratch register of this op. */
+void x86_ra_load_into(X86Gen *g, uint32_t t, X86Reg r);
+/* After a call: temp @t's value is in @r (a scratch register). */
+void x86_ra_bind_result(X86Gen *g, uint32_t t, X86Reg r);
+
+/* ------------------------------------------------------------ lowering */
+
+/* Arithmetic, logic, shifts, compares, bit fields, conversions
+ * (x86-lower-alu.c); false if @op is not one of them. */
+bool x86_lower_alu(X86Gen *g, const TcgOp *op);
+/* env and guest memory access, calls, labels, branches, exits
+ * (x86-lower-ctl.c). */
+bool x86_lower_ctl(X86Gen *g, const TcgOp *op);
+/* Leave the TB with exit code @code (globals synced first). */
+void x86_emit_exit(X86Gen *g, unsigned code);
+
+/* A comparison of setcond/movcond/brcond, operands loaded: prepare
+ * before allocating the output, emit right before the flags are used.
+ * The condition must not be NEVER or ALWAYS. */
+typedef struct X86Cmp {
+    bool w;        /* 64-bit compare */
+    X86Reg ra;     /* left operand */
+    X86Reg rb;     /* right operand, X86_NOREG if immediate */
+    int32_t imm;
+    X86Cond cc;    /* true when the condition holds */
+} X86Cmp;
+
+void x86_cmp_prepare(X86Gen *g, uint32_t a, uint32_t b, BbTcgCond c, bool w,
+                     X86Cmp *cmp);
+void x86_cmp_emit(X86Gen *g, const X86Cmp *cmp);
+
+#endif /* HOST_TCG_X86_64_X86_GEN_H */

@@ -1,0 +1,208 @@
+/*
+ * x86-liveness.c - liveness of TB-local temps for the x86-64 register
+ * allocator.  A backward data-flow analysis over the TB's basic blocks
+ * (tcg_cfg_build()) gives each block's live-in and live-out sets, iterated
+ * to a fixed point so loops (backward branches) are handled.  From them:
+ *   - per op, which temp operands are dead after the op (their registers
+ *     are freed as soon as the op is lowered);
+ *   - per temp, the last op (in program order) at which it is live
+ *     anywhere: its spill slot is recycled only after that op, so two
+ *     temps that are live at the same point never share a slot, whatever
+ *     path led there.
+ * Globals are not tracked: they are always live and are synced instead.
+ */
+#include <limits.h>
+
+#include "tcg/x86_64/x86-gen.h"
+
+static bool is_local(const X86Gen *g, uint64_t id)
+{
+    return id != BB_TCG_ARG_ENV && id < tcg_nb_temps(g->s) &&
+           x86_temp(g, (uint32_t)id)->kind == TEMP_NORMAL;
+}
+
+/* Gen (upward-exposed uses) and kill (definitions) of one block. */
+static void block_use_def(X86Gen *g, const TcgBlock *b, TcgBits *use,
+                          TcgBits *def)
+{
+    unsigned pos[TCG_MAX_OP_ARGS];
+
+    for (unsigned i = b->first; i < b->end; i++) {
+        const TcgOp *op = tcg_op(g->s, i);
+        unsigned n = tcg_op_inputs(op, pos);
+
+        for (unsigned k = 0; k < n; k++) {
+            uint64_t t = op->args[pos[k]];
+
+            if (is_local(g, t) && !tcg_bit(def, (unsigned)t)) {
+                tcg_bit_set(use, (unsigned)t);
+            }
+        }
+        n = tcg_op_outputs(op, pos);
+        for (unsigned k = 0; k < n; k++) {
+            uint64_t t = op->args[pos[k]];
+
+            if (is_local(g, t)) {
+                tcg_bit_set(def, (unsigned)t);
+            }
+        }
+    }
+}
+
+static void solve(X86Gen *g, TcgBits *use, TcgBits *def, unsigned ntemps)
+{
+    unsigned nb = g->cfg.nb_blocks;
+    TcgBits tmp;
+    bool changed = true;
+
+    tcg_bits_init(&tmp, ntemps);
+    while (changed) {
+        changed = false;
+        for (unsigned bi = nb; bi-- > 0;) {
+            const TcgBlock *b = &g->cfg.blocks[bi];
+
+            for (int k = 0; k < 2; k++) {
+                if (b->succ[k] >= 0) {
+                    tcg_bits_or(&g->live_out[bi], &g->live_in[b->succ[k]]);
+                }
+            }
+            /* in = use | (out & ~def) */
+            tcg_bits_copy(&tmp, &g->live_out[bi]);
+            for (unsigned w = 0; w < tmp.nwords; w++) {
+                tmp.w[w] = (tmp.w[w] & ~def[bi].w[w]) | use[bi].w[w];
+            }
+            changed |= tcg_bits_or(&g->live_in[bi], &tmp);
+        }
+    }
+    tcg_bits_free(&tmp);
+}
+
+static void note_last(X86Gen *g, unsigned *last, uint64_t t, unsigned i)
+{
+    if (is_local(g, t) && (last[t] == UINT_MAX || last[t] < i)) {
+        last[t] = i;
+    }
+}
+
+/* Per-op dead flags of one block, walking backwards from its live-out. */
+static void block_dead_flags(X86Gen *g, unsigned bi, TcgBits *live,
+                             unsigned *last)
+{
+    const TcgBlock *b = &g->cfg.blocks[bi];
+    unsigned opos[TCG_MAX_OP_ARGS], ipos[TCG_MAX_OP_ARGS];
+
+    tcg_bits_copy(live, &g->live_out[bi]);
+    for (unsigned i = b->end; i-- > b->first;) {
+        const TcgOp *op = tcg_op(g->s, i);
+        unsigned nout = tcg_op_outputs(op, opos);
+        unsigned nin = tcg_op_inputs(op, ipos);
+        uint16_t dead = 0;
+
+        /* Dead after the op = not live after it; decided for every
+         * operand before this op's own defs and uses change the set. */
+        for (unsigned k = 0; k < nout + nin; k++) {
+            unsigned p = k < nout ? opos[k] : ipos[k - nout];
+            uint64_t t = op->args[p];
+
+            if (is_local(g, t)) {
+                note_last(g, last, t, i);
+                if (!tcg_bit(live, (unsigned)t)) {
+                    dead |= (uint16_t)(1u << p);
+                }
+            }
+        }
+        g->dead[i] = dead;
+        for (unsigned k = 0; k < nout; k++) {
+            if (is_local(g, op->args[opos[k]])) {
+                tcg_bit_clear(live, (unsigned)op->args[opos[k]]);
+            }
+        }
+        for (unsigned k = 0; k < nin; k++) {
+            if (is_local(g, op->args[ipos[k]])) {
+                tcg_bit_set(live, (unsigned)op->args[ipos[k]]);
+            }
+        }
+    }
+}
+
+void x86_liveness_compute(X86Gen *g)
+{
+    unsigned ntemps = tcg_nb_temps(g->s), nops = tcg_nb_ops(g->s);
+    unsigned nb;
+    TcgBits *use, *def, live;
+    g_autofree unsigned *last = g_new(unsigned, ntemps + 1);
+
+    tcg_cfg_build(g->s, &g->cfg);
+    nb = g->cfg.nb_blocks;
+    g->live_in = g_new0(TcgBits, nb + 1);
+    g->live_out = g_new0(TcgBits, nb + 1);
+    use = g_new0(TcgBits, nb + 1);
+    def = g_new0(TcgBits, nb + 1);
+    for (unsigned bi = 0; bi < nb; bi++) {
+        tcg_bits_init(&g->live_in[bi], ntemps);
+        tcg_bits_init(&g->live_out[bi], ntemps);
+        tcg_bits_init(&use[bi], ntemps);
+        tcg_bits_init(&def[bi], ntemps);
+        block_use_def(g, &g->cfg.blocks[bi], &use[bi], &def[bi]);
+    }
+    solve(g, use, def, ntemps);
+
+    g->dead = g_new0(uint16_t, nops + 1);
+    for (unsigned t = 0; t < ntemps; t++) {
+        last[t] = UINT_MAX;
+    }
+    tcg_bits_init(&live, ntemps);
+    for (unsigned bi = 0; bi < nb; bi++) {
+        const TcgBlock *b = &g->cfg.blocks[bi];
+
+        block_dead_flags(g, bi, &live, last);
+        /* Live through the end of the block. */
+        for (unsigned w = 0; w < g->live_out[bi].nwords; w++) {
+            uint64_t bits = g->live_out[bi].w[w];
+
+            while (bits) {
+                unsigned t = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+                bits &= bits - 1;
+                note_last(g, last, t, b->end - 1);
+            }
+        }
+    }
+    tcg_bits_free(&live);
+    for (unsigned bi = 0; bi < nb; bi++) {
+        tcg_bits_free(&use[bi]);
+        tcg_bits_free(&def[bi]);
+    }
+    g_free(use);
+    g_free(def);
+
+    /* Per op, the list of temps whose last live point it is. */
+    g->release = g_new(unsigned, nops + 1);
+    g->release_next = g_new(unsigned, ntemps + 1);
+    for (unsigned i = 0; i <= nops; i++) {
+        g->release[i] = UINT_MAX;
+    }
+    for (unsigned t = 0; t < ntemps; t++) {
+        if (last[t] != UINT_MAX) {
+            g->release_next[t] = g->release[last[t]];
+            g->release[last[t]] = t;
+        }
+    }
+}
+
+void x86_liveness_free(X86Gen *g)
+{
+    for (unsigned bi = 0; g->live_in && bi < g->cfg.nb_blocks; bi++) {
+        tcg_bits_free(&g->live_in[bi]);
+        tcg_bits_free(&g->live_out[bi]);
+    }
+    g_free(g->live_in);
+    g_free(g->live_out);
+    g_free(g->dead);
+    g_free(g->release);
+    g_free(g->release_next);
+    g->live_in = g->live_out = NULL;
+    g->dead = NULL;
+    g->release = g->release_next = NULL;
+    tcg_cfg_free(&g->cfg);
+}

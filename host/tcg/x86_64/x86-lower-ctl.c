@@ -1,0 +1,264 @@
+/*
+ * x86-lower-ctl.c - x86-64 code for the IR ops that touch the world or
+ * move control: env loads and stores ([rbp + offset]), guest memory
+ * accesses (calls to the TcgRuntime's load/store callbacks, kept in
+ * separate emit functions so an inline TLB fast path can be added in
+ * front of them), helper calls (SysV: rdi, rsi, rdx, rcx, r8, r9, result
+ * in rax, rsp 16-byte aligned), branches, instruction-start markers and
+ * the TB exits (exit_tb, a patchable goto_tb jump, lookup_and_goto).
+ * Globals are written back before anything that may observe env and
+ * forgotten after anything that may change it (x86-regalloc.c).
+ */
+#include <stddef.h>
+
+#include "tcg/x86_64/x86-gen.h"
+
+#define ALL X86_REGS_ALLOC
+#define NOREG X86_NOREG
+
+const X86Reg x86_call_arg_regs[6] = {
+    X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9,
+};
+
+static bool env_disp(X86Gen *g, uint64_t ofs, int32_t *disp)
+{
+    if (ofs > INT32_MAX - 8) {
+        x86_gen_fail(g, "env offset %" G_GUINT64_FORMAT " out of range", ofs);
+        return false;
+    }
+    *disp = (int32_t)ofs;
+    return true;
+}
+
+/* ------------------------------------------------------------ env */
+
+static void lower_env_ld(X86Gen *g, const TcgOp *op, unsigned size,
+                         bool sign)
+{
+    int32_t disp;
+    X86Reg rd;
+
+    if (!env_disp(g, op->args[1], &disp)) {
+        return;
+    }
+    rd = x86_ra_out(g, (uint32_t)op->args[0], ALL, NOREG, NOREG);
+    x86_load(&g->as, size, sign, true, rd, X86_ENV_REG, disp);
+}
+
+static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
+{
+    uint32_t v = (uint32_t)op->args[0];
+    int64_t val;
+    int32_t disp;
+
+    if (!env_disp(g, op->args[1], &disp)) {
+        return;
+    }
+    if (x86_ra_const(g, v, &val) &&
+        (size < 8 || (val >= INT32_MIN && val <= INT32_MAX))) {
+        x86_store_imm(&g->as, size, (int32_t)val, X86_ENV_REG, disp);
+    } else {
+        x86_store(&g->as, size, x86_ra_in(g, v, ALL), X86_ENV_REG, disp);
+    }
+}
+
+/* ------------------------------------------------------------ guest memory */
+
+/* Call rt->fn(rt->opaque, ...) with the other arguments already in
+ * rsi, rdx, rcx, r8. */
+static void emit_runtime_call(X86Gen *g, size_t fn_offset)
+{
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RSP, X86_RT_OFFSET);
+    x86_load(&g->as, 8, false, true, X86_RDI, X86_RAX,
+             (int32_t)offsetof(TcgRuntime, opaque));
+    x86_call_mem(&g->as, X86_RAX, (int32_t)fn_offset);
+}
+
+/* The slow path of a guest load: everything is synced first because the
+ * callback may fault and leave the TB by unwinding. */
+static void emit_qemu_ld(X86Gen *g, const TcgOp *op)
+{
+    bool is64 = op->opc == BB_TCG_OP_QEMU_LD_I64;
+    BbMemOp mop = (BbMemOp)op->args[2];
+    unsigned size = 1u << (mop & BB_MO_SIZE);
+
+    x86_ra_sync_globals(g, false);
+    x86_ra_prepare_call(g);
+    x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
+    x86_mov_ri(&g->as, false, X86_RDX, mop);
+    x86_mov_ri(&g->as, false, X86_RCX, op->args[3]);
+    emit_runtime_call(g, offsetof(TcgRuntime, load));
+    /* The callback returns raw bytes; extend as the memop says. */
+    if (size < 8) {
+        if (mop & BB_MO_SIGN) {
+            x86_movsx(&g->as, size, is64, X86_RAX, X86_RAX);
+        } else {
+            x86_movzx(&g->as, size, X86_RAX, X86_RAX);
+        }
+    } else if (!is64) {
+        x86_mov_rr(&g->as, false, X86_RAX, X86_RAX);
+    }
+    x86_ra_bind_result(g, (uint32_t)op->args[0], X86_RAX);
+}
+
+static void emit_qemu_st(X86Gen *g, const TcgOp *op)
+{
+    BbMemOp mop = (BbMemOp)op->args[2];
+    unsigned size = 1u << (mop & BB_MO_SIZE);
+
+    x86_ra_sync_globals(g, false);
+    x86_ra_prepare_call(g);
+    x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
+    x86_ra_load_into(g, (uint32_t)op->args[0], X86_RDX);
+    if (size < 8) {
+        x86_movzx(&g->as, size, X86_RDX, X86_RDX); /* only the stored bytes */
+    }
+    x86_mov_ri(&g->as, false, X86_RCX, mop);
+    x86_mov_ri(&g->as, false, X86_R8, op->args[3]);
+    emit_runtime_call(g, offsetof(TcgRuntime, store));
+}
+
+/* ------------------------------------------------------------ calls */
+
+static void lower_call(X86Gen *g, const TcgOp *op)
+{
+    const BbTcgHelper *h = tcg_call_helper(op);
+    uint32_t ret = tcg_call_ret(op);
+    unsigned quiet = BB_TCG_CALL_NO_READ_GLOBALS |
+                     BB_TCG_CALL_NO_WRITE_GLOBALS | BB_TCG_CALL_NO_RAISE;
+
+    /* A helper that may read globals, raise (the exception path reads
+     * env) or write globals (our copies are dropped afterwards) needs
+     * them in env; one that may write them needs our copies forgotten. */
+    if ((h->flags & quiet) != quiet) {
+        x86_ra_sync_globals(g, !(h->flags & BB_TCG_CALL_NO_WRITE_GLOBALS));
+    }
+    x86_ra_prepare_call(g);
+    for (unsigned i = 0; i < h->nargs && i < 6; i++) {
+        x86_ra_load_into(g, (uint32_t)op->args[2 + i], x86_call_arg_regs[i]);
+    }
+    x86_call_abs(&g->as, (uintptr_t)h->fn, X86_RAX);
+    if (ret != UINT32_MAX) {
+        if (!x86_is_i64(g, ret)) {
+            x86_mov_rr(&g->as, false, X86_RAX, X86_RAX); /* upper bits */
+        }
+        x86_ra_bind_result(g, ret, X86_RAX);
+    }
+}
+
+/* ------------------------------------------------------------ branches */
+
+static const TcgBits *live_out(X86Gen *g)
+{
+    return &g->live_out[g->cfg.block_of_op[g->cur_op]];
+}
+
+static void lower_brcond(X86Gen *g, const TcgOp *op, bool w)
+{
+    BbTcgCond c = (BbTcgCond)op->args[2];
+    unsigned label = (unsigned)op->args[3];
+    X86Cmp cmp;
+
+    if (c == BB_TCG_COND_NEVER) {
+        return;
+    }
+    if (c != BB_TCG_COND_ALWAYS) {
+        x86_cmp_prepare(g, (uint32_t)op->args[0], (uint32_t)op->args[1], c,
+                        w, &cmp);
+    }
+    /* Both successors see everything they need in memory. */
+    x86_ra_sync_globals(g, false);
+    x86_ra_sync_temps(g, live_out(g));
+    if (c == BB_TCG_COND_ALWAYS) {
+        x86_jmp_label(&g->as, label, false);
+    } else {
+        x86_cmp_emit(g, &cmp);
+        x86_jcc_label(&g->as, cmp.cc, label, false);
+    }
+}
+
+static void lower_br(X86Gen *g, const TcgOp *op)
+{
+    x86_ra_sync_globals(g, false);
+    x86_ra_sync_temps(g, live_out(g));
+    x86_jmp_label(&g->as, (unsigned)op->args[0], false);
+}
+
+/* ------------------------------------------------------------ exits */
+
+void x86_emit_exit(X86Gen *g, unsigned code)
+{
+    x86_ra_sync_globals(g, false);
+    x86_mov_ri(&g->as, false, X86_RAX, code);
+    x86_jmp_abs(&g->as, g->epilogue);
+}
+
+/* A jmp rel32 whose displacement is 4-byte aligned, so chaining can
+ * rewrite it with one atomic store; until then it jumps to the next
+ * instruction, the exit_tb that follows. */
+static void lower_goto_tb(X86Gen *g, const TcgOp *op)
+{
+    unsigned slot = (unsigned)op->args[0];
+
+    x86_ra_sync_globals(g, false);
+    x86_align(&g->as, 4, 1);
+    if (slot < 2) {
+        g->goto_tb_ofs[slot] = (int32_t)g->as.len;
+    }
+    x86_byte(&g->as, 0xe9);
+    x86_u32(&g->as, 0);
+}
+
+static void lower_insn_start(X86Gen *g, const TcgOp *op)
+{
+    X86InsnMark m = {
+        .host_ofs = (uint32_t)g->as.len,
+        .pc = op->args[0],
+        .extra = op->nargs > 1 ? op->args[1] : 0,
+    };
+
+    g_array_append_val(g->insns, m);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+bool x86_lower_ctl(X86Gen *g, const TcgOp *op)
+{
+    switch (op->opc) {
+    case BB_TCG_OP_LD8U_I64: lower_env_ld(g, op, 1, false); break;
+    case BB_TCG_OP_LD8S_I64: lower_env_ld(g, op, 1, true); break;
+    case BB_TCG_OP_LD16U_I64: lower_env_ld(g, op, 2, false); break;
+    case BB_TCG_OP_LD16S_I64: lower_env_ld(g, op, 2, true); break;
+    case BB_TCG_OP_LD32U_I64: case BB_TCG_OP_LD_I32:
+        lower_env_ld(g, op, 4, false);
+        break;
+    case BB_TCG_OP_LD32S_I64: lower_env_ld(g, op, 4, true); break;
+    case BB_TCG_OP_LD_I64: lower_env_ld(g, op, 8, false); break;
+    case BB_TCG_OP_ST8_I64: lower_env_st(g, op, 1); break;
+    case BB_TCG_OP_ST16_I64: lower_env_st(g, op, 2); break;
+    case BB_TCG_OP_ST32_I64: case BB_TCG_OP_ST_I32:
+        lower_env_st(g, op, 4);
+        break;
+    case BB_TCG_OP_ST_I64: lower_env_st(g, op, 8); break;
+    case BB_TCG_OP_QEMU_LD_I32: case BB_TCG_OP_QEMU_LD_I64:
+        emit_qemu_ld(g, op);
+        break;
+    case BB_TCG_OP_QEMU_ST_I32: case BB_TCG_OP_QEMU_ST_I64:
+        emit_qemu_st(g, op);
+        break;
+    case BB_TCG_OP_CALL: lower_call(g, op); break;
+    case BB_TCG_OP_BRCOND_I32: lower_brcond(g, op, false); break;
+    case BB_TCG_OP_BRCOND_I64: lower_brcond(g, op, true); break;
+    case BB_TCG_OP_BR: lower_br(g, op); break;
+    case BB_TCG_OP_INSN_START: lower_insn_start(g, op); break;
+    case BB_TCG_OP_GOTO_TB: lower_goto_tb(g, op); break;
+    case BB_TCG_OP_EXIT_TB: x86_emit_exit(g, (unsigned)op->args[0]); break;
+    case BB_TCG_OP_LOOKUP_AND_GOTO: x86_emit_exit(g, TCG_EXIT_LOOKUP); break;
+    case BB_TCG_OP_SET_LABEL: /* placed by the driver (x86-backend.c) */
+    case BB_TCG_OP_DISCARD:   /* the allocator drops the temp */
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
