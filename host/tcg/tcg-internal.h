@@ -166,18 +166,26 @@ void tcg_dump(const BbTcgContext *s, GString *out);
 
 /*
  * What generated code needs from the world while it runs: guest memory
- * (the softmmu slow path; a later version adds an inline TLB fast path
- * for the x86 backend) and TB lookup for BB_TCG_OP_LOOKUP_AND_GOTO.
+ * (a TLB for the inline fast path, and callbacks for everything else: the
+ * softmmu slow path) and TB lookup for BB_TCG_OP_LOOKUP_AND_GOTO.
  * Memory callbacks may not return normally when the access faults: they
  * leave through the exec loop's unwinding (siglongjmp), after which the
  * CPU restores its PC from the insn_start markers.
  */
+/* A hart's TLBs, one per MMU index (layout in softmmu.h). */
+typedef struct TlbTable TlbTable;
 /*
  * load returns the accessed value in its low bits (zero above the access
  * size is fine, anything there is ignored); the backend applies
  * BB_MO_SIGN itself.  store receives the value truncated to the access
  * size.  Both receive the full memop, including BB_MO_ALIGN, which they
  * enforce.
+ *
+ * With a TLB (softmmu.h), a backend first looks the access up there and
+ * calls load/store only when the tag compare fails (miss, flagged entry,
+ * misaligned address); a hit reads or writes host memory at addr +
+ * addend.  Without one (NULL) every access calls load/store.
+ * softmmu_init_runtime() fills in all four fields for a hart.
  */
 typedef struct TcgRuntime {
     uint64_t (*load)(void *opaque, uint64_t addr, BbMemOp mop,
@@ -185,6 +193,7 @@ typedef struct TcgRuntime {
     void (*store)(void *opaque, uint64_t addr, uint64_t value, BbMemOp mop,
                   unsigned mmu_idx);
     void *opaque;
+    const TlbTable *tlb; /* the hart's TLBs, or NULL */
 } TcgRuntime;
 
 /* How a TB run ended. */
@@ -204,6 +213,15 @@ typedef struct TcgBackend {
     TcgCode *(*compile)(BbTcgContext *s, GError **error);
     TcgExit (*exec)(TcgCode *code, void *env, const TcgRuntime *rt);
     void (*free)(TcgCode *code);
+    /* Optional, for backends that patch direct jumps between TBs: point
+     * goto_tb @slot of @from at @to / back at its own exit. */
+    bool (*chain)(TcgCode *from, unsigned slot, const TcgCode *to);
+    bool (*unchain)(TcgCode *from, unsigned slot);
+    /* Optional: empty the backend's code buffer (all its code is stale). */
+    void (*flush)(void);
+    /* Optional: whether a compile @error means "code buffer full": the
+     * caller flushes and compiles again. */
+    bool (*error_is_full)(const GError *error);
 } TcgBackend;
 
 extern const TcgBackend tcg_backend_interp; /* host/tcg/interp/ */

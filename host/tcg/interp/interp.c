@@ -7,13 +7,15 @@
  * Running keeps TB-local temps and constants in a uint64_t array (i32
  * values zero-extended), reads and writes globals directly in env at
  * their offsets (i32 globals are 32-bit fields), reaches guest memory
- * through the TcgRuntime callbacks and calls helpers through function
- * pointers with up to six integer arguments (SysV: an i32 argument is
- * passed zero-extended in a 64-bit register, the env pointer as itself).
+ * through the TcgRuntime's TLB (softmmu.h) or, on a miss, its callbacks,
+ * and calls helpers through function pointers with up to six integer
+ * arguments (SysV: an i32 argument is passed zero-extended in a 64-bit
+ * register, the env pointer as itself).
  */
 #include <string.h>
 
 #include "tcg/interp/interp.h"
+#include "tcg/softmmu.h"
 #include "tcg/tcg-eval.h"
 
 #define STACK_TEMPS 1024 /* larger TBs keep their temps on the heap */
@@ -226,13 +228,23 @@ static uint64_t mem_extend(uint64_t raw, BbMemOp mop)
                             : raw & tcg_eval_mask(bits);
 }
 
+/* With a TLB, the same test as the x86-64 fast path (tlb_hit(): a tag
+ * compare that fails for misses, flagged entries and misaligned
+ * addresses); the callbacks only on a failed compare. */
 static void mem_load(const Frame *f, const TcgOp *op)
 {
     BbMemOp mop = (BbMemOp)op->args[2];
     unsigned mmu_idx = (unsigned)op->args[3];
     uint64_t addr = rd(f, op->args[1]), raw = 0;
+    void *host = NULL;
 
-    if (f->rt && f->rt->load) {
+    if (f->rt && f->rt->tlb) {
+        host = tlb_hit(f->rt->tlb, addr, 1u << (mop & BB_MO_SIZE), mmu_idx,
+                       false);
+    }
+    if (host) {
+        memcpy(&raw, host, 1u << (mop & BB_MO_SIZE)); /* little-endian */
+    } else if (f->rt && f->rt->load) {
         raw = f->rt->load(f->rt->opaque, addr, mop, mmu_idx);
     }
     wr(f, op->args[0], mem_extend(raw, mop));
@@ -241,11 +253,19 @@ static void mem_load(const Frame *f, const TcgOp *op)
 static void mem_store(const Frame *f, const TcgOp *op)
 {
     BbMemOp mop = (BbMemOp)op->args[2];
+    unsigned mmu_idx = (unsigned)op->args[3];
     uint64_t val = mem_extend(rd(f, op->args[0]), mop & BB_MO_SIZE);
     uint64_t addr = rd(f, op->args[1]);
+    void *host = NULL;
 
-    if (f->rt && f->rt->store) {
-        f->rt->store(f->rt->opaque, addr, val, mop, (unsigned)op->args[3]);
+    if (f->rt && f->rt->tlb) {
+        host = tlb_hit(f->rt->tlb, addr, 1u << (mop & BB_MO_SIZE), mmu_idx,
+                       true);
+    }
+    if (host) {
+        memcpy(host, &val, 1u << (mop & BB_MO_SIZE));
+    } else if (f->rt && f->rt->store) {
+        f->rt->store(f->rt->opaque, addr, val, mop, mmu_idx);
     }
 }
 

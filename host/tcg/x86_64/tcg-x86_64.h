@@ -45,7 +45,8 @@ void tcg_x86_64_buffer_info(size_t *used, size_t *size, bool *dual,
 /* Number of compiled TBs not yet freed. */
 unsigned tcg_x86_64_live_codes(void);
 
-/* The entry point, callable as TcgExit fn(void *env, const TcgRuntime *). */
+/* The entry point, callable as TcgExit fn(void *env, const TcgRuntime *)
+ * with load, store and tlb all set (exec() supplies defaults for NULL). */
 uintptr_t tcg_x86_64_code_entry(const TcgCode *code);
 size_t tcg_x86_64_code_size(const TcgCode *code);
 /* Offset from the entry of goto_tb @slot's 5-byte jmp (its rel32 is

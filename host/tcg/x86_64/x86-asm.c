@@ -339,6 +339,12 @@ void x86_alu_ri(X86Asm *a, bool w, X86Alu op, X86Reg d, int32_t imm)
     }
 }
 
+void x86_alu_rm(X86Asm *a, bool w, X86Alu op, X86Reg d, X86Reg base,
+                int32_t disp)
+{
+    x86_op_rm(a, w ? X86_W : 0, (uint8_t)(op << 3 | 3), d, base, disp);
+}
+
 void x86_test_rr(X86Asm *a, bool w, X86Reg r1, X86Reg r2)
 {
     x86_op_rr(a, w ? X86_W : 0, 0x85, r2, r1);

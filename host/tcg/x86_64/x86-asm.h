@@ -124,6 +124,9 @@ void x86_movsx(X86Asm *a, unsigned size, bool w, X86Reg d, X86Reg s);
 /* Arithmetic. */
 void x86_alu_rr(X86Asm *a, bool w, X86Alu op, X86Reg d, X86Reg s);
 void x86_alu_ri(X86Asm *a, bool w, X86Alu op, X86Reg d, int32_t imm);
+/* d = d op [base + disp] (cmp: flags of d - [base + disp]). */
+void x86_alu_rm(X86Asm *a, bool w, X86Alu op, X86Reg d, X86Reg base,
+                int32_t disp);
 void x86_test_rr(X86Asm *a, bool w, X86Reg r1, X86Reg r2);
 void x86_shift_ri(X86Asm *a, bool w, X86Shift op, X86Reg d, unsigned n);
 void x86_shift_cl(X86Asm *a, bool w, X86Shift op, X86Reg d);

@@ -141,6 +141,9 @@ static void gen_destroy(X86Gen *g)
 {
     x86_ra_destroy(g);
     x86_liveness_free(g);
+    if (g->slow_paths) {
+        g_array_unref(g->slow_paths);
+    }
     x86_asm_destroy(&g->as);
     if (g->insns) {
         g_array_unref(g->insns);
@@ -232,6 +235,7 @@ static X86Code *compile_locked(BbTcgContext *s, GError **error)
     if (!g.failed) {
         gen_body(&g);
     }
+    x86_lower_finish(&g); /* the cold section: memory slow paths */
     if (g.failed) {
         g_propagate_error(error, g.error);
         g.error = NULL;
@@ -294,10 +298,12 @@ static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
         g_critical("x86-64 JIT: running a TB whose code was flushed");
         return TCG_EXIT_NOCHAIN;
     }
-    if (!rt || !rt->load || !rt->store) {
+    if (!rt || !rt->load || !rt->store || !rt->tlb) {
         fixed.load = rt && rt->load ? rt->load : null_load;
         fixed.store = rt && rt->store ? rt->store : null_store;
         fixed.opaque = rt ? rt->opaque : NULL;
+        /* Generated code always reads a TLB; this one always misses. */
+        fixed.tlb = rt && rt->tlb ? rt->tlb : &x86_tlb_none;
         rt = &fixed;
     }
     return ((X86Entry)c->entry)(env, rt);
@@ -325,6 +331,10 @@ const TcgBackend tcg_backend_x86_64 = {
     .compile = x86_compile,
     .exec = x86_exec,
     .free = x86_free,
+    .chain = tcg_x86_64_chain,
+    .unchain = tcg_x86_64_unchain,
+    .flush = tcg_x86_64_flush,
+    .error_is_full = tcg_x86_64_error_is_full,
 };
 
 /* ------------------------------------------------------------ chaining */

@@ -9,7 +9,8 @@
  *   rbp        the env pointer (callee-saved, never allocated)
  *   rsp        16-byte aligned inside a TB; [rsp + 8*i] are the spill
  *              slots of TB-local temps, [rsp + X86_RT_OFFSET] holds the
- *              TcgRuntime pointer
+ *              TcgRuntime pointer (the TLB fast path of guest memory
+ *              accesses reads rt->tlb through it; never NULL in exec)
  *   others     allocatable (callee-saved ones are preferred, so values
  *              survive helper calls)
  * An i32 value in a host register is always zero-extended: bits 63..32
@@ -90,6 +91,9 @@ typedef struct X86Gen {
     uint32_t clock;
     GArray *free_slots;   /* unsigned slot numbers */
     unsigned nb_slots;
+
+    /* Guest memory slow paths, emitted after the body (x86-lower-ctl.c). */
+    GArray *slow_paths;   /* X86SlowPath, or NULL while none */
 
     /* Results. */
     GArray *insns;        /* X86InsnMark */
@@ -173,6 +177,13 @@ bool x86_lower_alu(X86Gen *g, const TcgOp *op);
 bool x86_lower_ctl(X86Gen *g, const TcgOp *op);
 /* Leave the TB with exit code @code (globals synced first). */
 void x86_emit_exit(X86Gen *g, unsigned code);
+/* After the body: emit the out-of-line slow paths of guest memory
+ * accesses (the TB's cold section) and free their list; also call it
+ * when the compile failed. */
+void x86_lower_finish(X86Gen *g);
+/* A TLB whose every tag is empty: what generated code reads when the
+ * runtime has none, so every access takes the slow path (the callbacks). */
+extern const TlbTable x86_tlb_none;
 
 /* A comparison of setcond/movcond/brcond, operands loaded: prepare
  * before allocating the output, emit right before the flags are used.

@@ -1,9 +1,9 @@
 /*
  * x86-lower-ctl.c - x86-64 code for the IR ops that touch the world or
  * move control: env loads and stores ([rbp + offset]), guest memory
- * accesses (calls to the TcgRuntime's load/store callbacks, kept in
- * separate emit functions so an inline TLB fast path can be added in
- * front of them), helper calls (SysV: rdi, rsi, rdx, rcx, r8, r9, result
+ * accesses (an inline TLB hit path, softmmu.h, with the call of the
+ * TcgRuntime's load/store callbacks out of line in a cold section after
+ * the body), helper calls (SysV: rdi, rsi, rdx, rcx, r8, r9, result
  * in rax, rsp 16-byte aligned), branches, instruction-start markers and
  * the TB exits (exit_tb, a patchable goto_tb jump, lookup_and_goto).
  * Globals are written back before anything that may observe env and
@@ -11,6 +11,7 @@
  */
 #include <stddef.h>
 
+#include "tcg/softmmu.h"
 #include "tcg/x86_64/x86-gen.h"
 
 #define ALL X86_REGS_ALLOC
@@ -64,6 +65,56 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
 
 /* ------------------------------------------------------------ guest memory */
 
+/*
+ * A guest access is synced (globals to env, caller-saved registers
+ * emptied: the slow path is a call that may fault) and then tries the TLB
+ * inline (softmmu.h), with the address in rsi and a store's value in rdx:
+ *
+ *     mov    rdi, [rsp + X86_RT_OFFSET]      ; rt
+ *     mov    eax, esi
+ *     shr    eax, TLB_PAGE_BITS - TLB_ENTRY_BITS
+ *     and    eax, (TLB_ENTRIES - 1) << TLB_ENTRY_BITS  ; entry offset
+ *     add    rax, [rdi + offsetof(TcgRuntime, tlb)]    ; &e[0][index]
+ *     mov    rdi, rsi
+ *     and    rdi, TLB_PAGE_MASK | (size - 1)
+ *     cmp    rdi, [rax + TLB_TABLE_OFFSET(mmu_idx, addr_read/addr_write)]
+ *     jne    slow                            ; rel32, into the cold section
+ *     add    rsi, [rax + TLB_TABLE_OFFSET(mmu_idx, addend)]
+ *     mov/movzx/movsx  rax, [rsi]            ; or: mov [rsi], dl/dx/edx/rdx
+ *   done:
+ *
+ * The slow path, emitted after the TB's body, calls rt->load/rt->store as
+ * before the TLB existed (rsi and rdx are still intact there), extends a
+ * load's result into rax and jumps back to done, so both paths meet with
+ * the same register state.  A runtime without a TLB gets x86_tlb_none,
+ * whose tags never match.  Each slow path gets an insn mark of its own
+ * guest instruction, so a callback's return address maps back to it.
+ */
+
+typedef struct X86SlowPath {
+    bool is_store;
+    bool is64;
+    BbMemOp mop;
+    unsigned mmu_idx;
+    unsigned label_slow;  /* the miss branches here */
+    unsigned label_done;  /* and comes back here */
+    bool has_insn;        /* an insn_start came before the access */
+    uint64_t pc, extra;   /* its guest instruction */
+} X86SlowPath;
+
+/* The index is computed with 32-bit operations on the address's low
+ * half; every MMU index's table is reached with a disp32. */
+G_STATIC_ASSERT(TLB_PAGE_BITS + TLB_BITS <= 32);
+G_STATIC_ASSERT(sizeof(TlbTable) <= INT32_MAX);
+
+const TlbTable x86_tlb_none = {
+    .e = { [0 ... TCG_NB_MMU_IDX - 1] = {
+        [0 ... TLB_ENTRIES - 1] = {
+            TLB_TAG_NONE, TLB_TAG_NONE, TLB_TAG_NONE, 0,
+        },
+    } },
+};
+
 /* Call rt->fn(rt->opaque, ...) with the other arguments already in
  * rsi, rdx, rcx, r8. */
 static void emit_runtime_call(X86Gen *g, size_t fn_offset)
@@ -74,48 +125,154 @@ static void emit_runtime_call(X86Gen *g, size_t fn_offset)
     x86_call_mem(&g->as, X86_RAX, (int32_t)fn_offset);
 }
 
-/* The slow path of a guest load: everything is synced first because the
- * callback may fault and leave the TB by unwinding. */
+/* Record the slow path of the access being lowered; its miss label is
+ * returned, its done label is bound by the caller after the hit path. */
+static X86SlowPath *slow_path_new(X86Gen *g, const TcgOp *op, bool is_store)
+{
+    X86SlowPath sp = {
+        .is_store = is_store,
+        .is64 = op->opc == BB_TCG_OP_QEMU_LD_I64 ||
+                op->opc == BB_TCG_OP_QEMU_ST_I64,
+        .mop = (BbMemOp)op->args[2],
+        .mmu_idx = (unsigned)op->args[3],
+        .label_slow = x86_label_new(&g->as),
+        .label_done = x86_label_new(&g->as),
+    };
+
+    if (g->insns->len) {
+        const X86InsnMark *m =
+            &g_array_index(g->insns, X86InsnMark, g->insns->len - 1);
+
+        sp.has_insn = true;
+        sp.pc = m->pc;
+        sp.extra = m->extra;
+    }
+    if (!g->slow_paths) {
+        g->slow_paths = g_array_new(FALSE, FALSE, sizeof(X86SlowPath));
+    }
+    g_array_append_val(g->slow_paths, sp);
+    return &g_array_index(g->slow_paths, X86SlowPath,
+                          g->slow_paths->len - 1);
+}
+
+/* The inline TLB compare for the access in rsi; on a hit rsi ends up
+ * holding the host address.  Clobbers rax and rdi, keeps rdx. */
+static void emit_tlb_lookup(X86Gen *g, const X86SlowPath *sp)
+{
+    X86Asm *a = &g->as;
+    unsigned size = 1u << (sp->mop & BB_MO_SIZE);
+    int32_t tag = (int32_t)(sp->is_store
+                                ? TLB_TABLE_OFFSET(sp->mmu_idx, addr_write)
+                                : TLB_TABLE_OFFSET(sp->mmu_idx, addr_read));
+
+    x86_load(a, 8, false, true, X86_RDI, X86_RSP, X86_RT_OFFSET);
+    x86_mov_rr(a, false, X86_RAX, X86_RSI);
+    x86_shift_ri(a, false, X86_SHR, X86_RAX, TLB_PAGE_BITS - TLB_ENTRY_BITS);
+    x86_alu_ri(a, false, X86_AND, X86_RAX,
+               (TLB_ENTRIES - 1) << TLB_ENTRY_BITS);
+    x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RDI,
+               (int32_t)offsetof(TcgRuntime, tlb));
+    x86_mov_rr(a, true, X86_RDI, X86_RSI);
+    x86_alu_ri(a, true, X86_AND, X86_RDI,
+               (int32_t)(TLB_PAGE_MASK | (size - 1)));
+    x86_alu_rm(a, true, X86_CMP, X86_RDI, X86_RAX, tag);
+    x86_jcc_label(a, X86_CC_NE, sp->label_slow, false);
+    x86_alu_rm(a, true, X86_ADD, X86_RSI, X86_RAX,
+               (int32_t)TLB_TABLE_OFFSET(sp->mmu_idx, addend));
+}
+
+/* rax = the loaded bytes extended as the memop says (an i32 value
+ * zero-extended to 64 bits). */
+static void emit_ld_extend(X86Gen *g, const X86SlowPath *sp)
+{
+    unsigned size = 1u << (sp->mop & BB_MO_SIZE);
+
+    if (size < 8) {
+        if (sp->mop & BB_MO_SIGN) {
+            x86_movsx(&g->as, size, sp->is64, X86_RAX, X86_RAX);
+        } else {
+            x86_movzx(&g->as, size, X86_RAX, X86_RAX);
+        }
+    } else if (!sp->is64) {
+        x86_mov_rr(&g->as, false, X86_RAX, X86_RAX);
+    }
+}
+
 static void emit_qemu_ld(X86Gen *g, const TcgOp *op)
 {
-    bool is64 = op->opc == BB_TCG_OP_QEMU_LD_I64;
-    BbMemOp mop = (BbMemOp)op->args[2];
-    unsigned size = 1u << (mop & BB_MO_SIZE);
+    X86SlowPath *sp;
+    unsigned size;
 
     x86_ra_sync_globals(g, false);
     x86_ra_prepare_call(g);
     x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
-    x86_mov_ri(&g->as, false, X86_RDX, mop);
-    x86_mov_ri(&g->as, false, X86_RCX, op->args[3]);
-    emit_runtime_call(g, offsetof(TcgRuntime, load));
-    /* The callback returns raw bytes; extend as the memop says. */
-    if (size < 8) {
-        if (mop & BB_MO_SIGN) {
-            x86_movsx(&g->as, size, is64, X86_RAX, X86_RAX);
-        } else {
-            x86_movzx(&g->as, size, X86_RAX, X86_RAX);
-        }
-    } else if (!is64) {
+    sp = slow_path_new(g, op, false);
+    size = 1u << (sp->mop & BB_MO_SIZE);
+    emit_tlb_lookup(g, sp);
+    x86_load(&g->as, size, (sp->mop & BB_MO_SIGN) != 0, sp->is64, X86_RAX,
+             X86_RSI, 0);
+    if (size == 8 && !sp->is64) {
         x86_mov_rr(&g->as, false, X86_RAX, X86_RAX);
     }
+    x86_label_bind(&g->as, sp->label_done);
     x86_ra_bind_result(g, (uint32_t)op->args[0], X86_RAX);
 }
 
 static void emit_qemu_st(X86Gen *g, const TcgOp *op)
 {
-    BbMemOp mop = (BbMemOp)op->args[2];
-    unsigned size = 1u << (mop & BB_MO_SIZE);
+    X86SlowPath *sp;
 
     x86_ra_sync_globals(g, false);
     x86_ra_prepare_call(g);
     x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
     x86_ra_load_into(g, (uint32_t)op->args[0], X86_RDX);
-    if (size < 8) {
-        x86_movzx(&g->as, size, X86_RDX, X86_RDX); /* only the stored bytes */
+    sp = slow_path_new(g, op, true);
+    emit_tlb_lookup(g, sp);
+    x86_store(&g->as, 1u << (sp->mop & BB_MO_SIZE), X86_RDX, X86_RSI, 0);
+    x86_label_bind(&g->as, sp->label_done);
+}
+
+/* The call of a slow path, entered from its access's failed compare with
+ * the address in rsi and a store's value in rdx. */
+static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
+{
+    unsigned size = 1u << (sp->mop & BB_MO_SIZE);
+
+    if (sp->has_insn) {
+        X86InsnMark m = {
+            .host_ofs = (uint32_t)g->as.len, .pc = sp->pc, .extra = sp->extra,
+        };
+
+        g_array_append_val(g->insns, m);
     }
-    x86_mov_ri(&g->as, false, X86_RCX, mop);
-    x86_mov_ri(&g->as, false, X86_R8, op->args[3]);
-    emit_runtime_call(g, offsetof(TcgRuntime, store));
+    x86_label_bind(&g->as, sp->label_slow);
+    if (sp->is_store) {
+        if (size < 8) {
+            x86_movzx(&g->as, size, X86_RDX, X86_RDX); /* the stored bytes */
+        }
+        x86_mov_ri(&g->as, false, X86_RCX, sp->mop);
+        x86_mov_ri(&g->as, false, X86_R8, sp->mmu_idx);
+        emit_runtime_call(g, offsetof(TcgRuntime, store));
+    } else {
+        x86_mov_ri(&g->as, false, X86_RDX, sp->mop);
+        x86_mov_ri(&g->as, false, X86_RCX, sp->mmu_idx);
+        emit_runtime_call(g, offsetof(TcgRuntime, load));
+        /* The callback returns raw bytes. */
+        emit_ld_extend(g, sp);
+    }
+    x86_jmp_label(&g->as, sp->label_done, false);
+}
+
+void x86_lower_finish(X86Gen *g)
+{
+    if (!g->slow_paths) {
+        return;
+    }
+    for (guint i = 0; i < g->slow_paths->len && !g->failed; i++) {
+        emit_slow_path(g, &g_array_index(g->slow_paths, X86SlowPath, i));
+    }
+    g_array_unref(g->slow_paths);
+    g->slow_paths = NULL;
 }
 
 /* ------------------------------------------------------------ calls */

@@ -1,0 +1,592 @@
+/*
+ * softmmu.c - the slow path of guest memory accesses and the TLB upkeep
+ * (softmmu.h).  An access that fails the fast path's tag compare lands
+ * here: misaligned addresses go to the CPU's policy first; a page with no
+ * usable tag is translated by the CPU's tlb_fill hook and classified in
+ * the address space's flat view (whole 4 KiB page of RAM: a host addend;
+ * ROM: reads and fetches from host memory, writes through the memory API;
+ * anything else, I/O or nothing: TLB_MMIO, every access through the
+ * memory API); then the access is done - from host memory, through
+ * bb_address_space_load/store on the physical address, or, for a store to
+ * a page holding translated code (TLB_NOTDIRTY), to host memory followed
+ * by notify_code_write.  Accesses crossing a page are split in two,
+ * after both pages are translated.  The model is QEMU's softmmu (tags
+ * with flag bits, an addend per entry); no code is taken from it.
+ */
+#include <string.h>
+
+#include "tcg/softmmu.h"
+
+#define PAGE_OFFSET(a) ((a) & (TLB_PAGE_SIZE - 1))
+#define ALL_MMU_IDX ((1u << TCG_NB_MMU_IDX) - 1)
+
+/* One page translated for one access type. */
+typedef struct Xlat {
+    uint64_t ppage;  /* physical page */
+    uint8_t *host;   /* host address of the page, NULL: memory API */
+    uint64_t flags;  /* TLB_NOTDIRTY (RAM) */
+} Xlat;
+
+static inline unsigned tlb_index(uint64_t vaddr)
+{
+    return (unsigned)(vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
+}
+
+static inline TlbEntry *entry_of(Softmmu *sm, unsigned mmu_idx,
+                                 uint64_t vaddr)
+{
+    return &sm->tlb->e[mmu_idx][tlb_index(vaddr)];
+}
+
+static inline uint64_t *tag_of(TlbEntry *e, int access)
+{
+    return access == TLB_ACCESS_WRITE ? &e->addr_write
+           : access == TLB_ACCESS_EXEC ? &e->addr_code : &e->addr_read;
+}
+
+/* Does @tag translate @vaddr's page (flags aside)? */
+static inline bool tag_matches(uint64_t tag, uint64_t vaddr)
+{
+    return (tag & (TLB_PAGE_MASK | TLB_INVALID)) == (vaddr & TLB_PAGE_MASK);
+}
+
+static SoftmmuResult record_fault(Softmmu *sm, SoftmmuResult result,
+                                  uint64_t vaddr, uint64_t paddr, int access,
+                                  unsigned mmu_idx, BbMemTxResult memtx)
+{
+    sm->fault = (SoftmmuFault){
+        .result = result, .vaddr = vaddr, .paddr = paddr, .access = access,
+        .mmu_idx = mmu_idx, .memtx = memtx,
+    };
+    return result;
+}
+
+/* ------------------------------------------------------------ setup */
+
+Softmmu *softmmu_new(BbAddressSpace *as, const SoftmmuOps *ops, void *opaque)
+{
+    static const SoftmmuOps no_ops;
+    Softmmu *sm = g_new0(Softmmu, 1);
+
+    sm->as = as;
+    sm->ops = ops ? ops : &no_ops;
+    sm->opaque = opaque;
+    /* 64-byte aligned, so an entry never straddles a cache line. */
+    sm->tlb_alloc = g_malloc(sizeof(TlbTable) + 63);
+    sm->tlb = (TlbTable *)(((uintptr_t)sm->tlb_alloc + 63) & ~(uintptr_t)63);
+    memset(sm->tlb, 0xff, sizeof(TlbTable));
+    sm->info = g_malloc0(sizeof(TlbEntryInfo) * TCG_NB_MMU_IDX * TLB_ENTRIES);
+    return sm;
+}
+
+void softmmu_free(Softmmu *sm)
+{
+    if (!sm) {
+        return;
+    }
+    g_free(sm->tlb_alloc);
+    g_free(sm->info);
+    g_free(sm);
+}
+
+void softmmu_init_runtime(Softmmu *sm, TcgRuntime *rt)
+{
+    rt->load = softmmu_load_slow;
+    rt->store = softmmu_store_slow;
+    rt->opaque = sm;
+    rt->tlb = sm->tlb;
+}
+
+/* ------------------------------------------------------------ fill */
+
+/* Note a superpage, so that flushing one of its 4 KiB pages can empty the
+ * whole MMU index (only the 4 KiB pages touched are in the TLB, and the
+ * page flush names one address of the superpage). */
+static void note_large_page(Softmmu *sm, unsigned mmu_idx, uint64_t vaddr,
+                            unsigned bits)
+{
+    uint64_t mask = bits >= 64 ? 0 : ~(((uint64_t)1 << bits) - 1);
+
+    if (sm->large & (1u << mmu_idx)) {
+        mask &= sm->large_mask[mmu_idx];
+        while ((sm->large_addr[mmu_idx] ^ vaddr) & mask) {
+            mask <<= 1; /* widen until the region covers both */
+        }
+    }
+    sm->large |= 1u << mmu_idx;
+    sm->large_mask[mmu_idx] = mask;
+    sm->large_addr[mmu_idx] = vaddr & mask;
+}
+
+/* Ask the CPU for a translation of @vaddr's page, classify the physical
+ * page and (unless TLB_PROT_NO_CACHE) install it. */
+static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
+                          unsigned mmu_idx, Xlat *x)
+{
+    const SoftmmuOps *ops = sm->ops;
+    uint64_t vpage = vaddr & TLB_PAGE_MASK;
+    uint64_t paddr = vaddr, len, base, wtag, tag;
+    unsigned prot = TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC;
+    uint8_t *host;
+    bool ram, writable = false, code = false;
+
+    sm->stats.fills++;
+    if (ops->tlb_fill) {
+        prot = 0;
+        if (!ops->tlb_fill(sm->opaque, vaddr, access, mmu_idx, &paddr,
+                           &prot)) {
+            return record_fault(sm, SOFTMMU_FAULT_FILL, vaddr, 0, access,
+                                mmu_idx, BB_MEMTX_OK);
+        }
+    }
+    prot |= 1u << access; /* what was asked for was granted */
+    x->ppage = paddr & TLB_PAGE_MASK;
+
+    /* RAM only when the whole page is one host-backed range. */
+    len = TLB_PAGE_SIZE;
+    host = bb_address_space_map(sm->as, x->ppage, &len, false);
+    ram = host && len == TLB_PAGE_SIZE;
+    if (ram) {
+        len = TLB_PAGE_SIZE;
+        writable = bb_address_space_map(sm->as, x->ppage, &len, true) &&
+                   len == TLB_PAGE_SIZE;
+    }
+    if (writable && (prot & TLB_PROT_WRITE) && ops->page_has_code) {
+        code = ops->page_has_code(sm->opaque, x->ppage);
+    }
+
+    base = vpage | (ram ? 0 : TLB_MMIO);
+    wtag = !(prot & TLB_PROT_WRITE) ? TLB_TAG_NONE
+           : ram && !writable       ? vpage | TLB_MMIO /* ROM */
+                                    : base | (code ? TLB_NOTDIRTY : 0);
+    tag = access == TLB_ACCESS_WRITE ? wtag : base;
+    x->flags = tag & TLB_NOTDIRTY;
+    x->host = (tag & TLB_MMIO) ? NULL : host;
+
+    if (!(prot & TLB_PROT_NO_CACHE)) {
+        TlbEntry *e = entry_of(sm, mmu_idx, vaddr);
+        unsigned bits = (prot >> TLB_PROT_PAGE_SHIFT) & 63;
+
+        e->addr_read = (prot & TLB_PROT_READ) ? base : TLB_TAG_NONE;
+        e->addr_write = wtag;
+        e->addr_code = (prot & TLB_PROT_EXEC) ? base : TLB_TAG_NONE;
+        e->addend = ram ? (uint64_t)(uintptr_t)host - vpage : 0;
+        sm->info[mmu_idx][tlb_index(vaddr)].paddr = x->ppage;
+        sm->used |= 1u << mmu_idx;
+        if (bits > TLB_PAGE_BITS) {
+            note_large_page(sm, mmu_idx, vaddr, bits);
+        }
+    }
+    return SOFTMMU_OK;
+}
+
+/* The translation of @vaddr's page for @access: from the TLB when a tag
+ * is there (whatever its flags), else by a fill. */
+static SoftmmuResult translate(Softmmu *sm, uint64_t vaddr, int access,
+                               unsigned mmu_idx, Xlat *x)
+{
+    TlbEntry *e = entry_of(sm, mmu_idx, vaddr);
+    uint64_t tag = *tag_of(e, access);
+
+    if (!tag_matches(tag, vaddr)) {
+        return fill(sm, vaddr, access, mmu_idx, x);
+    }
+    x->ppage = sm->info[mmu_idx][tlb_index(vaddr)].paddr;
+    x->flags = tag & TLB_NOTDIRTY;
+    x->host = (tag & TLB_MMIO)
+                  ? NULL
+                  : (uint8_t *)(uintptr_t)((vaddr & TLB_PAGE_MASK) +
+                                           e->addend);
+    return SOFTMMU_OK;
+}
+
+/* ------------------------------------------------------------ access */
+
+static bool is_pow2_size(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/* A store to a page with code landed: tell the CPU (the TB cache), and
+ * give the page its fast path back once the code is gone. */
+static void code_written(Softmmu *sm, uint64_t vaddr, uint64_t paddr,
+                         unsigned size, unsigned mmu_idx)
+{
+    const SoftmmuOps *ops = sm->ops;
+    TlbEntry *e;
+
+    sm->stats.code_writes++;
+    if (ops->notify_code_write) {
+        ops->notify_code_write(sm->opaque, paddr, size);
+    }
+    e = entry_of(sm, mmu_idx, vaddr);
+    if (tag_matches(e->addr_write, vaddr) &&
+        (e->addr_write & TLB_NOTDIRTY) &&
+        sm->info[mmu_idx][tlb_index(vaddr)].paddr ==
+            (paddr & TLB_PAGE_MASK) &&
+        !(ops->page_has_code &&
+          ops->page_has_code(sm->opaque, paddr & TLB_PAGE_MASK))) {
+        e->addr_write &= ~TLB_NOTDIRTY;
+    }
+}
+
+/* @size bytes (1..8) at @vaddr, all in the page @x translates; *@val
+ * holds/receives them little-endian in its low bytes. */
+static SoftmmuResult access_page(Softmmu *sm, const Xlat *x, uint64_t vaddr,
+                                 unsigned size, int access, unsigned mmu_idx,
+                                 uint64_t *val)
+{
+    uint64_t paddr = x->ppage | PAGE_OFFSET(vaddr);
+    BbMemTxResult r = BB_MEMTX_OK;
+
+    if (x->host) {
+        uint8_t *p = x->host + PAGE_OFFSET(vaddr);
+
+        /* Little-endian guest on a little-endian host. */
+        if (access == TLB_ACCESS_WRITE) {
+            memcpy(p, val, size);
+            if (x->flags & TLB_NOTDIRTY) {
+                code_written(sm, vaddr, paddr, size, mmu_idx);
+            }
+        } else {
+            *val = 0;
+            memcpy(val, p, size);
+        }
+        return SOFTMMU_OK;
+    }
+
+    sm->stats.mmio++;
+    if (is_pow2_size(size)) {
+        r = access == TLB_ACCESS_WRITE
+                ? bb_address_space_store(sm->as, paddr, size, *val)
+                : bb_address_space_load(sm->as, paddr, size, val);
+    } else {
+        /* A piece of a split access: byte by byte. */
+        uint64_t v = 0;
+
+        for (unsigned i = 0; i < size && r == BB_MEMTX_OK; i++) {
+            uint64_t b = (*val >> (8 * i)) & 0xff;
+
+            r = access == TLB_ACCESS_WRITE
+                    ? bb_address_space_store(sm->as, paddr + i, 1, b)
+                    : bb_address_space_load(sm->as, paddr + i, 1, &b);
+            v |= b << (8 * i);
+        }
+        if (access != TLB_ACCESS_WRITE) {
+            *val = v;
+        }
+    }
+    if (r != BB_MEMTX_OK) {
+        if (access != TLB_ACCESS_WRITE) {
+            *val = 0;
+        }
+        record_fault(sm, SOFTMMU_FAULT_BUS, vaddr, paddr, access, mmu_idx, r);
+        if (sm->ops->bus_error) {
+            sm->ops->bus_error(sm->opaque, vaddr, paddr, access, size,
+                               mmu_idx, r);
+        }
+        return SOFTMMU_FAULT_BUS;
+    }
+    return SOFTMMU_OK;
+}
+
+/* An access that crosses into the next page: translate both pages, then
+ * do the two pieces in address order. */
+static SoftmmuResult access_split(Softmmu *sm, uint64_t vaddr, unsigned size,
+                                  int access, unsigned mmu_idx, uint64_t *val)
+{
+    unsigned n1 = (unsigned)(TLB_PAGE_SIZE - PAGE_OFFSET(vaddr));
+    unsigned n2 = size - n1;
+    uint64_t v1 = *val & (((uint64_t)1 << (8 * n1)) - 1);
+    uint64_t v2 = *val >> (8 * n1);
+    uint64_t vaddr2 = vaddr + n1;
+    unsigned gen;
+    SoftmmuResult r;
+    Xlat x1, x2;
+
+    if ((r = translate(sm, vaddr, access, mmu_idx, &x1)) != SOFTMMU_OK ||
+        (r = translate(sm, vaddr2, access, mmu_idx, &x2)) != SOFTMMU_OK) {
+        return r;
+    }
+    gen = sm->generation;
+    if ((r = access_page(sm, &x1, vaddr, n1, access, mmu_idx, &v1)) !=
+        SOFTMMU_OK) {
+        return r;
+    }
+    /* A device callback may have changed the memory map (flushing us). */
+    if (sm->generation != gen &&
+        (r = translate(sm, vaddr2, access, mmu_idx, &x2)) != SOFTMMU_OK) {
+        return r;
+    }
+    if ((r = access_page(sm, &x2, vaddr2, n2, access, mmu_idx, &v2)) !=
+        SOFTMMU_OK) {
+        return r;
+    }
+    if (access != TLB_ACCESS_WRITE) {
+        *val = v1 | (v2 << (8 * n1));
+    }
+    return SOFTMMU_OK;
+}
+
+/* The whole slow path of one access. */
+static SoftmmuResult access_slow(Softmmu *sm, uint64_t vaddr, BbMemOp mop,
+                                 int access, unsigned mmu_idx, uint64_t *val)
+{
+    unsigned size = 1u << (mop & BB_MO_SIZE);
+    SoftmmuResult r;
+    Xlat x;
+
+    if (mmu_idx >= TCG_NB_MMU_IDX) {
+        return record_fault(sm, SOFTMMU_FAULT_FILL, vaddr, 0, access, mmu_idx,
+                            BB_MEMTX_OK);
+    }
+    if (vaddr & (size - 1)) {
+        /* Address-misaligned has priority over page faults (RISC-V). */
+        if (mop & BB_MO_ALIGN) {
+            record_fault(sm, SOFTMMU_FAULT_MISALIGNED, vaddr, 0, access,
+                         mmu_idx, BB_MEMTX_OK);
+            if (sm->ops->misaligned) {
+                sm->ops->misaligned(sm->opaque, vaddr, access, mop, mmu_idx);
+            }
+            return SOFTMMU_FAULT_MISALIGNED;
+        }
+        if (sm->ops->misaligned &&
+            !sm->ops->misaligned(sm->opaque, vaddr, access, mop, mmu_idx)) {
+            return record_fault(sm, SOFTMMU_FAULT_MISALIGNED, vaddr, 0,
+                                access, mmu_idx, BB_MEMTX_OK);
+        }
+        if (PAGE_OFFSET(vaddr) + size > TLB_PAGE_SIZE) {
+            return access_split(sm, vaddr, size, access, mmu_idx, val);
+        }
+    }
+    if ((r = translate(sm, vaddr, access, mmu_idx, &x)) != SOFTMMU_OK) {
+        return r;
+    }
+    return access_page(sm, &x, vaddr, size, access, mmu_idx, val);
+}
+
+uint64_t softmmu_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
+                           unsigned mmu_idx)
+{
+    Softmmu *sm = opaque;
+    uint64_t v = 0;
+
+    sm->stats.slow_loads++;
+    if (access_slow(sm, vaddr, mop, TLB_ACCESS_READ, mmu_idx, &v) !=
+        SOFTMMU_OK) {
+        return 0;
+    }
+    return v;
+}
+
+void softmmu_store_slow(void *opaque, uint64_t vaddr, uint64_t value,
+                        BbMemOp mop, unsigned mmu_idx)
+{
+    Softmmu *sm = opaque;
+    unsigned size = 1u << (mop & BB_MO_SIZE);
+
+    sm->stats.slow_stores++;
+    if (size < 8) {
+        value &= ((uint64_t)1 << (8 * size)) - 1;
+    }
+    access_slow(sm, vaddr, mop, TLB_ACCESS_WRITE, mmu_idx, &value);
+}
+
+SoftmmuResult softmmu_load(Softmmu *sm, uint64_t vaddr, BbMemOp mop,
+                           unsigned mmu_idx, uint64_t *value)
+{
+    unsigned size = 1u << (mop & BB_MO_SIZE);
+    void *host = mmu_idx < TCG_NB_MMU_IDX
+                     ? tlb_hit(sm->tlb, vaddr, size, mmu_idx, false)
+                     : NULL;
+    SoftmmuResult r = SOFTMMU_OK;
+    uint64_t v = 0;
+
+    if (host) {
+        memcpy(&v, host, size);
+    } else {
+        sm->stats.slow_loads++;
+        r = access_slow(sm, vaddr, mop, TLB_ACCESS_READ, mmu_idx, &v);
+    }
+    if (r != SOFTMMU_OK) {
+        v = 0;
+    } else if ((mop & BB_MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    *value = v;
+    return r;
+}
+
+SoftmmuResult softmmu_store(Softmmu *sm, uint64_t vaddr, uint64_t value,
+                            BbMemOp mop, unsigned mmu_idx)
+{
+    unsigned size = 1u << (mop & BB_MO_SIZE);
+    void *host = mmu_idx < TCG_NB_MMU_IDX
+                     ? tlb_hit(sm->tlb, vaddr, size, mmu_idx, true)
+                     : NULL;
+
+    if (host) {
+        memcpy(host, &value, size);
+        return SOFTMMU_OK;
+    }
+    sm->stats.slow_stores++;
+    if (size < 8) {
+        value &= ((uint64_t)1 << (8 * size)) - 1;
+    }
+    return access_slow(sm, vaddr, mop, TLB_ACCESS_WRITE, mmu_idx, &value);
+}
+
+bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
+                            uint64_t *paddr, void **host)
+{
+    Xlat x;
+
+    if (mmu_idx >= TCG_NB_MMU_IDX) {
+        record_fault(sm, SOFTMMU_FAULT_FILL, vaddr, 0, TLB_ACCESS_EXEC,
+                     mmu_idx, BB_MEMTX_OK);
+        return false;
+    }
+    if (translate(sm, vaddr, TLB_ACCESS_EXEC, mmu_idx, &x) != SOFTMMU_OK) {
+        return false;
+    }
+    *paddr = x.ppage | PAGE_OFFSET(vaddr);
+    *host = x.host ? x.host + PAGE_OFFSET(vaddr) : NULL;
+    return true;
+}
+
+/* ------------------------------------------------------------ flushes */
+
+static void flush_one(Softmmu *sm, unsigned mmu_idx)
+{
+    memset(sm->tlb->e[mmu_idx], 0xff, sizeof(sm->tlb->e[mmu_idx]));
+    sm->large &= ~(1u << mmu_idx);
+    sm->stats.flushes++;
+}
+
+void tlb_flush_mmuidx(Softmmu *sm, uint32_t idxmap)
+{
+    uint32_t todo = idxmap & sm->used;
+
+    for (unsigned i = 0; todo; i++, todo >>= 1) {
+        if (todo & 1) {
+            flush_one(sm, i);
+        }
+    }
+    sm->used &= ~idxmap;
+    sm->generation++;
+}
+
+void tlb_flush(Softmmu *sm)
+{
+    tlb_flush_mmuidx(sm, ALL_MMU_IDX);
+}
+
+void tlb_flush_page_mmuidx(Softmmu *sm, uint64_t vaddr, uint32_t idxmap)
+{
+    uint32_t todo = idxmap & sm->used;
+
+    for (unsigned i = 0; todo; i++, todo >>= 1) {
+        TlbEntry *e;
+
+        if (!(todo & 1)) {
+            continue;
+        }
+        if ((sm->large & (1u << i)) &&
+            (vaddr & sm->large_mask[i]) == sm->large_addr[i]) {
+            flush_one(sm, i);
+            sm->used &= ~(1u << i);
+            continue;
+        }
+        e = entry_of(sm, i, vaddr);
+        if (tag_matches(e->addr_read, vaddr) ||
+            tag_matches(e->addr_write, vaddr) ||
+            tag_matches(e->addr_code, vaddr)) {
+            e->addr_read = e->addr_write = e->addr_code = TLB_TAG_NONE;
+        }
+    }
+    sm->generation++;
+}
+
+void tlb_flush_page(Softmmu *sm, uint64_t vaddr)
+{
+    tlb_flush_page_mmuidx(sm, vaddr, ALL_MMU_IDX);
+}
+
+void tlb_code_page_changed(void *opaque, uint64_t page, bool has_code)
+{
+    Softmmu *sm = opaque;
+    uint32_t todo = sm->used;
+
+    page &= TLB_PAGE_MASK;
+    for (unsigned m = 0; todo; m++, todo >>= 1) {
+        if (!(todo & 1)) {
+            continue;
+        }
+        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+            TlbEntry *e = &sm->tlb->e[m][i];
+
+            /* Only writable RAM mappings carry TLB_NOTDIRTY. */
+            if (sm->info[m][i].paddr != page ||
+                (e->addr_write & (TLB_INVALID | TLB_MMIO))) {
+                continue;
+            }
+            if (has_code) {
+                e->addr_write |= TLB_NOTDIRTY;
+            } else {
+                e->addr_write &= ~TLB_NOTDIRTY;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ listener */
+
+struct TlbListener {
+    BbMemoryListener l;
+    BbAddressSpace *as;
+    GPtrArray *harts; /* Softmmu *, not owned */
+};
+
+/* Any change of the view ends with a commit: drop every translation. */
+static void tlb_listener_commit(BbMemoryListener *l)
+{
+    TlbListener *tl = l->opaque;
+
+    for (guint i = 0; i < tl->harts->len; i++) {
+        tlb_flush(g_ptr_array_index(tl->harts, i));
+    }
+}
+
+TlbListener *tlb_listener_new(BbAddressSpace *as)
+{
+    TlbListener *tl = g_new0(TlbListener, 1);
+
+    tl->as = as;
+    tl->harts = g_ptr_array_new();
+    tl->l.commit = tlb_listener_commit;
+    tl->l.opaque = tl;
+    bb_address_space_add_listener(as, &tl->l);
+    return tl;
+}
+
+void tlb_listener_add(TlbListener *tl, Softmmu *sm)
+{
+    g_ptr_array_add(tl->harts, sm);
+}
+
+void tlb_listener_remove(TlbListener *tl, Softmmu *sm)
+{
+    g_ptr_array_remove(tl->harts, sm);
+}
+
+void tlb_listener_free(TlbListener *tl)
+{
+    if (!tl) {
+        return;
+    }
+    bb_address_space_remove_listener(tl->as, &tl->l);
+    g_ptr_array_free(tl->harts, TRUE);
+    g_free(tl);
+}

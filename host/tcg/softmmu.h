@@ -1,0 +1,320 @@
+/*
+ * softmmu.h - the JIT's software MMU (host-internal): per hart, one TLB
+ * per MMU index that caches guest-virtual -> host translations of 4 KiB
+ * pages, so that generated code (x86-64: an inline hit path; the
+ * interpreter: the same test in C) reaches guest RAM without a call; and
+ * the slow path behind it, which asks the CPU to translate (page walk,
+ * permissions, PMP), refills the TLB from the address space's flat view
+ * and carries out what the fast path cannot: MMIO, stores to pages that
+ * hold translated code, misaligned and page-crossing accesses.
+ * DESIGN.md §5 and §7; docs/jit.md, "Softmmu".
+ *
+ * A TLB entry holds one tag per access type.  A tag is the page-aligned
+ * guest virtual address with flag bits below the page bits (TLB_MMIO,
+ * TLB_NOTDIRTY, TLB_INVALID...), so the fast path is one compare:
+ *
+ *     addr & (TLB_PAGE_MASK | (size - 1)) == tag
+ *
+ * fails for a misaligned address (the size bits are folded in), for any
+ * flagged entry and for an invalid one (TLB_INVALID is set in it); on a
+ * match the host address is addr + addend.  Everything that fails the
+ * compare calls the TcgRuntime's load/store callbacks, which softmmu.c
+ * implements.
+ *
+ * The CPU support provides SoftmmuOps; softmmu_init_runtime() points a
+ * TcgRuntime at the hart's Softmmu.  Not thread-safe: a Softmmu belongs to
+ * the thread that runs its hart (flushes from other harts go through
+ * that thread's exec loop).
+ */
+#ifndef HOST_TCG_SOFTMMU_H
+#define HOST_TCG_SOFTMMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include <breadboard/memory.h>
+
+#include "tcg/tcg-internal.h"
+
+/* ------------------------------------------------------------ layout */
+
+#define TLB_PAGE_BITS 12
+#define TLB_PAGE_SIZE ((uint64_t)1 << TLB_PAGE_BITS)
+#define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
+
+#define TLB_BITS 8                   /* entries per MMU index: 256 */
+#define TLB_ENTRIES (1u << TLB_BITS)
+#define TLB_ENTRY_BITS 5             /* sizeof(TlbEntry) == 32 */
+
+/*
+ * Flags in the low bits of a tag.  They lie above the alignment bits of
+ * any access (<= 8 bytes) and below the page bits, so the fast path's
+ * masked address never has them and a flagged tag never matches.
+ */
+#define TLB_INVALID ((uint64_t)1 << 11)  /* no translation (-1 has it) */
+#define TLB_MMIO ((uint64_t)1 << 10)     /* not plain RAM: the memory API
+                                            at the physical address */
+#define TLB_NOTDIRTY ((uint64_t)1 << 9)  /* write tag: the page holds
+                                            translated code */
+#define TLB_WATCH ((uint64_t)1 << 8)     /* reserved: watchpoints */
+#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
+#define TLB_TAG_NONE UINT64_MAX          /* an empty tag */
+
+/* What generated code reads: 32 bytes, one cache line holds two. */
+typedef struct TlbEntry {
+    uint64_t addr_read;  /* tag for loads */
+    uint64_t addr_write; /* tag for stores */
+    uint64_t addr_code;  /* tag for instruction fetch (never inline) */
+    uint64_t addend;     /* RAM: host address of the page - its vaddr */
+} TlbEntry;
+
+/* A hart's TLBs: entry i of MMU index m is e[m][i], where
+ * i = (vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1).  TcgRuntime.tlb. */
+struct TlbTable {
+    TlbEntry e[TCG_NB_MMU_IDX][TLB_ENTRIES];
+};
+
+G_STATIC_ASSERT(sizeof(TlbEntry) == 1u << TLB_ENTRY_BITS);
+G_STATIC_ASSERT(TLB_PAGE_BITS >= TLB_ENTRY_BITS);
+
+/* Byte offset of e[mmu_idx][0].<field> in a TlbTable (generated code adds
+ * the entry index scaled by 32). */
+#define TLB_TABLE_OFFSET(mmu_idx, field)                                      \
+    ((mmu_idx) * (TLB_ENTRIES * sizeof(TlbEntry)) + offsetof(TlbEntry, field))
+
+/* The fast path in C (the interpreter; C code reaching guest memory):
+ * the host address of a naturally aligned access of @size bytes that
+ * hits the TLB, else NULL. */
+static inline void *tlb_hit(const TlbTable *tlb, uint64_t addr,
+                            unsigned size, unsigned mmu_idx, bool is_write)
+{
+    const TlbEntry *e =
+        &tlb->e[mmu_idx][(addr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1)];
+    uint64_t tag = is_write ? e->addr_write : e->addr_read;
+
+    if ((addr & (TLB_PAGE_MASK | (size - 1))) != tag) {
+        return NULL;
+    }
+    return (void *)(uintptr_t)(addr + e->addend);
+}
+
+/* Make e[mmu_idx][...] for @vaddr's page a read/write RAM mapping of the
+ * host page @host (tests and benchmarks that have no Softmmu). */
+static inline void tlb_entry_set_ram(TlbTable *tlb, unsigned mmu_idx,
+                                     uint64_t vaddr, void *host,
+                                     bool writable)
+{
+    TlbEntry *e =
+        &tlb->e[mmu_idx][(vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1)];
+    uint64_t page = vaddr & TLB_PAGE_MASK;
+
+    e->addr_read = e->addr_code = page;
+    e->addr_write = writable ? page : TLB_TAG_NONE;
+    e->addend = (uint64_t)(uintptr_t)host - page;
+}
+
+/* ------------------------------------------------------------ the CPU */
+
+/* Access types (the tlb_fill @access argument). */
+typedef enum TlbAccess {
+    TLB_ACCESS_READ = 0,
+    TLB_ACCESS_WRITE = 1,
+    TLB_ACCESS_EXEC = 2,
+} TlbAccess;
+
+/* tlb_fill's *prot: what the page may be used for, plus hints. */
+#define TLB_PROT_READ (1u << 0)
+#define TLB_PROT_WRITE (1u << 1)
+#define TLB_PROT_EXEC (1u << 2)
+#define TLB_PROT_NO_CACHE (1u << 3) /* use the translation for this access
+                                       only (e.g. a PMP region smaller than
+                                       the page) */
+#define TLB_PROT_PAGE_SHIFT 8       /* bits 8..13: log2 of the mapping's
+                                       size when it is a superpage (> 12),
+                                       else 0 */
+#define TLB_PROT_PAGE_BITS(n) ((unsigned)(n) << TLB_PROT_PAGE_SHIFT)
+
+/*
+ * What the CPU support provides.  Every callback gets SoftmmuOps' owner's
+ * @opaque (softmmu_new()).  A callback that raises a guest exception
+ * normally does not return: it unwinds to the exec loop (siglongjmp),
+ * which restores the guest pc from the insn_start markers
+ * (tcg_x86_64_find_insn() on the slow path's return address).  When it
+ * does return, the slow path abandons the access (a load reads 0, a store
+ * writes nothing) and records why in Softmmu.fault.
+ */
+typedef struct SoftmmuOps {
+    /*
+     * Translate @vaddr for @access (TlbAccess) in @mmu_idx: page walk,
+     * permission and PMP checks.  On success set *@paddr to the physical
+     * address of @vaddr itself (only its page is used) and *@prot to what
+     * the page may be used for in @mmu_idx (TLB_PROT_*; the access asked
+     * for is implied), and return true.  On failure raise the page/access
+     * fault and return false (if it returns at all).  NULL: identity
+     * mapping with every permission.
+     */
+    bool (*tlb_fill)(void *opaque, uint64_t vaddr, int access,
+                     unsigned mmu_idx, uint64_t *paddr, unsigned *prot);
+    /*
+     * The memory system refused a translated access (nothing mapped
+     * under BB_UNASSIGNED_ERROR, or a device's bus error): raise the
+     * access fault.  @r is BB_MEMTX_ERROR or BB_MEMTX_DECODE_ERROR.  NULL:
+     * nothing is raised (the failure is still recorded).
+     */
+    void (*bus_error)(void *opaque, uint64_t vaddr, uint64_t paddr,
+                      int access, unsigned size, unsigned mmu_idx,
+                      BbMemTxResult r);
+    /*
+     * A misaligned access (@vaddr not a multiple of its size).  With
+     * BB_MO_ALIGN in @mop it is refused whatever this returns: raise the
+     * address-misaligned exception.  Otherwise return true to carry it
+     * out (split at the page boundary when it crosses one; both pages are
+     * translated before any byte is stored) or false after raising the
+     * exception.  NULL: BB_MO_ALIGN accesses fail (nothing raised),
+     * others are carried out.
+     */
+    bool (*misaligned)(void *opaque, uint64_t vaddr, int access, BbMemOp mop,
+                       unsigned mmu_idx);
+    /*
+     * Does the physical page at @page (aligned) hold translated code?
+     * Stores to such pages take the slow path (TLB_NOTDIRTY) and call
+     * notify_code_write().  NULL: never.  (tb_cache_page_has_code().)
+     */
+    bool (*page_has_code)(void *opaque, uint64_t page);
+    /*
+     * A guest store of @size bytes at physical @paddr landed (it has been
+     * done) on a page page_has_code() reported: invalidate the TBs there
+     * (tb_cache_invalidate_phys_range()).  May call
+     * tlb_code_page_changed().
+     */
+    void (*notify_code_write)(void *opaque, uint64_t paddr, unsigned size);
+} SoftmmuOps;
+
+/* Why the last access failed (Softmmu.fault.result). */
+typedef enum SoftmmuResult {
+    SOFTMMU_OK = 0,
+    SOFTMMU_FAULT_FILL,       /* tlb_fill returned false */
+    SOFTMMU_FAULT_MISALIGNED, /* refused misaligned access */
+    SOFTMMU_FAULT_BUS,        /* the memory system refused it */
+} SoftmmuResult;
+
+typedef struct SoftmmuFault {
+    SoftmmuResult result;
+    uint64_t vaddr;      /* of the access */
+    uint64_t paddr;      /* SOFTMMU_FAULT_BUS: where it went */
+    int access;          /* TlbAccess */
+    unsigned mmu_idx;
+    BbMemTxResult memtx; /* SOFTMMU_FAULT_BUS */
+} SoftmmuFault;
+
+typedef struct SoftmmuStats {
+    uint64_t slow_loads;    /* calls of the load slow path */
+    uint64_t slow_stores;   /* calls of the store slow path */
+    uint64_t fills;         /* tlb_fill calls */
+    uint64_t mmio;          /* accesses dispatched to the memory API */
+    uint64_t code_writes;   /* notify_code_write calls */
+    uint64_t flushes;       /* tlb_flush/tlb_flush_mmuidx of used tables */
+} SoftmmuStats;
+
+/* Slow-path bookkeeping of an entry (not read by generated code). */
+typedef struct TlbEntryInfo {
+    uint64_t paddr;     /* physical page address */
+} TlbEntryInfo;
+
+typedef struct Softmmu {
+    TlbTable *tlb;            /* 64-byte aligned; TcgRuntime.tlb */
+    TlbEntryInfo (*info)[TLB_ENTRIES]; /* [TCG_NB_MMU_IDX] */
+    BbAddressSpace *as;       /* the hart's physical address space */
+    const SoftmmuOps *ops;
+    void *opaque;             /* for the ops */
+    uint32_t used;            /* MMU indexes with entries (bit mask) */
+    uint32_t large;           /* MMU indexes holding superpage entries */
+    uint64_t large_addr[TCG_NB_MMU_IDX]; /* with .large: a region covering */
+    uint64_t large_mask[TCG_NB_MMU_IDX]; /* all of them (addr & mask) */
+    unsigned generation;      /* bumped by every flush */
+    SoftmmuFault fault;       /* the last failed access */
+    SoftmmuStats stats;
+    void *tlb_alloc;          /* what .tlb was carved from */
+} Softmmu;
+
+/**
+ * softmmu_new() - a hart's TLBs, all empty.
+ * @as: the physical address space the hart sees (not referenced: it must
+ *      outlive the Softmmu)
+ * @ops: the CPU's callbacks (kept; static storage)
+ * @opaque: passed to them
+ */
+Softmmu *softmmu_new(BbAddressSpace *as, const SoftmmuOps *ops,
+                     void *opaque);
+/* Free @sm (NULL accepted); take it out of its TlbListener first. */
+void softmmu_free(Softmmu *sm);
+
+/* Point @rt at @sm: tlb = sm->tlb, load/store = the slow paths below,
+ * opaque = sm. */
+void softmmu_init_runtime(Softmmu *sm, TcgRuntime *rt);
+
+/* The slow paths as TcgRuntime callbacks (@opaque is the Softmmu): what
+ * generated code calls when the inline compare fails. */
+uint64_t softmmu_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
+                           unsigned mmu_idx);
+void softmmu_store_slow(void *opaque, uint64_t vaddr, uint64_t value,
+                        BbMemOp mop, unsigned mmu_idx);
+
+/*
+ * A complete guest access from C (helpers, the gdb stub): the fast path,
+ * then the slow path.  Return SOFTMMU_OK, or the failure (also in
+ * sm->fault) when a callback that should have unwound returned; a failed
+ * load sets *@value to 0.
+ */
+SoftmmuResult softmmu_load(Softmmu *sm, uint64_t vaddr, BbMemOp mop,
+                           unsigned mmu_idx, uint64_t *value);
+SoftmmuResult softmmu_store(Softmmu *sm, uint64_t vaddr, uint64_t value,
+                            BbMemOp mop, unsigned mmu_idx);
+
+/*
+ * Translate an instruction fetch at @vaddr (the TB lookup by physical
+ * pc): *@paddr gets the physical address and *@host the host address of
+ * the byte for RAM/ROM, NULL for anything else (fetch it through the
+ * memory API).  Fills the entry's code tag.  False when tlb_fill refused
+ * (and returned).
+ */
+bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
+                            uint64_t *paddr, void **host);
+
+/* ------------------------------------------------------------ flushes */
+
+/* Empty every TLB of the hart (satp write, sfence.vma with rs1 = x0). */
+void tlb_flush(Softmmu *sm);
+/* Empty the TLBs of the MMU indexes in @idxmap (bit i = index i). */
+void tlb_flush_mmuidx(Softmmu *sm, uint32_t idxmap);
+/* Drop @vaddr's page from every MMU index (sfence.vma rs1); an index that
+ * holds a superpage covering @vaddr is emptied entirely. */
+void tlb_flush_page(Softmmu *sm, uint64_t vaddr);
+/* Drop @vaddr's page from the MMU indexes in @idxmap. */
+void tlb_flush_page_mmuidx(Softmmu *sm, uint64_t vaddr, uint32_t idxmap);
+
+/*
+ * The physical page @page gained (@has_code) or lost its translated
+ * code: mark or unmark the write tags that map it TLB_NOTDIRTY.  Has the
+ * shape of the TB cache's TbPageNotify with @opaque a Softmmu; a system
+ * with several harts calls it for each.
+ */
+void tlb_code_page_changed(void *opaque, uint64_t page, bool has_code);
+
+/*
+ * A memory listener that flushes a set of TLBs whenever the flat view of
+ * an address space changes (a region added, removed, moved, enabled or
+ * disabled): host pointers the TLBs hold become stale then.
+ */
+typedef struct TlbListener TlbListener;
+
+TlbListener *tlb_listener_new(BbAddressSpace *as);
+void tlb_listener_add(TlbListener *tl, Softmmu *sm);
+void tlb_listener_remove(TlbListener *tl, Softmmu *sm);
+/* Unregister and free (NULL accepted); before the address space goes. */
+void tlb_listener_free(TlbListener *tl);
+
+#endif /* HOST_TCG_SOFTMMU_H */

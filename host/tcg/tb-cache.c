@@ -1,0 +1,551 @@
+/*
+ * tb-cache.c - the translation-block cache (tb-cache.h): a GHashTable of
+ * TBs keyed by (physical pc, virtual pc, flags); a page index (GHashTable
+ * from physical page address to the TBs with bytes in that page) for
+ * invalidation and for the softmmu's "does this page hold code?"; links
+ * between TBs kept on both ends (outgoing per goto_tb slot, incoming as a
+ * list) so invalidating a TB unpatches everything jumping into it; one
+ * generation counter that invalidates every hart's jump cache at once;
+ * and a list of invalidated TBs whose code is freed at the next safe
+ * point.  The x86-64 specifics (patching, the full-buffer error, the
+ * buffer flush) come from tcg-x86_64.h when the backend is built.
+ */
+#include <inttypes.h>
+
+#include <breadboard/error.h>
+
+#include "tcg/tb-cache.h"
+
+
+/* The TBs with at least one byte in one physical page. */
+typedef struct TbPage {
+    uint64_t addr;   /* page address; the hash key points here */
+    GPtrArray *tbs;  /* TranslationBlock * (not owned) */
+} TbPage;
+
+struct TbCache {
+    GHashTable *tbs;          /* TranslationBlock * set, by key; owns them */
+    GHashTable *pages;        /* &TbPage.addr -> TbPage (owned) */
+    GPtrArray *zombies;       /* invalidated, freed at the next safe point */
+    uint64_t generation;      /* bumped by invalidations and flushes */
+    GPtrArray *backends;      /* backends with code here (flush resets) */
+    TbPageNotify *notify;
+    void *notify_opaque;
+    TbCacheStats stats;       /* tbs and pages are filled in on reading */
+};
+
+typedef struct TbJumpEntry {
+    TranslationBlock *tb;
+    uint64_t stamp;           /* valid iff == generation + jc->clears */
+} TbJumpEntry;
+
+struct TbJumpCache {
+    TbCache *cache;
+    uint64_t clears;          /* tb_jump_cache_clear() calls */
+    TbJumpEntry entry[TB_JMP_CACHE_SIZE];
+};
+
+/* ------------------------------------------------------------ keys */
+
+static guint tb_hash(gconstpointer p)
+{
+    const TranslationBlock *tb = p;
+    uint64_t h = tb->phys_pc ^ (tb->virt_pc * 0x9e3779b97f4a7c15ull) ^
+                 (tb->flags * 0xc2b2ae3d27d4eb4full);
+
+    h ^= h >> 31;
+    h *= 0xff51afd7ed558ccdull;
+    return (guint)(h ^ (h >> 32));
+}
+
+static gboolean tb_equal(gconstpointer a, gconstpointer b)
+{
+    const TranslationBlock *x = a, *y = b;
+
+    return x->phys_pc == y->phys_pc && x->virt_pc == y->virt_pc &&
+           x->flags == y->flags;
+}
+
+/* Bytes of @tb in its first page. */
+static uint64_t tb_len0(const TranslationBlock *tb)
+{
+    return MIN((uint64_t)tb->size, TB_PAGE_SIZE - (tb->phys_pc & ~TB_PAGE_MASK));
+}
+
+/* Do [a, a + len) and the inclusive range [first, last] share a byte? */
+static bool overlaps(uint64_t a, uint64_t len, uint64_t first, uint64_t last)
+{
+    return len && a <= last && first <= a + (len - 1);
+}
+
+static bool tb_overlaps(const TranslationBlock *tb, uint64_t first,
+                        uint64_t last)
+{
+    uint64_t len0 = tb_len0(tb);
+
+    return overlaps(tb->phys_pc, len0, first, last) ||
+           (tb->page[1] != TB_NO_PAGE &&
+            overlaps(tb->page[1], tb->size - len0, first, last));
+}
+
+/* ------------------------------------------------------------ page index */
+
+static void page_free(gpointer p)
+{
+    TbPage *page = p;
+
+    g_ptr_array_unref(page->tbs);
+    g_free(page);
+}
+
+static void page_add(TbCache *cache, uint64_t addr, TranslationBlock *tb)
+{
+    TbPage *page = g_hash_table_lookup(cache->pages, &addr);
+
+    if (!page) {
+        page = g_new(TbPage, 1);
+        page->addr = addr;
+        page->tbs = g_ptr_array_new();
+        g_hash_table_insert(cache->pages, &page->addr, page);
+        if (cache->notify) {
+            cache->notify(cache->notify_opaque, addr, true);
+        }
+    }
+    g_ptr_array_add(page->tbs, tb);
+}
+
+static void page_remove(TbCache *cache, uint64_t addr, TranslationBlock *tb)
+{
+    TbPage *page = g_hash_table_lookup(cache->pages, &addr);
+
+    g_return_if_fail(page && g_ptr_array_remove_fast(page->tbs, tb));
+    if (page->tbs->len == 0) {
+        g_hash_table_remove(cache->pages, &addr);
+        if (cache->notify) {
+            cache->notify(cache->notify_opaque, addr, false);
+        }
+    }
+}
+
+/* The distinct pages @tb is listed in: 1 or 2. */
+static unsigned tb_nb_pages(const TranslationBlock *tb)
+{
+    return tb->page[1] != TB_NO_PAGE && tb->page[1] != tb->page[0] ? 2 : 1;
+}
+
+bool tb_cache_page_has_code(const TbCache *cache, uint64_t phys_addr)
+{
+    uint64_t addr = phys_addr & TB_PAGE_MASK;
+
+    return g_hash_table_contains(cache->pages, &addr);
+}
+
+void tb_cache_set_page_notify(TbCache *cache, TbPageNotify *notify,
+                              void *opaque)
+{
+    cache->notify = notify;
+    cache->notify_opaque = opaque;
+}
+
+/* ------------------------------------------------------------ links */
+
+/* Point goto_tb @slot of @src back at its own exit. */
+static void unpatch(TranslationBlock *src, unsigned slot)
+{
+    if (src->patched) {
+        /* Fails only for code a buffer flush already made stale. */
+        src->backend->unchain(src->code, slot);
+    }
+}
+
+/* Remove the link of @src's @slot from both of its ends. */
+static void unlink_slot(TranslationBlock *src, unsigned slot)
+{
+    TranslationBlock *dst = src->jmp_dest[slot];
+
+    if (!dst) {
+        return;
+    }
+    for (guint i = 0; i < dst->jmp_in->len; i++) {
+        TbLink *l = &g_array_index(dst->jmp_in, TbLink, i);
+
+        if (l->src == src && l->slot == slot) {
+            g_array_remove_index_fast(dst->jmp_in, i);
+            break;
+        }
+    }
+    unpatch(src, slot);
+    src->jmp_dest[slot] = NULL;
+}
+
+static bool vpage_covered(const TranslationBlock *src, uint64_t vpc)
+{
+    uint64_t vpage = vpc & TB_PAGE_MASK;
+
+    return vpage == (src->virt_pc & TB_PAGE_MASK) ||
+           vpage == ((src->virt_pc + src->size - 1) & TB_PAGE_MASK);
+}
+
+bool tb_cache_chain(TbCache *cache, TranslationBlock *src, unsigned slot,
+                    TranslationBlock *dst)
+{
+    TbLink link = { src, slot };
+
+    if (slot >= TB_NB_SLOTS || !src->valid || !dst->valid ||
+        src->backend != dst->backend || src->flags != dst->flags ||
+        !vpage_covered(src, dst->virt_pc)) {
+        return false;
+    }
+    if (src->jmp_dest[slot] == dst) {
+        return true;
+    }
+    unlink_slot(src, slot);
+    if (src->patched && !src->backend->chain(src->code, slot, dst->code)) {
+        return false;
+    }
+    src->jmp_dest[slot] = dst;
+    if (!dst->jmp_in) {
+        dst->jmp_in = g_array_new(FALSE, FALSE, sizeof(TbLink));
+    }
+    g_array_append_val(dst->jmp_in, link);
+    cache->stats.chains++;
+    return true;
+}
+
+/* ------------------------------------------------------------ invalidation */
+
+static void tb_free(TranslationBlock *tb)
+{
+    tb->backend->free(tb->code);
+    if (tb->jmp_in) {
+        g_array_free(tb->jmp_in, TRUE);
+    }
+    g_free(tb);
+}
+
+void tb_cache_invalidate(TbCache *cache, TranslationBlock *tb)
+{
+    if (!tb->valid) {
+        return;
+    }
+    tb->valid = false;
+    for (unsigned slot = 0; slot < TB_NB_SLOTS; slot++) {
+        unlink_slot(tb, slot);
+    }
+    /* Everyone jumping here now leaves through their own exit_tb. */
+    while (tb->jmp_in && tb->jmp_in->len) {
+        TbLink l = g_array_index(tb->jmp_in, TbLink, tb->jmp_in->len - 1);
+
+        unlink_slot(l.src, l.slot);
+    }
+    g_hash_table_steal(cache->tbs, tb);
+    page_remove(cache, tb->page[0], tb);
+    if (tb_nb_pages(tb) == 2) {
+        page_remove(cache, tb->page[1], tb);
+    }
+    g_ptr_array_add(cache->zombies, tb);
+    cache->generation++;
+    cache->stats.invalidations++;
+}
+
+unsigned tb_cache_invalidate_phys_range(TbCache *cache, uint64_t start,
+                                        uint64_t end)
+{
+    g_autoptr(GPtrArray) hit = NULL;
+    uint64_t last = end - 1;
+    uint64_t first_page = start >> TB_PAGE_BITS, last_page;
+    unsigned n = 0;
+
+    if (start >= end || g_hash_table_size(cache->pages) == 0) {
+        return 0;
+    }
+    last_page = last >> TB_PAGE_BITS;
+    hit = g_ptr_array_new();
+    if (last_page - first_page >= g_hash_table_size(cache->pages)) {
+        /* A large range: walk the pages with code instead. */
+        GHashTableIter it;
+        gpointer value;
+
+        g_hash_table_iter_init(&it, cache->pages);
+        while (g_hash_table_iter_next(&it, NULL, &value)) {
+            TbPage *page = value;
+            uint64_t pn = page->addr >> TB_PAGE_BITS;
+
+            if (pn >= first_page && pn <= last_page) {
+                g_ptr_array_extend(hit, page->tbs, NULL, NULL);
+            }
+        }
+    } else {
+        for (uint64_t pn = first_page;; pn++) {
+            uint64_t addr = pn << TB_PAGE_BITS;
+            TbPage *page = g_hash_table_lookup(cache->pages, &addr);
+
+            if (page) {
+                g_ptr_array_extend(hit, page->tbs, NULL, NULL);
+            }
+            if (pn == last_page) {
+                break;
+            }
+        }
+    }
+    /* A TB on two pages may be listed twice; the second time it is
+     * already invalid. */
+    for (guint i = 0; i < hit->len; i++) {
+        TranslationBlock *tb = hit->pdata[i];
+
+        if (tb->valid && tb_overlaps(tb, start, last)) {
+            tb_cache_invalidate(cache, tb);
+            n++;
+        }
+    }
+    return n;
+}
+
+void tb_cache_reclaim(TbCache *cache)
+{
+    for (guint i = 0; i < cache->zombies->len; i++) {
+        tb_free(cache->zombies->pdata[i]);
+    }
+    g_ptr_array_set_size(cache->zombies, 0);
+}
+
+void tb_cache_flush(TbCache *cache)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    tb_cache_reclaim(cache);
+    g_hash_table_iter_init(&it, cache->tbs);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        g_hash_table_iter_steal(&it);
+        tb_free(key);
+    }
+    g_hash_table_iter_init(&it, cache->pages);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        uint64_t addr = *(const uint64_t *)key;
+
+        g_hash_table_iter_remove(&it);
+        if (cache->notify) {
+            cache->notify(cache->notify_opaque, addr, false);
+        }
+    }
+    for (guint i = 0; i < cache->backends->len; i++) {
+        const TcgBackend *b = cache->backends->pdata[i];
+        if (b->flush) {
+            b->flush();
+        }
+    }
+    g_ptr_array_set_size(cache->backends, 0);
+    cache->generation++;
+    cache->stats.flushes++;
+}
+
+/* ------------------------------------------------------------ insertion */
+
+/* Remember that @backend has code here, so a flush resets its buffer. */
+static void note_backend(TbCache *cache, const TcgBackend *backend)
+{
+    if (!g_ptr_array_find(cache->backends, backend, NULL)) {
+        g_ptr_array_add(cache->backends, (gpointer)backend);
+    }
+}
+
+static bool desc_ok(const TbDesc *desc)
+{
+    return desc->size >= 1 && desc->size <= TB_PAGE_SIZE;
+}
+
+TranslationBlock *tb_cache_insert(TbCache *cache, const TbDesc *desc,
+                                  const TcgBackend *backend, TcgCode *code)
+{
+    TranslationBlock *tb, *old;
+
+    if (!desc_ok(desc)) {
+        g_critical("TB cache: bad TB size %" PRIu32, desc->size);
+        backend->free(code);
+        return NULL;
+    }
+    tb_cache_reclaim(cache);
+    tb = g_new0(TranslationBlock, 1);
+    tb->phys_pc = desc->phys_pc;
+    tb->virt_pc = desc->virt_pc;
+    tb->flags = desc->flags;
+    tb->size = desc->size;
+    tb->valid = true;
+    tb->page[0] = desc->phys_pc & TB_PAGE_MASK;
+    tb->page[1] = tb_len0(tb) < tb->size ? desc->phys_page2 & TB_PAGE_MASK
+                                         : TB_NO_PAGE;
+    tb->backend = backend;
+    tb->code = code;
+    tb->patched = backend->chain != NULL;
+    note_backend(cache, backend);
+
+    old = g_hash_table_lookup(cache->tbs, tb);
+    if (old) {
+        tb_cache_invalidate(cache, old);
+    }
+    g_hash_table_add(cache->tbs, tb);
+    page_add(cache, tb->page[0], tb);
+    if (tb_nb_pages(tb) == 2) {
+        page_add(cache, tb->page[1], tb);
+    }
+    cache->stats.inserted++;
+    return tb;
+}
+
+TranslationBlock *tb_cache_compile(TbCache *cache, const TcgBackend *backend,
+                                   BbTcgContext *s, const TbDesc *desc,
+                                   GError **error)
+{
+    GError *local = NULL;
+    TcgCode *code;
+
+    if (!desc_ok(desc)) {
+        g_set_error(error, TCG_ERROR, BB_ERROR_INVALID,
+                    "TB size %" PRIu32 " outside 1..%" PRIu64, desc->size,
+                    TB_PAGE_SIZE);
+        return NULL;
+    }
+    tb_cache_reclaim(cache);
+    code = backend->compile(s, &local);
+    if (!code && backend->error_is_full && backend->error_is_full(local)) {
+        g_clear_error(&local);
+        note_backend(cache, backend); /* its buffer must be emptied anyway */
+        tb_cache_flush(cache);
+        cache->stats.full_flushes++;
+        code = backend->compile(s, &local);
+    }
+    if (!code) {
+        g_propagate_error(error, local);
+        return NULL;
+    }
+    return tb_cache_insert(cache, desc, backend, code);
+}
+
+TranslationBlock *tb_cache_lookup(TbCache *cache, uint64_t phys_pc,
+                                  uint64_t virt_pc, uint64_t flags)
+{
+    const TranslationBlock key = {
+        .phys_pc = phys_pc, .virt_pc = virt_pc, .flags = flags,
+    };
+    TranslationBlock *tb = g_hash_table_lookup(cache->tbs, &key);
+
+    cache->stats.lookups++;
+    cache->stats.hits += tb != NULL;
+    return tb;
+}
+
+/* ------------------------------------------------------------ lifetime */
+
+TbCache *tb_cache_new(void)
+{
+    TbCache *cache = g_new0(TbCache, 1);
+
+    cache->tbs = g_hash_table_new(tb_hash, tb_equal);
+    cache->pages = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+                                         page_free);
+    cache->zombies = g_ptr_array_new();
+    cache->backends = g_ptr_array_new();
+    cache->generation = 1; /* zeroed jump cache entries are never valid */
+    return cache;
+}
+
+void tb_cache_free(TbCache *cache)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    if (!cache) {
+        return;
+    }
+    tb_cache_reclaim(cache);
+    g_hash_table_iter_init(&it, cache->tbs);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        tb_free(key);
+    }
+    g_hash_table_destroy(cache->tbs);
+    g_hash_table_destroy(cache->pages);
+    g_ptr_array_unref(cache->zombies);
+    g_ptr_array_unref(cache->backends);
+    g_free(cache);
+}
+
+uint64_t tb_cache_generation(const TbCache *cache)
+{
+    return cache->generation;
+}
+
+void tb_cache_get_stats(const TbCache *cache, TbCacheStats *stats)
+{
+    *stats = cache->stats;
+    stats->tbs = g_hash_table_size(cache->tbs);
+    stats->pages = g_hash_table_size(cache->pages);
+}
+
+void tb_cache_format_stats(const TbCache *cache, GString *out)
+{
+    TbCacheStats st;
+
+    tb_cache_get_stats(cache, &st);
+    g_string_append_printf(out,
+        "TBs %u on %u pages; inserted %" PRIu64 "; lookups %" PRIu64
+        " (hits %" PRIu64 "); jump cache %" PRIu64 " (hits %" PRIu64
+        "); chains %" PRIu64 "; invalidated %" PRIu64 "; flushes %" PRIu64
+        " (buffer full %" PRIu64 ")\n",
+        st.tbs, st.pages, st.inserted, st.lookups, st.hits, st.jc_lookups,
+        st.jc_hits, st.chains, st.invalidations, st.flushes, st.full_flushes);
+}
+
+/* ------------------------------------------------------------ jump cache */
+
+static TbJumpEntry *jc_entry(TbJumpCache *jc, uint64_t virt_pc)
+{
+    /* Instructions are at least 2-byte aligned (RISC-V C). */
+    uint64_t h = (virt_pc >> 1) ^ (virt_pc >> (1 + TB_JMP_CACHE_BITS));
+
+    return &jc->entry[h & (TB_JMP_CACHE_SIZE - 1)];
+}
+
+TbJumpCache *tb_jump_cache_new(TbCache *cache)
+{
+    TbJumpCache *jc = g_new0(TbJumpCache, 1);
+
+    jc->cache = cache;
+    return jc;
+}
+
+void tb_jump_cache_free(TbJumpCache *jc)
+{
+    g_free(jc);
+}
+
+TranslationBlock *tb_jump_cache_lookup(TbJumpCache *jc, uint64_t virt_pc,
+                                       uint64_t flags)
+{
+    TbJumpEntry *e = jc_entry(jc, virt_pc);
+    TbCache *cache = jc->cache;
+
+    cache->stats.jc_lookups++;
+    /* The stamp is checked first: a stale entry's TB may be freed. */
+    if (e->stamp != cache->generation + jc->clears ||
+        e->tb->virt_pc != virt_pc || e->tb->flags != flags) {
+        return NULL;
+    }
+    cache->stats.jc_hits++;
+    return e->tb;
+}
+
+void tb_jump_cache_insert(TbJumpCache *jc, TranslationBlock *tb)
+{
+    TbJumpEntry *e = jc_entry(jc, tb->virt_pc);
+
+    g_return_if_fail(tb->valid);
+    e->tb = tb;
+    e->stamp = jc->cache->generation + jc->clears;
+}
+
+void tb_jump_cache_clear(TbJumpCache *jc)
+{
+    /* generation and clears only grow, so their sum never repeats. */
+    jc->clears++;
+}
