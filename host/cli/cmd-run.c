@@ -139,8 +139,10 @@ int cli_run(int argc, char **argv)
     GError *error = NULL;
     int status = CLI_EXIT_USAGE;
 
+    /* GOption drops the words it parses from the array it is given:
+     * parse a shallow copy so every string is still freed from @args. */
     g_auto(GStrv) args = normalise_args(argc, argv);
-    char **parse_argv = args;
+    g_autofree char **parse_argv = g_memdup2(args, (argc + 1) * sizeof(char *));
 
     g_option_group_add_entries(group, entries);
     cli_add_board_options(group, &o.board);

@@ -10,6 +10,7 @@
 #include <breadboard/error.h>
 #include <breadboard/fdt.h>
 #include <breadboard/irq.h>
+#include <breadboard/loader.h>
 #include <breadboard/machine.h>
 #include <breadboard/main-loop.h>
 #include <breadboard/main.h>

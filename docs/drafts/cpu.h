@@ -1,0 +1,200 @@
+/*
+ * DRAFT - not part of the SDK yet.  This is the proposed CPU interface for
+ * the execution loop (issue "The JIT", remaining part); it moves to
+ * plugin-api/include/breadboard/cpu.h when the loop implementing it lands.
+ *
+ * cpu.h - the CPU base type: what a CPU plugin implements so the host can
+ * translate and run its guest code, and what the host offers it.
+ *
+ * A CPU (hart) is a device whose instance struct holds the architectural
+ * state; generated code receives a pointer to the instance as its "env",
+ * so IR globals are declared at offsets into the instance struct.  The
+ * host's execution loop, per hart and per time slice:
+ *
+ *   1. services the interrupt request flag: class->exec_interrupt() may
+ *      take an interrupt (change mode and PC);
+ *   2. if the hart is halted (WFI) and class->has_work() is false, moves
+ *      on to the next hart;
+ *   3. asks class->get_tb_key() for (PC, flags), finds or translates the
+ *      translation block (TB) at that key - translation calls
+ *      class->translate_insn() once per guest instruction - and runs it;
+ *   4. leaves generated code when the TB exits unchained, when the
+ *      deterministic-time budget is spent, when an exit is requested, or
+ *      when a helper or the softmmu raises a guest exception, which
+ *      unwinds to the loop (the PC of the faulting instruction is restored
+ *      from its insn_start marker by class->restore_state()) and is then
+ *      delivered by class->do_exception().
+ */
+#ifndef BREADBOARD_CPU_H
+#define BREADBOARD_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include <breadboard/abi.h>
+#include <breadboard/device.h>
+#include <breadboard/memory.h>
+#include <breadboard/tcg.h>
+
+G_BEGIN_DECLS
+
+#define BB_TYPE_CPU "cpu"
+
+typedef struct BbCpu BbCpu;
+typedef struct BbCpuClass BbCpuClass;
+typedef struct BbCpuPrivate BbCpuPrivate;
+
+/**
+ * enum BbAccessType - what a memory access is for.
+ * Since: ABI 1.3
+ */
+typedef enum {
+    BB_ACCESS_READ = 0,
+    BB_ACCESS_WRITE = 1,
+    BB_ACCESS_EXEC = 2,
+} BbAccessType;
+
+/* Page permissions reported by tlb_fill. */
+#define BB_PROT_READ (1u << 0)
+#define BB_PROT_WRITE (1u << 1)
+#define BB_PROT_EXEC (1u << 2)
+
+/**
+ * struct BbTranslateState - one TB being translated.
+ * @pc_first: virtual PC of the TB's first instruction.
+ * @pc_next: virtual PC of the next instruction to translate; the CPU
+ *   advances it in translate_insn.
+ * @flags: the flags word from get_tb_key (privilege, MMU mode...).
+ * @num_insns: instructions translated so far (host-maintained).
+ * @max_insns: the host stops the TB at this count.
+ * @done: the CPU sets it when the instruction ended the TB (a jump, a
+ *   trap, a CSR write that changes translation...).
+ * Since: ABI 1.3
+ */
+typedef struct BbTranslateState {
+    uint64_t pc_first;
+    uint64_t pc_next;
+    uint64_t flags;
+    unsigned num_insns;
+    unsigned max_insns;
+    bool done;
+    void *reserved[4];
+} BbTranslateState;
+
+/**
+ * struct BbCpuClass - what a CPU plugin implements.
+ * @parent_class: device class header.
+ * @globals: the IR globals (register file, PC...) at offsets into the
+ *   instance struct; create in class_init.
+ * @get_tb_key: the PC and flags word identifying the TB to run next.
+ * @translate_insn: emit IR for the instruction at @ts->pc_next (one
+ *   bb_tcg_insn_start() first), advance pc_next, set @ts->done if the
+ *   instruction ends the TB (then it also emitted the TB exit).
+ * @translate_end: emit the exit of a TB the host stopped early
+ *   (max_insns, page end): normally "pc = pc_next; goto_tb 0; exit_tb 0".
+ * @exec_interrupt: take a pending, enabled interrupt; return true if one
+ *   was taken.
+ * @has_work: whether a halted hart must wake (an interrupt is pending).
+ * @do_exception: deliver the exception recorded by
+ *   bb_cpu_raise_exception() (cause and tval as given there).
+ * @tlb_fill: translate @vaddr for @access in @mmu_idx (page walk,
+ *   permission and PMP checks); on success set *@paddr and *@prot and
+ *   return true; on a fault call bb_cpu_raise_exception() (when @probe is
+ *   false) or return false (when @probe is true).
+ * @restore_state: set the PC (and what the target recorded in the
+ *   marker's extra word) of the instruction whose insn_start marker is
+ *   (@pc, @extra): a fault mid-TB resumes there.
+ * @dump_state: registers for -d cpu and the monitor.
+ * @disas_insn: disassemble one instruction into @out; return its length
+ *   in bytes (0 if @len is too short).
+ * Since: ABI 1.3
+ */
+struct BbCpuClass {
+    BbDeviceClass parent_class;
+    BbTcgGlobals *globals;
+    void (*get_tb_key)(BbCpu *cpu, uint64_t *pc, uint64_t *flags);
+    void (*translate_insn)(BbCpu *cpu, BbTcgContext *s, BbTranslateState *ts);
+    void (*translate_end)(BbCpu *cpu, BbTcgContext *s, BbTranslateState *ts);
+    bool (*exec_interrupt)(BbCpu *cpu);
+    bool (*has_work)(BbCpu *cpu);
+    void (*do_exception)(BbCpu *cpu, uint32_t cause, uint64_t tval);
+    bool (*tlb_fill)(BbCpu *cpu, uint64_t vaddr, BbAccessType access,
+                     unsigned mmu_idx, bool probe, uint64_t *paddr,
+                     unsigned *prot);
+    void (*restore_state)(BbCpu *cpu, uint64_t pc, uint64_t extra);
+    void (*dump_state)(BbCpu *cpu, GString *out);
+    unsigned (*disas_insn)(BbCpu *cpu, uint64_t pc, const uint8_t *buf,
+                           size_t len, GString *out);
+    void *reserved[8];
+};
+
+/**
+ * struct BbCpu - hart instance header; the CPU's state follows it in the
+ * subclass struct.
+ */
+struct BbCpu {
+    BbDevice parent_obj;
+    uint32_t hartid;              /* property "hartid" */
+    volatile int exit_request;    /* leave generated code soon */
+    volatile int interrupt_request; /* exec_interrupt() should look */
+    bool halted;                  /* in WFI */
+    BbCpuPrivate *priv;           /* host: TLBs, jump cache, unwinding */
+    void *reserved[8];
+};
+
+BB_DECLARE_TYPE(BbCpu, BbCpuClass, BB_CPU, BB_TYPE_CPU)
+
+/**
+ * bb_cpu_raise_exception() - abandon the current instruction and deliver
+ * guest exception @cause (with @tval) through do_exception.  Call from a
+ * helper or a tlb_fill hook; does not return.  @host_ra is the host
+ * return address into generated code (__builtin_return_address(0) in a
+ * helper; 0 when not called from generated code), used to find the guest
+ * instruction that raised it.
+ * Since: ABI 1.3
+ */
+BB_API G_GNUC_NORETURN void bb_cpu_raise_exception(BbCpu *cpu,
+                                                   uint32_t cause,
+                                                   uint64_t tval,
+                                                   uintptr_t host_ra);
+
+/**
+ * bb_cpu_fetch() - read @size (2 or 4) instruction bytes at virtual
+ * @vaddr through the MMU, as translation does.  A fault raises the
+ * instruction-fetch exception (see bb_cpu_raise_exception()).
+ * Since: ABI 1.3
+ */
+BB_API uint32_t bb_cpu_fetch(BbCpu *cpu, uint64_t vaddr, unsigned size);
+
+/** bb_cpu_request_exit() - leave generated code at the next TB boundary
+ * (thread- and signal-safe).  Since: ABI 1.3 */
+BB_API void bb_cpu_request_exit(BbCpu *cpu);
+
+/**
+ * bb_cpu_request_interrupt() - an interrupt line of the hart changed:
+ * make the loop call exec_interrupt() soon and wake it from WFI.
+ * Since: ABI 1.3
+ */
+BB_API void bb_cpu_request_interrupt(BbCpu *cpu);
+
+/** bb_cpu_halt() - enter WFI: the hart sleeps until has_work().  Call
+ * from a helper, then end the TB.  Since: ABI 1.3 */
+BB_API void bb_cpu_halt(BbCpu *cpu);
+
+/** bb_cpu_tlb_flush() - drop every TLB entry of @cpu (satp write,
+ * sfence.vma without address).  Since: ABI 1.3 */
+BB_API void bb_cpu_tlb_flush(BbCpu *cpu);
+
+/** bb_cpu_tlb_flush_page() - drop the entries for @vaddr's page in every
+ * MMU index.  Since: ABI 1.3 */
+BB_API void bb_cpu_tlb_flush_page(BbCpu *cpu, uint64_t vaddr);
+
+/** bb_cpu_get_address_space() - the physical address space the hart
+ * sees.  Since: ABI 1.3 */
+BB_API BbAddressSpace *bb_cpu_get_address_space(BbCpu *cpu);
+
+G_END_DECLS
+
+#endif /* BREADBOARD_CPU_H */
