@@ -2,8 +2,10 @@
  * cmd-run.c - `breadboard run BOARD.yaml`: build the board with its
  * character backends open, and run it until the guest or the host shuts
  * it down; the exit status is the shutdown's (system.h).  --icount[=N]
- * selects deterministic time, -d/-D guest-error logging; --bios, --kernel,
- * --initrd and --append are shorthands for --set boot.*=...
+ * selects deterministic time, --accel jit|interp the JIT backend (x86-64
+ * code or the portable IR interpreter), -d/-D logging (guest errors and
+ * the JIT's traces); --bios, --kernel, --initrd and --append are
+ * shorthands for --set boot.*=...
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "system/system-internal.h"
+#include "tcg/exec.h"
 #include "util/log.h"
 
 typedef struct RunOptions {
@@ -19,6 +22,7 @@ typedef struct RunOptions {
     BoardBuildOptions build;
     char *log_items; /* -d */
     char *log_file;  /* -D */
+    char *accel;     /* --accel */
     char *bios, *kernel, *initrd, *append;
 } RunOptions;
 
@@ -78,6 +82,17 @@ static bool setup_logging(const RunOptions *o, GError **error)
     return !o->log_file || log_set_file(o->log_file, error);
 }
 
+static bool setup_accel(const RunOptions *o, GError **error)
+{
+    if (!exec_set_default_accel(o->accel)) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "--accel: unknown accelerator '%s' (valid: jit, interp)",
+                    o->accel);
+        return false;
+    }
+    return true;
+}
+
 static int run(const char *path, RunOptions *o)
 {
     CliBoard cb = { 0 };
@@ -85,7 +100,7 @@ static int run(const char *path, RunOptions *o)
     int status;
 
     add_boot_sets(o);
-    if (!setup_logging(o, &error) ||
+    if (!setup_logging(o, &error) || !setup_accel(o, &error) ||
         !cli_board_open(&cb, path, &o->board, &o->build, &error)) {
         cli_report(error);
         cli_board_close(&cb);
@@ -127,7 +142,10 @@ int cli_run(int argc, char **argv)
         { "append", 0, 0, G_OPTION_ARG_STRING, &o.append,
           "Kernel command line (boot.append)", "ARGS" },
         { "log", 'd', 0, G_OPTION_ARG_STRING, &o.log_items,
-          "Log items, comma-separated: guest_errors", "ITEMS" },
+          "Log items, comma-separated: guest_errors, in_asm, op, op_opt, "
+          "out_asm, exec, int, cpu", "ITEMS" },
+        { "accel", 0, 0, G_OPTION_ARG_STRING, &o.accel,
+          "JIT backend: jit (x86-64 code, default) or interp", "NAME" },
         { "log-file", 'D', 0, G_OPTION_ARG_FILENAME, &o.log_file,
           "Write the log to FILE instead of stderr", "FILE" },
         { NULL },
@@ -159,6 +177,7 @@ int cli_run(int argc, char **argv)
     cli_board_options_clear(&o.board);
     g_free(o.log_items);
     g_free(o.log_file);
+    g_free(o.accel);
     g_free(o.bios);
     g_free(o.kernel);
     g_free(o.initrd);

@@ -13,6 +13,7 @@
 #include <breadboard/machine.h>
 #include <breadboard/system.h>
 
+#include "cpu/cpu-internal.h"
 #include "qom/device-internal.h"
 #include "system/system-internal.h"
 #include "qom/object-internal.h"
@@ -590,7 +591,8 @@ static const BbTypeInfo machine_type_info = {
 
 const BbTypeInfo *const *device_builtin_types(void)
 {
-    static const BbTypeInfo *const infos[] = { &device_type_info,
-                                               &machine_type_info, NULL };
+    static const BbTypeInfo *const infos[] = {
+        &device_type_info, &machine_type_info, &cpu_type_info, NULL
+    };
     return infos;
 }

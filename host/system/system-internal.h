@@ -19,6 +19,18 @@ typedef bool (*SystemExecFunc)(BbSystem *sys, void *opaque);
  * type's realize registers itself; unrealize clears it). */
 void system_set_machine(BbSystem *sys, BbMachine *machine);
 void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque);
+/* The same, and @destroy(@opaque) runs first thing in bb_system_free()
+ * (before the address space goes). */
+void system_set_exec_full(BbSystem *sys, SystemExecFunc fn, void *opaque,
+                          GDestroyNotify destroy);
+void *system_get_exec_opaque(BbSystem *sys);
+/* The JIT backend the harts use: "jit" (x86-64) or "interp"; NULL means
+ * the default (jit where available).  Set before the first hart runs. */
+void system_set_accel(BbSystem *sys, const char *accel);
+const char *system_get_accel(const BbSystem *sys);
+/* Should the exec loop leave its slice now (a shutdown or reset request
+ * is pending, or the system is not running)? */
+bool system_exec_should_stop(BbSystem *sys);
 /* SIGINT/SIGTERM/SIGHUP request a shutdown of @sys (a second one exits at
  * once); SIGPIPE is ignored.  Restores the terminal first. */
 void system_install_signal_handlers(BbSystem *sys);

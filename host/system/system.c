@@ -40,6 +40,8 @@ struct BbSystem {
     volatile sig_atomic_t code;
     SystemExecFunc exec;      /* runs harts; NULL without CPUs */
     void *exec_opaque;
+    GDestroyNotify exec_destroy; /* frees exec_opaque with the system */
+    char *accel;              /* JIT backend name; NULL: the default */
 };
 
 static BbSystem *volatile signal_target; /* for SIGINT/SIGTERM */
@@ -71,6 +73,11 @@ void bb_system_free(BbSystem *sys)
     if (signal_target == sys) {
         signal_target = NULL;
     }
+    if (sys->exec_destroy) {
+        /* Before the address space: the harts' TLBs listen to it. */
+        sys->exec_destroy(sys->exec_opaque);
+    }
+    g_free(sys->accel);
     g_ptr_array_unref(sys->chardev_order);
     g_hash_table_unref(sys->chardevs);
     bb_address_space_free(sys->as);
@@ -110,6 +117,36 @@ void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque)
 {
     sys->exec = fn;
     sys->exec_opaque = opaque;
+}
+
+void system_set_exec_full(BbSystem *sys, SystemExecFunc fn, void *opaque,
+                          GDestroyNotify destroy)
+{
+    system_set_exec(sys, fn, opaque);
+    sys->exec_destroy = destroy;
+}
+
+void *system_get_exec_opaque(BbSystem *sys)
+{
+    return sys->exec_opaque;
+}
+
+void system_set_accel(BbSystem *sys, const char *accel)
+{
+    g_free(sys->accel);
+    sys->accel = g_strdup(accel);
+}
+
+const char *system_get_accel(const BbSystem *sys)
+{
+    return sys->accel;
+}
+
+bool system_exec_should_stop(BbSystem *sys)
+{
+    return sys->state != BB_RUN_STATE_RUNNING ||
+           g_atomic_int_get(&sys->shutdown_requested) ||
+           g_atomic_int_get(&sys->reset_requested);
 }
 
 /* ------------------------------------------------------------ chardevs */

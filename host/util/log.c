@@ -1,5 +1,6 @@
 /*
- * log.c - guest-error logging.  Off by default; on with -d guest_errors.
+ * log.c - the -d switches, the log sink (-D) and guest-error logging.
+ * Guest errors are off by default; on with -d guest_errors.
  * A misbehaving guest can trigger the same message millions of times, so
  * each distinct format string is printed at most LOG_BURST times per
  * second and the number of suppressed repeats is reported when it prints
@@ -30,6 +31,13 @@ bool log_parse_mask(const char *spec, unsigned *mask, GError **error)
 {
     static const struct { const char *name; unsigned bit; } names[] = {
         { "guest_errors", LOG_GUEST_ERRORS },
+        { "in_asm", LOG_IN_ASM },
+        { "op", LOG_OP },
+        { "op_opt", LOG_OP_OPT },
+        { "out_asm", LOG_OUT_ASM },
+        { "exec", LOG_EXEC },
+        { "int", LOG_INT },
+        { "cpu", LOG_CPU },
     };
     g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
     unsigned m = 0;
@@ -44,7 +52,8 @@ bool log_parse_mask(const char *spec, unsigned *mask, GError **error)
         }
         if (i == G_N_ELEMENTS(names)) {
             g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                        "-d: unknown log item '%s'; valid: guest_errors", *p);
+                        "-d: unknown log item '%s'; valid: guest_errors, "
+                        "in_asm, op, op_opt, out_asm, exec, int, cpu", *p);
             return false;
         }
     }
@@ -81,6 +90,23 @@ bool log_set_file(const char *path, GError **error)
     }
     log_file = f;
     return true;
+}
+
+void log_write(const char *text)
+{
+    FILE *out = log_file ? log_file : stderr;
+
+    fputs(text, out);
+}
+
+void log_printf(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    log_write(msg);
 }
 
 /* Whether to print now; *suppressed gets the repeats dropped before. */

@@ -8,6 +8,7 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   1.4 (2026-11-21)  CPU base type and execution loop (cpu.h).
  *   1.3 (2026-11-21)  Guest image loaders: ELF, raw, Linux Image
  *                     (loader.h).
  *   1.2 (2026-11-21)  JIT IR builder for CPU plugins (tcg.h).
@@ -25,7 +26,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 1 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 3 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 4 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

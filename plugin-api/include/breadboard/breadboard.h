@@ -6,6 +6,7 @@
 
 #include <breadboard/abi.h>
 #include <breadboard/chardev.h>
+#include <breadboard/cpu.h>
 #include <breadboard/device.h>
 #include <breadboard/error.h>
 #include <breadboard/fdt.h>

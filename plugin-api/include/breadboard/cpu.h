@@ -1,8 +1,4 @@
 /*
- * DRAFT - not part of the SDK yet.  This is the proposed CPU interface for
- * the execution loop (issue "The JIT", remaining part); it moves to
- * plugin-api/include/breadboard/cpu.h when the loop implementing it lands.
- *
  * cpu.h - the CPU base type: what a CPU plugin implements so the host can
  * translate and run its guest code, and what the host offers it.
  *
@@ -40,6 +36,7 @@
 
 G_BEGIN_DECLS
 
+/* Abstract parent type of every CPU (hart); parent "device". */
 #define BB_TYPE_CPU "cpu"
 
 typedef struct BbCpu BbCpu;
@@ -48,7 +45,7 @@ typedef struct BbCpuPrivate BbCpuPrivate;
 
 /**
  * enum BbAccessType - what a memory access is for.
- * Since: ABI 1.3
+ * Since: ABI 1.4
  */
 typedef enum {
     BB_ACCESS_READ = 0,
@@ -71,7 +68,7 @@ typedef enum {
  * @max_insns: the host stops the TB at this count.
  * @done: the CPU sets it when the instruction ended the TB (a jump, a
  *   trap, a CSR write that changes translation...).
- * Since: ABI 1.3
+ * Since: ABI 1.4
  */
 typedef struct BbTranslateState {
     uint64_t pc_first;
@@ -108,8 +105,45 @@ typedef struct BbTranslateState {
  *   (@pc, @extra): a fault mid-TB resumes there.
  * @dump_state: registers for -d cpu and the monitor.
  * @disas_insn: disassemble one instruction into @out; return its length
- *   in bytes (0 if @len is too short).
- * Since: ABI 1.3
+ *   in bytes (0 if @len is too short).  Optional (-d in_asm prints hex).
+ * @mmu_index: the MMU index of data accesses (@ifetch false) or of
+ *   instruction fetch (@ifetch true) in the hart's current mode; it is
+ *   the @mmu_idx tlb_fill receives.  Optional: NULL means index 0.
+ * @do_transaction_failed: the memory system refused a translated access
+ *   (nothing mapped there under BB_UNASSIGNED_ERROR, or a device reported
+ *   a bus error): raise the access fault with bb_cpu_raise_exception()
+ *   (host_ra 0: the host finds the instruction itself).  The CPU chooses
+ *   the cause number (load/store/instruction access fault).  Optional:
+ *   when NULL, or when it returns, a failed load reads 0, a failed store
+ *   is dropped and a failed fetch ends translation / stops the hart.
+ * @do_unaligned_access: a misaligned data access: return true to carry
+ *   it out (split when it crosses a page), or raise the misaligned
+ *   exception (bb_cpu_raise_exception(), host_ra 0).  With BB_MO_ALIGN in
+ *   @mop the access is refused whatever this returns.  Optional: NULL
+ *   carries out accesses without BB_MO_ALIGN.
+ * @max_insns: the most guest instructions per TB (0: host default, 512).
+ *
+ * Realize: the base type's realize registers the hart with its system
+ * (bb_device_get_system(); a CPU outside any system is never run) and
+ * installs the execution loop.  A subclass may set BbDeviceClass.realize
+ * and .unrealize as usual: the base type runs the subclass's realize
+ * first and registers the hart only if it succeeded, and unregisters the
+ * hart before the subclass's unrealize.
+ *
+ * Interrupts: the loop clears @interrupt_request and then calls
+ * exec_interrupt() before the next TB.  If an interrupt stays pending
+ * but masked, call bb_cpu_request_interrupt() again when a CSR write may
+ * unmask it, and end the TB after such a write (@ts->done).
+ *
+ * Faults raised from tlb_fill, do_transaction_failed and
+ * do_unaligned_access, and from helpers, all unwind the same way: the
+ * host restores the PC from the faulting instruction's marker
+ * (restore_state) and then calls do_exception.
+ *
+ * Changes against the proposed draft (docs/drafts/cpu.h, now gone):
+ * mmu_index, do_transaction_failed, do_unaligned_access and max_insns
+ * were added (taken from the reserved padding).
+ * Since: ABI 1.4
  */
 struct BbCpuClass {
     BbDeviceClass parent_class;
@@ -127,12 +161,28 @@ struct BbCpuClass {
     void (*dump_state)(BbCpu *cpu, GString *out);
     unsigned (*disas_insn)(BbCpu *cpu, uint64_t pc, const uint8_t *buf,
                            size_t len, GString *out);
-    void *reserved[8];
+    unsigned (*mmu_index)(BbCpu *cpu, bool ifetch);
+    void (*do_transaction_failed)(BbCpu *cpu, uint64_t vaddr, uint64_t paddr,
+                                  BbAccessType access, unsigned size,
+                                  unsigned mmu_idx);
+    bool (*do_unaligned_access)(BbCpu *cpu, uint64_t vaddr,
+                                BbAccessType access, BbMemOp mop,
+                                unsigned mmu_idx);
+    unsigned max_insns;
+    void *reserved[4];
 };
 
 /**
  * struct BbCpu - hart instance header; the CPU's state follows it in the
  * subclass struct.
+ * @parent_obj: device header.
+ * @hartid: property "hartid" (uint32, default 0).
+ * @exit_request: set by bb_cpu_request_exit(); the loop clears it.
+ * @interrupt_request: set by bb_cpu_request_interrupt(); the loop clears
+ *   it before calling exec_interrupt().
+ * @halted: in WFI (bb_cpu_halt()); cleared when has_work() says so.
+ * @priv: host-private state (TLBs, jump cache, unwinding).
+ * Since: ABI 1.4
  */
 struct BbCpu {
     BbDevice parent_obj;
@@ -151,9 +201,14 @@ BB_DECLARE_TYPE(BbCpu, BbCpuClass, BB_CPU, BB_TYPE_CPU)
  * guest exception @cause (with @tval) through do_exception.  Call from a
  * helper or a tlb_fill hook; does not return.  @host_ra is the host
  * return address into generated code (__builtin_return_address(0) in a
- * helper; 0 when not called from generated code), used to find the guest
- * instruction that raised it.
- * Since: ABI 1.3
+ * helper; 0 from tlb_fill, do_transaction_failed and do_unaligned_access,
+ * where the host knows the softmmu call site itself), used to find the
+ * guest instruction that raised it.  While a TB is being translated only
+ * instruction-fetch faults may be raised (from tlb_fill or
+ * do_transaction_failed via bb_cpu_fetch()): on the TB's first
+ * instruction the fault is delivered, later the TB is cut before that
+ * instruction.  Outside the execution loop it aborts.
+ * Since: ABI 1.4
  */
 BB_API G_GNUC_NORETURN void bb_cpu_raise_exception(BbCpu *cpu,
                                                    uint32_t cause,
@@ -161,38 +216,42 @@ BB_API G_GNUC_NORETURN void bb_cpu_raise_exception(BbCpu *cpu,
                                                    uintptr_t host_ra);
 
 /**
- * bb_cpu_fetch() - read @size (2 or 4) instruction bytes at virtual
- * @vaddr through the MMU, as translation does.  A fault raises the
- * instruction-fetch exception (see bb_cpu_raise_exception()).
- * Since: ABI 1.3
+ * bb_cpu_fetch() - read @size (1 to 4) instruction bytes at virtual
+ * @vaddr (little-endian) through the MMU with mmu_index(cpu, true), as
+ * translation does; an access crossing a page is split.  A fault raises
+ * the instruction-fetch exception through tlb_fill or
+ * do_transaction_failed (see bb_cpu_raise_exception()); if those return,
+ * the result is 0.
+ * Since: ABI 1.4
  */
 BB_API uint32_t bb_cpu_fetch(BbCpu *cpu, uint64_t vaddr, unsigned size);
 
-/** bb_cpu_request_exit() - leave generated code at the next TB boundary
- * (thread- and signal-safe).  Since: ABI 1.3 */
+/** bb_cpu_request_exit() - end the hart's time slice at the next TB
+ * boundary, so that the system loop runs timers and I/O (thread- and
+ * signal-safe).  Since: ABI 1.4 */
 BB_API void bb_cpu_request_exit(BbCpu *cpu);
 
 /**
  * bb_cpu_request_interrupt() - an interrupt line of the hart changed:
  * make the loop call exec_interrupt() soon and wake it from WFI.
- * Since: ABI 1.3
+ * Since: ABI 1.4
  */
 BB_API void bb_cpu_request_interrupt(BbCpu *cpu);
 
 /** bb_cpu_halt() - enter WFI: the hart sleeps until has_work().  Call
- * from a helper, then end the TB.  Since: ABI 1.3 */
+ * from a helper, then end the TB.  Since: ABI 1.4 */
 BB_API void bb_cpu_halt(BbCpu *cpu);
 
 /** bb_cpu_tlb_flush() - drop every TLB entry of @cpu (satp write,
- * sfence.vma without address).  Since: ABI 1.3 */
+ * sfence.vma without address).  Since: ABI 1.4 */
 BB_API void bb_cpu_tlb_flush(BbCpu *cpu);
 
 /** bb_cpu_tlb_flush_page() - drop the entries for @vaddr's page in every
- * MMU index.  Since: ABI 1.3 */
+ * MMU index.  Since: ABI 1.4 */
 BB_API void bb_cpu_tlb_flush_page(BbCpu *cpu, uint64_t vaddr);
 
 /** bb_cpu_get_address_space() - the physical address space the hart
- * sees.  Since: ABI 1.3 */
+ * sees.  Since: ABI 1.4 */
 BB_API BbAddressSpace *bb_cpu_get_address_space(BbCpu *cpu);
 
 G_END_DECLS

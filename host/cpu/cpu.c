@@ -1,0 +1,191 @@
+/*
+ * cpu.c - the CPU base type "cpu" (cpu.h; DESIGN.md §7): an abstract
+ * device with the "hartid" property whose realize registers the hart with
+ * its system's execution loop (host/tcg/exec.c), and the simple SDK
+ * functions a CPU plugin calls (exit and interrupt requests, WFI, TLB
+ * flushes).  Unwinding and instruction fetch live in exec.c, next to the
+ * loop they belong to.
+ *
+ * A plugin's CPU class may set BbDeviceClass.realize/unrealize like any
+ * device.  The base type adopts them when the first instance of the class
+ * is made (instance_init): it records them per class and puts its own
+ * realize/unrealize in their place, which run the subclass's hooks around
+ * the hart's registration.
+ */
+#include <breadboard/cpu.h>
+#include <breadboard/main-loop.h>
+#include <breadboard/system.h>
+
+#include "cpu/cpu-internal.h"
+#include "tcg/exec.h"
+
+/* A CPU class's own realize/unrealize, adopted by the base type. */
+typedef struct CpuHooks {
+    bool (*realize)(BbDevice *dev, GError **error);
+    void (*unrealize)(BbDevice *dev);
+} CpuHooks;
+
+static GMutex cpu_hooks_lock;
+static GHashTable *cpu_hooks; /* BbDeviceClass * -> CpuHooks * */
+
+static bool cpu_realize(BbDevice *dev, GError **error);
+static void cpu_unrealize(BbDevice *dev);
+
+/* The hooks recorded for @klass or its nearest ancestor (lock held). */
+static const CpuHooks *cpu_hooks_find_locked(BbObjectClass *klass)
+{
+    for (; klass && cpu_hooks; klass = bb_object_class_get_parent(klass)) {
+        const CpuHooks *h = g_hash_table_lookup(cpu_hooks, klass);
+        if (h) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+static CpuHooks cpu_hooks_find(BbDeviceClass *dc)
+{
+    CpuHooks h = { 0 };
+
+    g_mutex_lock(&cpu_hooks_lock);
+    const CpuHooks *found = cpu_hooks_find_locked((BbObjectClass *)dc);
+    if (found) {
+        h = *found;
+    }
+    g_mutex_unlock(&cpu_hooks_lock);
+    return h;
+}
+
+/* Put the base type's realize/unrealize back in front of a subclass's. */
+static void cpu_adopt_hooks(BbDeviceClass *dc)
+{
+    g_mutex_lock(&cpu_hooks_lock);
+    if (dc->realize != cpu_realize || dc->unrealize != cpu_unrealize) {
+        const CpuHooks *inherited = cpu_hooks_find_locked(
+            bb_object_class_get_parent((BbObjectClass *)dc));
+        CpuHooks *h = g_new0(CpuHooks, 1);
+
+        if (inherited) {
+            *h = *inherited;
+        }
+        if (dc->realize != cpu_realize) {
+            h->realize = dc->realize;
+        }
+        if (dc->unrealize != cpu_unrealize) {
+            h->unrealize = dc->unrealize;
+        }
+        if (!cpu_hooks) {
+            cpu_hooks = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                              NULL, g_free);
+        }
+        g_hash_table_replace(cpu_hooks, dc, h);
+        dc->realize = cpu_realize;
+        dc->unrealize = cpu_unrealize;
+    }
+    g_mutex_unlock(&cpu_hooks_lock);
+}
+
+static bool cpu_realize(BbDevice *dev, GError **error)
+{
+    CpuHooks h = cpu_hooks_find(BB_DEVICE_GET_CLASS(dev));
+    BbSystem *sys;
+
+    if (h.realize && !h.realize(dev, error)) {
+        return false;
+    }
+    sys = bb_device_get_system(dev);
+    if (sys && !exec_register_hart(sys, BB_CPU(dev), error)) {
+        if (h.unrealize) {
+            h.unrealize(dev);
+        }
+        return false;
+    }
+    return true;
+}
+
+static void cpu_unrealize(BbDevice *dev)
+{
+    CpuHooks h = cpu_hooks_find(BB_DEVICE_GET_CLASS(dev));
+
+    exec_unregister_hart(BB_CPU(dev));
+    if (h.unrealize) {
+        h.unrealize(dev);
+    }
+}
+
+static void cpu_instance_init(BbObject *obj)
+{
+    cpu_adopt_hooks(BB_DEVICE_GET_CLASS(obj));
+}
+
+static const BbPropertyInfo cpu_props[] = {
+    BB_PROP_UINT("hartid", BbCpu, hartid, 0, "hart ID (mhartid)"),
+    BB_PROP_END
+};
+
+static void cpu_class_init(BbObjectClass *klass, const void *data)
+{
+    BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
+
+    bb_object_class_add_properties(klass, cpu_props);
+    dc->realize = cpu_realize;
+    dc->unrealize = cpu_unrealize;
+}
+
+const BbTypeInfo cpu_type_info = {
+    .name = BB_TYPE_CPU,
+    .parent = BB_TYPE_DEVICE,
+    .instance_size = sizeof(BbCpu),
+    .class_size = sizeof(BbCpuClass),
+    .abstract = true,
+    .instance_init = cpu_instance_init,
+    .class_init = cpu_class_init,
+    .description = "a hart run by the JIT (base of all CPUs)",
+};
+
+/* ------------------------------------------------------------ SDK */
+
+void bb_cpu_request_exit(BbCpu *cpu)
+{
+    cpu->exit_request = 1;
+}
+
+void bb_cpu_request_interrupt(BbCpu *cpu)
+{
+    cpu->interrupt_request = 1;
+    cpu->exit_request = 1;
+    if (cpu->priv && cpu->priv->sys) {
+        bb_main_loop_wakeup(bb_system_get_main_loop(cpu->priv->sys));
+    }
+}
+
+void bb_cpu_halt(BbCpu *cpu)
+{
+    cpu->halted = true;
+    cpu->exit_request = 1;
+}
+
+void bb_cpu_tlb_flush(BbCpu *cpu)
+{
+    if (cpu->priv && cpu->priv->sm) {
+        tlb_flush(cpu->priv->sm);
+        tb_jump_cache_clear(cpu->priv->jc);
+    }
+}
+
+void bb_cpu_tlb_flush_page(BbCpu *cpu, uint64_t vaddr)
+{
+    if (cpu->priv && cpu->priv->sm) {
+        tlb_flush_page(cpu->priv->sm, vaddr);
+        tb_jump_cache_clear(cpu->priv->jc);
+    }
+}
+
+BbAddressSpace *bb_cpu_get_address_space(BbCpu *cpu)
+{
+    if (cpu->priv && cpu->priv->sys) {
+        return bb_system_get_address_space(cpu->priv->sys);
+    }
+    BbSystem *sys = bb_device_get_system(BB_DEVICE(cpu));
+    return sys ? bb_system_get_address_space(sys) : NULL;
+}

@@ -1,0 +1,1014 @@
+/*
+ * exec.c - the execution loop of the JIT (DESIGN.md §6-7; docs/jit.md,
+ * "Execution loop"): per system one TB cache and the harts registered by
+ * the CPU base type; per call of the system's exec function one slice in
+ * which every hart, in turn, services its interrupt and exit requests,
+ * finds or translates the TB at its (pc, flags) and runs it, until its
+ * quantum, the deterministic-time budget or a request ends the slice.
+ *
+ * Translation calls the CPU's translate_insn until it ends the TB, the
+ * TB reaches max_insns, or the next instruction starts on another page;
+ * the IR is verified, optimized and compiled into the cache.  Guest
+ * exceptions (from helpers, tlb_fill and the softmmu's other hooks)
+ * unwind with siglongjmp to the hart's sigsetjmp here: the guest pc of
+ * the faulting instruction is restored from its insn_start marker (the
+ * x86-64 backend maps the host return address to it; the interpreter
+ * remembers the last marker it ran) and do_exception() delivers it.
+ *
+ * Deterministic mode counts instructions exactly: chaining is off (every
+ * TB returns to the loop), a TB runs only if all its instructions fit the
+ * budget to the next virtual deadline, else a one-off TB of exactly the
+ * budget is translated and thrown away after its run.  In normal mode
+ * TBs are chained, but only forward (to a higher virtual pc), so that
+ * chained code never loops without coming back to the loop, where exit
+ * requests and timers are seen.
+ */
+#include <string.h>
+
+#include <breadboard/cpu.h>
+#include <breadboard/main-loop.h>
+#include <breadboard/system.h>
+#include <breadboard/timer.h>
+
+#include "system/system-internal.h"
+#include "tcg/exec.h"
+#include "tcg/interp/interp.h"
+#include "util/log.h"
+#ifdef BB_HAVE_X86_64_BACKEND
+#include "tcg/x86_64/tcg-x86_64.h"
+#endif
+
+#define EXEC_DEFAULT_MAX_INSNS 512  /* per TB, unless the class says */
+#define EXEC_QUANTUM_INSNS 10000    /* per hart and slice (fairness) */
+#define EXEC_SLICE_TBS 4096         /* per hart and slice */
+#define EXEC_TB_MAX_BYTES (TB_PAGE_SIZE - 16) /* room for a last insn */
+
+struct Exec {
+    BbSystem *sys;
+    GPtrArray *harts;         /* BbCpu *, registration order */
+    TbCache *cache;
+    TlbListener *tl;          /* flushes the harts' TLBs on map changes */
+    const TcgBackend *backend;
+    GHashTable *tb_info;      /* TranslationBlock * -> TbInfo * */
+    uint64_t flushes_seen;    /* TbCacheStats.flushes at the last clean */
+    bool deterministic;
+    bool chaining;
+};
+
+static void tb_info_free(gpointer p)
+{
+    TbInfo *info = p;
+
+    g_free(info->pcs);
+    g_free(info);
+}
+
+/* ------------------------------------------------------------ backends */
+
+static char *exec_default_accel; /* --accel; NULL: the build's default */
+
+bool exec_set_default_accel(const char *name)
+{
+    if (name && !exec_backend_by_name(name)) {
+        return false;
+    }
+    g_free(exec_default_accel);
+    exec_default_accel = g_strdup(name);
+    return true;
+}
+
+const TcgBackend *exec_backend_by_name(const char *name)
+{
+#ifdef BB_HAVE_X86_64_BACKEND
+    if (!name || !strcmp(name, "jit")) {
+        return &tcg_backend_x86_64;
+    }
+#else
+    if (!name) {
+        return &tcg_backend_interp;
+    }
+#endif
+    if (!strcmp(name, "interp")) {
+        return &tcg_backend_interp;
+    }
+    return NULL;
+}
+
+static unsigned cpu_mmu_index(BbCpu *cpu, bool ifetch)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    return cc->mmu_index ? cc->mmu_index(cpu, ifetch) : 0;
+}
+
+/* ------------------------------------------------------------ softmmu */
+
+static void exec_restore_state(BbCpu *cpu, uintptr_t ra);
+
+static bool exec_sm_tlb_fill(void *opaque, uint64_t vaddr, int access,
+                             unsigned mmu_idx, uint64_t *paddr,
+                             unsigned *prot)
+{
+    BbCpu *cpu = opaque;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (!cc->tlb_fill) {
+        *paddr = vaddr;
+        *prot = TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC;
+        return true;
+    }
+    return cc->tlb_fill(cpu, vaddr, (BbAccessType)access, mmu_idx, false,
+                        paddr, prot);
+}
+
+static void exec_sm_bus_error(void *opaque, uint64_t vaddr, uint64_t paddr,
+                              int access, unsigned size, unsigned mmu_idx,
+                              BbMemTxResult r)
+{
+    BbCpu *cpu = opaque;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (cc->do_transaction_failed) {
+        cc->do_transaction_failed(cpu, vaddr, paddr, (BbAccessType)access,
+                                  size, mmu_idx);
+    }
+}
+
+static bool exec_sm_misaligned(void *opaque, uint64_t vaddr, int access,
+                               BbMemOp mop, unsigned mmu_idx)
+{
+    BbCpu *cpu = opaque;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (!cc->do_unaligned_access) {
+        return !(mop & BB_MO_ALIGN);
+    }
+    return cc->do_unaligned_access(cpu, vaddr, (BbAccessType)access, mop,
+                                   mmu_idx);
+}
+
+static bool exec_sm_page_has_code(void *opaque, uint64_t page)
+{
+    BbCpu *cpu = opaque;
+
+    return tb_cache_page_has_code(cpu->priv->exec->cache, page);
+}
+
+static void exec_sm_notify_code_write(void *opaque, uint64_t paddr,
+                                      unsigned size)
+{
+    BbCpu *cpu = opaque;
+    BbCpuPrivate *p = cpu->priv;
+
+    if (tb_cache_invalidate_phys_range(p->exec->cache, paddr, paddr + size) &&
+        p->cur_code && !p->ts) {
+        /* The running code may be stale (it may even have been the
+         * storing TB): stop at the storing instruction and do it again,
+         * alone, from fresh code - a store to RAM may be repeated. */
+        exec_restore_state(cpu, p->mem_ra);
+        p->single_next = true;
+        siglongjmp(p->unwind, EXEC_UNWIND_RESTART);
+    }
+}
+
+static const SoftmmuOps exec_softmmu_ops = {
+    .tlb_fill = exec_sm_tlb_fill,
+    .bus_error = exec_sm_bus_error,
+    .misaligned = exec_sm_misaligned,
+    .page_has_code = exec_sm_page_has_code,
+    .notify_code_write = exec_sm_notify_code_write,
+};
+
+/* The runtime's slow paths: remember the return address into generated
+ * code, which locates the guest instruction if the access faults. */
+static uint64_t exec_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
+                               unsigned mmu_idx)
+{
+    BbCpuPrivate *p = ((BbCpu *)opaque)->priv;
+    uint64_t v;
+
+    p->mem_ra = (uintptr_t)__builtin_return_address(0);
+    v = softmmu_load_slow(p->sm, vaddr, mop, mmu_idx);
+    p->mem_ra = 0;
+    return v;
+}
+
+static void exec_store_slow(void *opaque, uint64_t vaddr, uint64_t value,
+                            BbMemOp mop, unsigned mmu_idx)
+{
+    BbCpuPrivate *p = ((BbCpu *)opaque)->priv;
+
+    p->mem_ra = (uintptr_t)__builtin_return_address(0);
+    softmmu_store_slow(p->sm, vaddr, value, mop, mmu_idx);
+    p->mem_ra = 0;
+}
+
+/* TbPageNotify: a page gained or lost code; tell every hart's TLBs. */
+static void exec_page_notify(void *opaque, uint64_t page, bool has_code)
+{
+    Exec *ex = opaque;
+
+    for (guint i = 0; i < ex->harts->len; i++) {
+        BbCpu *cpu = ex->harts->pdata[i];
+        tlb_code_page_changed(cpu->priv->sm, page, has_code);
+    }
+}
+
+/* ------------------------------------------------------------ harts */
+
+static void exec_free(gpointer opaque)
+{
+    Exec *ex = opaque;
+
+    for (guint i = 0; i < ex->harts->len; i++) {
+        BbCpu *cpu = ex->harts->pdata[i];
+        BbCpuPrivate *p = cpu->priv;
+
+        tlb_listener_remove(ex->tl, p->sm);
+        g_clear_pointer(&p->jc, tb_jump_cache_free);
+        g_clear_pointer(&p->sm, softmmu_free);
+        p->exec = NULL;
+    }
+    tlb_listener_free(ex->tl);
+    tb_cache_free(ex->cache);
+    g_hash_table_unref(ex->tb_info);
+    g_ptr_array_unref(ex->harts);
+    g_free(ex);
+}
+
+static Exec *exec_new(BbSystem *sys, GError **error)
+{
+    const char *accel = system_get_accel(sys) ? system_get_accel(sys)
+                                              : exec_default_accel;
+    const TcgBackend *backend = exec_backend_by_name(accel);
+    Exec *ex;
+
+    if (!backend) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "unknown accelerator '%s' (valid: jit, interp)", accel);
+        return NULL;
+    }
+    ex = g_new0(Exec, 1);
+    ex->sys = sys;
+    ex->harts = g_ptr_array_new();
+    ex->cache = tb_cache_new();
+    tb_cache_set_page_notify(ex->cache, exec_page_notify, ex);
+    ex->tl = tlb_listener_new(bb_system_get_address_space(sys));
+    ex->backend = backend;
+    ex->tb_info = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                        tb_info_free);
+    ex->deterministic =
+        bb_timer_context_is_deterministic(bb_system_get_timers(sys));
+    ex->chaining = !ex->deterministic;
+    return ex;
+}
+
+static bool exec_check_class(BbCpu *cpu, GError **error)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (!cc->globals || !cc->get_tb_key || !cc->translate_insn ||
+        !cc->translate_end || !cc->do_exception) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "CPU type '%s' lacks globals, get_tb_key, "
+                    "translate_insn, translate_end or do_exception",
+                    bb_object_class_get_name((BbObjectClass *)cc));
+        return false;
+    }
+    return true;
+}
+
+bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error)
+{
+    Exec *ex = system_get_exec_opaque(sys);
+    BbCpuPrivate *p;
+
+    if (!exec_check_class(cpu, error)) {
+        return false;
+    }
+    if (!ex) {
+        ex = exec_new(sys, error);
+        if (!ex) {
+            return false;
+        }
+        system_set_exec_full(sys, exec_run_slice, ex, exec_free);
+    }
+    p = g_new0(BbCpuPrivate, 1);
+    p->exec = ex;
+    p->sys = sys;
+    p->sm = softmmu_new(bb_system_get_address_space(sys), &exec_softmmu_ops,
+                        cpu);
+    p->jc = tb_jump_cache_new(ex->cache);
+    p->ctx = tcg_context_new(BB_CPU_GET_CLASS(cpu)->globals);
+    softmmu_init_runtime(p->sm, &p->rt);
+    p->rt.load = exec_load_slow;
+    p->rt.store = exec_store_slow;
+    p->rt.opaque = cpu;
+    tlb_listener_add(ex->tl, p->sm);
+    cpu->priv = p;
+    g_ptr_array_add(ex->harts, cpu);
+    return true;
+}
+
+void exec_unregister_hart(BbCpu *cpu)
+{
+    BbCpuPrivate *p = cpu->priv;
+
+    if (!p) {
+        return;
+    }
+    if (p->exec) {
+        tlb_listener_remove(p->exec->tl, p->sm);
+        g_ptr_array_remove(p->exec->harts, cpu);
+    }
+    tb_jump_cache_free(p->jc);
+    softmmu_free(p->sm);
+    tcg_context_free(p->ctx);
+    g_free(p->scratch.pcs);
+    g_free(p);
+    cpu->priv = NULL;
+}
+
+/* ------------------------------------------------------------ unwinding */
+
+#ifdef BB_HAVE_X86_64_BACKEND
+/* Which TB reachable from the running one (through chained jumps) holds
+ * @ra, and at which guest instruction. */
+static bool exec_find_insn_x86(BbCpuPrivate *p, uintptr_t ra, uint64_t *pc,
+                               uint64_t *extra, const TranslationBlock **at)
+{
+    g_autoptr(GPtrArray) todo = g_ptr_array_new();
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+
+    *at = NULL;
+    if (tcg_x86_64_find_insn(p->cur_code, ra, pc, extra)) {
+        *at = p->cur_tb;
+        return true;
+    }
+    if (p->cur_tb) {
+        g_ptr_array_add(todo, p->cur_tb);
+    }
+    while (todo->len) {
+        TranslationBlock *tb = g_ptr_array_steal_index(todo, todo->len - 1);
+        if (!g_hash_table_add(seen, tb)) {
+            continue;
+        }
+        if (tb->backend == &tcg_backend_x86_64 &&
+            tcg_x86_64_find_insn(tb->code, ra, pc, extra)) {
+            *at = tb;
+            return true;
+        }
+        for (unsigned i = 0; i < TB_NB_SLOTS; i++) {
+            if (tb->jmp_dest[i]) {
+                g_ptr_array_add(todo, tb->jmp_dest[i]);
+            }
+        }
+    }
+    return false;
+}
+#endif
+
+/* Instructions @info's TB retired before the one at @pc. */
+static unsigned tb_info_index(const TbInfo *info, uint64_t pc)
+{
+    for (unsigned i = 0; info && i < info->insns; i++) {
+        if (info->pcs[i] == pc) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+/* Set the guest pc (restore_state) of the instruction that raised while
+ * generated code ran; @ra is a host return address into it, or 0. */
+static void exec_restore_state(BbCpu *cpu, uintptr_t ra)
+{
+    BbCpuPrivate *p = cpu->priv;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    const TbInfo *info = p->cur_info;
+    uint64_t pc = 0, extra = 0;
+    bool found = false;
+
+    if (p->cur_backend == &tcg_backend_interp) {
+        pc = tcg_interp_last_pc(p->cur_code);
+        found = true;
+    }
+#ifdef BB_HAVE_X86_64_BACKEND
+    else if (ra) {
+        const TranslationBlock *at;
+        found = exec_find_insn_x86(p, ra, &pc, &extra, &at);
+        if (found && at && at != p->cur_tb) {
+            info = g_hash_table_lookup(p->exec->tb_info, at);
+        }
+    }
+#endif
+    if (!found) {
+        g_warning("hart %u: cannot locate the faulting guest instruction",
+                  cpu->hartid);
+        p->tb_icount = 0;
+        return;
+    }
+    p->tb_icount = tb_info_index(info, pc);
+    p->exc_pc = pc;
+    if (cc->restore_state) {
+        cc->restore_state(cpu, pc, extra);
+    }
+}
+
+void bb_cpu_raise_exception(BbCpu *cpu, uint32_t cause, uint64_t tval,
+                            uintptr_t host_ra)
+{
+    BbCpuPrivate *p = cpu->priv;
+
+    if (!p || !p->unwind_set) {
+        g_error("bb_cpu_raise_exception(cause %u) outside the exec loop",
+                cause);
+    }
+    p->exc_cause = cause;
+    p->exc_tval = tval;
+    p->exc_pc = 0;
+    if (p->ts) {
+        /* A fetch failed while translating: cut the TB before the
+         * instruction, or deliver the fault if it is the first one. */
+        p->exc_pc = p->ts->pc_next;
+        if (p->ts->num_insns > 0) {
+            p->retry_insns = p->ts->num_insns;
+            siglongjmp(p->unwind, EXEC_UNWIND_RETRANSLATE);
+        }
+    } else if (p->cur_code) {
+        exec_restore_state(cpu, host_ra ? host_ra : p->mem_ra);
+    }
+    siglongjmp(p->unwind, EXEC_UNWIND_EXCEPTION);
+}
+
+/* ------------------------------------------------------------ fetch */
+
+/* Read @len code bytes at @vaddr that lie in one page; false if the
+ * translation failed without unwinding. */
+static bool exec_read_code(BbCpu *cpu, uint64_t vaddr, uint8_t *buf,
+                           unsigned len)
+{
+    BbCpuPrivate *p = cpu->priv;
+    uint64_t paddr;
+    void *host;
+
+    if (!softmmu_translate_code(p->sm, vaddr, cpu_mmu_index(cpu, true),
+                                &paddr, &host)) {
+        return false;
+    }
+    if (host) {
+        memcpy(buf, host, len);
+        return true;
+    }
+    if (bb_address_space_read(bb_cpu_get_address_space(cpu), paddr, buf,
+                              len) != BB_MEMTX_OK) {
+        BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+        if (cc->do_transaction_failed) {
+            cc->do_transaction_failed(cpu, vaddr, paddr, BB_ACCESS_EXEC, len,
+                                      cpu_mmu_index(cpu, true));
+        }
+        return false;
+    }
+    return true;
+}
+
+uint32_t bb_cpu_fetch(BbCpu *cpu, uint64_t vaddr, unsigned size)
+{
+    uint8_t buf[8] = { 0 };
+    unsigned first = size;
+    uint32_t v = 0;
+
+    if (!cpu->priv || size > 4 || size == 0) {
+        return 0;
+    }
+    if ((vaddr & TLB_PAGE_MASK) != ((vaddr + size - 1) & TLB_PAGE_MASK)) {
+        first = (unsigned)(TLB_PAGE_SIZE - (vaddr & ~TLB_PAGE_MASK));
+    }
+    if (!exec_read_code(cpu, vaddr, buf, first) ||
+        (first < size &&
+         !exec_read_code(cpu, vaddr + first, buf + first, size - first))) {
+        return 0;
+    }
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint32_t)buf[i] << (8 * i); /* guest code is little-endian */
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------ translation */
+
+static void exec_log_in_asm(BbCpu *cpu, const TbInfo *info, uint64_t end)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    g_string_append_printf(out, "IN: hart %u\n", cpu->hartid);
+    for (unsigned i = 0; i < info->insns; i++) {
+        uint64_t pc = info->pcs[i];
+        uint64_t next = i + 1 < info->insns ? info->pcs[i + 1] : end;
+        uint8_t buf[16] = { 0 };
+        unsigned len = (unsigned)MIN(next - pc, sizeof(buf));
+
+        if (len && (pc & TLB_PAGE_MASK) == ((pc + len - 1) & TLB_PAGE_MASK)) {
+            exec_read_code(cpu, pc, buf, len);
+        }
+        g_string_append_printf(out, "0x%016" G_GINT64_MODIFIER "x:  ", pc);
+        if (cc->disas_insn && cc->disas_insn(cpu, pc, buf, len, out)) {
+            g_string_append_c(out, '\n');
+            continue;
+        }
+        for (unsigned j = 0; j < len; j++) {
+            g_string_append_printf(out, "%02x", buf[len - 1 - j]);
+        }
+        g_string_append_c(out, '\n');
+    }
+    g_string_append_c(out, '\n');
+    log_write(out->str);
+}
+
+static void exec_log_ops(const BbTcgContext *s, const char *title)
+{
+    g_autoptr(GString) out = g_string_new(title);
+
+    tcg_dump(s, out);
+    g_string_append_c(out, '\n');
+    log_write(out->str);
+}
+
+/* Should translation stop before the instruction at ts->pc_next? */
+static bool exec_tb_full(const BbTranslateState *ts)
+{
+    return ts->num_insns >= ts->max_insns ||
+           (ts->pc_next & TB_PAGE_MASK) != (ts->pc_first & TB_PAGE_MASK) ||
+           ts->pc_next - ts->pc_first >= EXEC_TB_MAX_BYTES;
+}
+
+/*
+ * Emit the IR of the TB at @pc into the hart's context and describe it in
+ * @desc and @info.  May unwind (a fetch fault).  False if the code cannot
+ * be fetched (and nothing was raised) or the IR is malformed.
+ */
+static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
+                           unsigned max_insns, TbDesc *desc, TbInfo *info)
+{
+    BbCpuPrivate *p = cpu->priv;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbTcgContext *s = p->ctx;
+    BbTranslateState ts = { .pc_first = pc, .pc_next = pc, .flags = flags,
+                            .max_insns = max_insns };
+    unsigned idx = cpu_mmu_index(cpu, true);
+    g_autoptr(GError) error = NULL;
+    uint64_t last;
+    void *host;
+
+    tcg_context_reset(s);
+    s->pc_first = pc;
+    if (info->capacity < max_insns) {
+        info->pcs = g_renew(uint64_t, info->pcs, max_insns);
+        info->capacity = max_insns;
+    }
+    info->insns = 0;
+    if (!softmmu_translate_code(p->sm, pc, idx, &desc->phys_pc, &host)) {
+        return false;
+    }
+    p->ts = &ts;
+    do {
+        info->pcs[info->insns++] = ts.pc_next;
+        cc->translate_insn(cpu, s, &ts);
+        ts.num_insns++;
+        if (!ts.done && exec_tb_full(&ts)) {
+            cc->translate_end(cpu, s, &ts);
+            break;
+        }
+    } while (!ts.done);
+    p->ts = NULL;
+
+    desc->virt_pc = pc;
+    desc->flags = flags;
+    desc->size = (uint32_t)CLAMP(ts.pc_next - pc, 1, TB_PAGE_SIZE);
+    desc->phys_page2 = 0;
+    last = pc + desc->size - 1;
+    if ((last & TB_PAGE_MASK) != (pc & TB_PAGE_MASK) &&
+        !softmmu_translate_code(p->sm, last, idx, &desc->phys_page2, &host)) {
+        return false;
+    }
+    if (log_enabled(LOG_IN_ASM)) {
+        exec_log_in_asm(cpu, info, ts.pc_next);
+    }
+    if (log_enabled(LOG_OP)) {
+        exec_log_ops(s, "OP:\n");
+    }
+    if (!tcg_verify(s, &error)) {
+        g_warning("hart %u: bad IR for the TB at 0x%" G_GINT64_MODIFIER
+                  "x: %s", cpu->hartid, pc, error->message);
+        return false;
+    }
+    tcg_optimize(s);
+    if (log_enabled(LOG_OP_OPT)) {
+        exec_log_ops(s, "OP after optimization:\n");
+    }
+    return true;
+}
+
+static void exec_log_out_asm(const TcgBackend *backend, const TcgCode *code)
+{
+#ifdef BB_HAVE_X86_64_BACKEND
+    if (log_enabled(LOG_OUT_ASM) && backend == &tcg_backend_x86_64) {
+        g_autoptr(GString) out = g_string_new(NULL);
+        tcg_x86_64_dump(code, out);
+        g_string_append_c(out, '\n');
+        log_write(out->str);
+    }
+#endif
+}
+
+/* Forget the TbInfo of TBs gone in a flush. */
+static void exec_tb_info_sync(Exec *ex)
+{
+    TbCacheStats st;
+
+    tb_cache_get_stats(ex->cache, &st);
+    if (st.flushes != ex->flushes_seen) {
+        g_hash_table_remove_all(ex->tb_info);
+        ex->flushes_seen = st.flushes;
+    }
+}
+
+/* A heap copy of the hart's scratch TbInfo (the TB just translated). */
+static TbInfo *tb_info_dup(const TbInfo *scratch)
+{
+    TbInfo *info = g_new(TbInfo, 1);
+
+    info->insns = scratch->insns;
+    info->pcs = g_memdup2(scratch->pcs, scratch->insns * sizeof(uint64_t));
+    return info;
+}
+
+/* Translate and cache the TB at (@pc, @flags). */
+static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
+                                     uint64_t flags, unsigned max_insns)
+{
+    BbCpuPrivate *p = cpu->priv;
+    g_autoptr(GError) error = NULL;
+    TranslationBlock *tb;
+    TbDesc desc;
+
+    if (!exec_translate(cpu, pc, flags, max_insns, &desc, &p->scratch)) {
+        return NULL;
+    }
+    tb = tb_cache_compile(ex->cache, ex->backend, p->ctx, &desc, &error);
+    exec_tb_info_sync(ex);
+    if (!tb) {
+        g_warning("hart %u: cannot compile the TB at 0x%" G_GINT64_MODIFIER
+                  "x: %s", cpu->hartid, pc, error->message);
+        return NULL;
+    }
+    g_hash_table_replace(ex->tb_info, tb, tb_info_dup(&p->scratch));
+    exec_log_out_asm(ex->backend, tb->code);
+    return tb;
+}
+
+/* An uncached TB of at most @max_insns at (@pc, @flags): the hart's
+ * oneoff, run once and freed; its TbInfo is the hart's scratch. */
+static bool exec_tb_gen_oneoff(Exec *ex, BbCpu *cpu, uint64_t pc,
+                               uint64_t flags, unsigned max_insns)
+{
+    BbCpuPrivate *p = cpu->priv;
+    g_autoptr(GError) error = NULL;
+    TbDesc desc;
+
+    if (!exec_translate(cpu, pc, flags, max_insns, &desc, &p->scratch)) {
+        return false;
+    }
+    p->oneoff = ex->backend->compile(p->ctx, &error);
+    if (!p->oneoff && ex->backend->error_is_full &&
+        ex->backend->error_is_full(error)) {
+        tb_cache_flush(ex->cache);
+        exec_tb_info_sync(ex);
+        g_clear_error(&error);
+        p->oneoff = ex->backend->compile(p->ctx, &error);
+    }
+    if (!p->oneoff) {
+        g_warning("hart %u: cannot compile the TB at 0x%" G_GINT64_MODIFIER
+                  "x: %s", cpu->hartid, pc, error->message);
+        return false;
+    }
+    exec_log_out_asm(ex->backend, p->oneoff);
+    return true;
+}
+
+static unsigned exec_max_insns(BbCpu *cpu)
+{
+    BbCpuPrivate *p = cpu->priv;
+    unsigned max = BB_CPU_GET_CLASS(cpu)->max_insns;
+
+    if (!max) {
+        max = EXEC_DEFAULT_MAX_INSNS;
+    }
+    if (p->retry_insns) {
+        max = MIN(max, p->retry_insns);
+        p->retry_insns = 0;
+    }
+    return max;
+}
+
+/* The cached TB for (@pc, @flags): jump cache, TB cache, translation. */
+static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
+                                      uint64_t flags)
+{
+    BbCpuPrivate *p = cpu->priv;
+    TranslationBlock *tb = tb_jump_cache_lookup(p->jc, pc, flags);
+    uint64_t phys;
+    void *host;
+
+    if (tb) {
+        return tb;
+    }
+    if (!softmmu_translate_code(p->sm, pc, cpu_mmu_index(cpu, true), &phys,
+                                &host)) {
+        return NULL;
+    }
+    tb = p->retry_insns ? NULL : tb_cache_lookup(ex->cache, phys, pc, flags);
+    if (!tb) {
+        tb = exec_tb_gen(ex, cpu, pc, flags, exec_max_insns(cpu));
+    }
+    if (tb) {
+        tb_jump_cache_insert(p->jc, tb);
+    }
+    return tb;
+}
+
+/* ------------------------------------------------------------ running */
+
+static void exec_log_before_run(BbCpu *cpu, uint64_t pc, uint64_t flags)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (log_enabled(LOG_CPU) && cc->dump_state) {
+        g_autoptr(GString) out = g_string_new(NULL);
+        cc->dump_state(cpu, out);
+        g_string_append_c(out, '\n');
+        log_write(out->str);
+    }
+    if (log_enabled(LOG_EXEC)) {
+        log_printf("Trace hart %u: pc 0x%016" G_GINT64_MODIFIER
+                   "x flags 0x%" G_GINT64_MODIFIER "x\n",
+                   cpu->hartid, pc, flags);
+    }
+}
+
+static void exec_account(Exec *ex, uint64_t insns)
+{
+    if (insns) {
+        bb_icount_account(bb_system_get_timers(ex->sys), insns);
+    }
+}
+
+/* Run @tb (or, if NULL, the hart's oneoff) and, on the interpreter, the
+ * TBs linked after it.  Returns the instructions retired. */
+static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
+{
+    BbCpuPrivate *p = cpu->priv;
+    uint64_t insns;
+    TcgExit exit;
+
+    p->cur_tb = tb;
+    p->cur_code = tb ? tb->code : p->oneoff;
+    p->cur_backend = tb ? tb->backend : ex->backend;
+    p->cur_info = tb ? g_hash_table_lookup(ex->tb_info, tb)
+                     : &p->scratch;
+    exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
+    insns = p->cur_info ? p->cur_info->insns : 0;
+    while (tb && !cpu->exit_request && !cpu->interrupt_request) {
+        TranslationBlock *next = tb_linked_next(tb, exit);
+        if (!next) {
+            break;
+        }
+        tb = next;
+        p->cur_tb = tb;
+        p->cur_code = tb->code;
+        p->cur_info = g_hash_table_lookup(ex->tb_info, tb);
+        exit = tb->backend->exec(tb->code, cpu, &p->rt);
+        insns += p->cur_info ? p->cur_info->insns : 0;
+    }
+    p->last = tb && ex->chaining ? tb_exit_source(tb, exit) : NULL;
+    p->last_exit = exit;
+    p->cur_tb = NULL;
+    p->cur_code = NULL;
+    p->cur_info = NULL;
+    return insns;
+}
+
+/* Chain the last TB's exit to @tb if that is allowed and safe. */
+static void exec_chain(Exec *ex, BbCpuPrivate *p, TranslationBlock *tb)
+{
+    if (ex->chaining && p->last &&
+        p->last_gen == tb_cache_generation(ex->cache) &&
+        tb->virt_pc > p->last->virt_pc) {
+        tb_cache_chain(ex->cache, p->last, p->last_exit, tb);
+    }
+    p->last = NULL;
+}
+
+/* Consume an exit request: the hart's slice ends before the next TB. */
+static bool exec_exit_requested(BbCpu *cpu)
+{
+    if (cpu->exit_request) {
+        cpu->exit_request = 0;
+        return true;
+    }
+    return false;
+}
+
+/* Will the hart run if given a slice? */
+static bool exec_runnable(BbCpu *cpu)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    return !cpu->halted || (cc->has_work && cc->has_work(cpu));
+}
+
+/* Take a pending interrupt; wake a halted hart that has work.  False if
+ * the hart stays asleep. */
+static bool exec_service_requests(BbCpu *cpu)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (cpu->halted) {
+        if (!cc->has_work || !cc->has_work(cpu)) {
+            return false;
+        }
+        cpu->halted = false;
+    }
+    if (cpu->interrupt_request) {
+        cpu->interrupt_request = 0;
+        if (cc->exec_interrupt && cc->exec_interrupt(cpu)) {
+            cpu->priv->last = NULL;
+            if (log_enabled(LOG_INT)) {
+                uint64_t pc, flags;
+                cc->get_tb_key(cpu, &pc, &flags);
+                log_printf("int: hart %u took an interrupt, pc now 0x%"
+                           G_GINT64_MODIFIER "x\n", cpu->hartid, pc);
+            }
+        }
+    }
+    return true;
+}
+
+/* The loop stops the hart: a TB could not be made. */
+static void exec_hart_failed(Exec *ex, BbCpu *cpu)
+{
+    cpu->halted = true;
+    bb_system_request_shutdown(ex->sys, BB_SHUTDOWN_HOST_ERROR, 0);
+}
+
+/*
+ * The TB to run at (@pc, @flags): the cached one, or in the hart's oneoff
+ * a TB of one instruction (after self-modifying code) or of exactly
+ * @budget instructions.  *@tb is NULL for the oneoff.  False when the
+ * hart cannot go on now (the quantum is spent, or a TB cannot be made).
+ */
+static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
+                         uint64_t budget, uint64_t quantum,
+                         TranslationBlock **tb)
+{
+    BbCpuPrivate *p = cpu->priv;
+    unsigned oneoff_insns = 0;
+    const TbInfo *info;
+    uint64_t insns;
+
+    *tb = NULL;
+    if (p->single_next) {
+        p->single_next = false;
+        oneoff_insns = 1;
+    } else {
+        *tb = exec_tb_find(ex, cpu, pc, flags);
+        if (!*tb) {
+            exec_hart_failed(ex, cpu);
+            return false;
+        }
+        info = g_hash_table_lookup(ex->tb_info, *tb);
+        insns = info ? info->insns : 1;
+        if (insns > quantum && quantum < EXEC_QUANTUM_INSNS) {
+            return false; /* next slice: fairness between harts */
+        }
+        if (insns > budget) {
+            oneoff_insns = (unsigned)budget;
+        }
+    }
+    if (oneoff_insns) {
+        *tb = NULL;
+        if (!exec_tb_gen_oneoff(ex, cpu, pc, flags, oneoff_insns)) {
+            exec_hart_failed(ex, cpu);
+            return false;
+        }
+    } else {
+        exec_chain(ex, p, *tb);
+    }
+    return true;
+}
+
+/*
+ * One TB of @cpu: requests, lookup or translation, run, accounting.
+ * @quantum: instructions left in the hart's slice.  False when the
+ * hart's slice is over.
+ */
+static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
+{
+    BbCpuPrivate *p = cpu->priv;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    uint64_t budget = UINT64_MAX, pc, flags, insns;
+    TranslationBlock *tb;
+
+    tb_cache_reclaim(ex->cache);
+    if (system_exec_should_stop(ex->sys) || !exec_service_requests(cpu) ||
+        exec_exit_requested(cpu)) {
+        return false;
+    }
+    if (ex->deterministic) {
+        budget = bb_icount_budget(bb_system_get_timers(ex->sys));
+        if (budget == 0) {
+            return false; /* a timer is due: the system loop runs it */
+        }
+    }
+    cc->get_tb_key(cpu, &pc, &flags);
+    if (!exec_pick_tb(ex, cpu, pc, flags, budget, *quantum, &tb)) {
+        return false;
+    }
+    p->last_gen = tb_cache_generation(ex->cache);
+    exec_log_before_run(cpu, pc, flags);
+    insns = exec_run(ex, cpu, tb);
+    if (!tb) {
+        g_clear_pointer(&p->oneoff, ex->backend->free);
+    }
+    exec_account(ex, insns);
+    *quantum -= MIN(*quantum, insns);
+    return *quantum > 0;
+}
+
+/* After siglongjmp: account what the TB retired and deliver the fault. */
+static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
+{
+    BbCpuPrivate *p = cpu->priv;
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (p->cur_code) {
+        exec_account(ex, p->tb_icount);
+    }
+    p->ts = NULL;
+    p->cur_tb = NULL;
+    p->cur_code = NULL;
+    p->cur_info = NULL;
+    p->mem_ra = 0;
+    p->last = NULL;
+    p->tb_icount = 0;
+    if (p->oneoff) {
+        g_clear_pointer(&p->oneoff, ex->backend->free);
+    }
+    if (why != EXEC_UNWIND_EXCEPTION) {
+        return;
+    }
+    if (log_enabled(LOG_INT)) {
+        log_printf("int: hart %u exception cause %u tval 0x%"
+                   G_GINT64_MODIFIER "x pc 0x%" G_GINT64_MODIFIER "x\n",
+                   cpu->hartid, p->exc_cause, p->exc_tval, p->exc_pc);
+    }
+    cc->do_exception(cpu, p->exc_cause, p->exc_tval);
+}
+
+/* Run @cpu for one slice; whether it is runnable afterwards. */
+static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
+{
+    BbCpuPrivate *p = cpu->priv;
+    volatile unsigned tbs = 0;
+    uint64_t quantum = EXEC_QUANTUM_INSNS;
+    volatile uint64_t quantum_left = EXEC_QUANTUM_INSNS;
+    int why;
+
+    p->last = NULL;
+    why = sigsetjmp(p->unwind, 0);
+    p->unwind_set = true;
+    if (why) {
+        exec_after_unwind(ex, cpu, why);
+        tbs++;
+    }
+    quantum = quantum_left;
+    while (tbs < EXEC_SLICE_TBS && exec_step(ex, cpu, &quantum)) {
+        quantum_left = quantum;
+        tbs++;
+    }
+    p->unwind_set = false;
+    p->last = NULL;
+    return exec_runnable(cpu);
+}
+
+bool exec_run_slice(BbSystem *sys, void *opaque)
+{
+    Exec *ex = opaque;
+    bool runnable = false;
+
+    for (guint i = 0; i < ex->harts->len; i++) {
+        runnable |= exec_hart_slice(ex, ex->harts->pdata[i]);
+    }
+    return runnable;
+}
