@@ -6,7 +6,7 @@ set -eu
 packages=(
   build-essential cmake ninja-build pkg-config perl binutils
   libglib2.0-dev libyaml-dev libfdt-dev libcmocka-dev libjson-glib-dev
-  device-tree-compiler valgrind
+  device-tree-compiler valgrind libcapstone-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
 )

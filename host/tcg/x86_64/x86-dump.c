@@ -7,6 +7,7 @@
  * instruction or a goto_tb jump starts (a disassembler can replace the
  * hex later).
  */
+#include <capstone/capstone.h>
 #include <inttypes.h>
 
 #include "tcg/x86_64/tcg-x86_64.h"
@@ -98,6 +99,35 @@ static GArray *collect_markers(const X86Code *c)
     return m;
 }
 
+/* One line per host instruction in [@ofs, @end): offset, bytes and
+ * capstone's disassembly; bytes capstone cannot decode are shown raw. */
+static void dump_range(csh cs, const uint8_t *p, size_t ofs, size_t end,
+                       GString *out)
+{
+    while (ofs < end) {
+        cs_insn *insn = NULL;
+        size_t n = cs_disasm(cs, p + ofs, end - ofs,
+                             (uint64_t)(uintptr_t)(p + ofs), 1, &insn);
+        size_t len = n ? insn[0].size : MIN(end - ofs, 16);
+
+        g_string_append_printf(out, "  %04zx:", ofs);
+        for (size_t i = 0; i < 10; i++) {
+            if (i < len) {
+                g_string_append_printf(out, " %02x", p[ofs + i]);
+            } else {
+                g_string_append(out, "   ");
+            }
+        }
+        if (n) {
+            g_string_append_printf(out, "%s %-7s %s", len > 10 ? "+" : " ",
+                                   insn[0].mnemonic, insn[0].op_str);
+            cs_free(insn, n);
+        }
+        g_string_append_c(out, '\n');
+        ofs += len;
+    }
+}
+
 void tcg_x86_64_dump(const TcgCode *code, GString *out)
 {
     const X86Code *c = x86_code(code);
@@ -108,8 +138,11 @@ void tcg_x86_64_dump(const TcgCode *code, GString *out)
 
     g_string_append_printf(out, "OUT: [size=%zu] TB pc 0x%" PRIx64
                            " at %p\n", c->size, c->pc_first, (void *)p);
+    csh cs;
+    bool have_cs = cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK;
+
     for (;;) {
-        size_t end = MIN(c->size, ofs + 16);
+        size_t end = have_cs ? c->size : MIN(c->size, ofs + 16);
 
         while (mi < m->len &&
                (g_array_index(m, Marker, mi).ofs <= ofs || ofs >= c->size)) {
@@ -124,10 +157,18 @@ void tcg_x86_64_dump(const TcgCode *code, GString *out)
         if (mi < m->len && g_array_index(m, Marker, mi).ofs < end) {
             end = g_array_index(m, Marker, mi).ofs;
         }
+        if (have_cs) {
+            dump_range(cs, p, ofs, end, out);
+            ofs = end;
+            continue;
+        }
         g_string_append_printf(out, "  %04zx:", ofs);
         for (; ofs < end; ofs++) {
             g_string_append_printf(out, " %02x", p[ofs]);
         }
         g_string_append_c(out, '\n');
+    }
+    if (have_cs) {
+        cs_close(&cs);
     }
 }

@@ -687,6 +687,9 @@ static void test_insn_markers_and_dump(void **state)
     assert_contains(dump->str, "guest pc 0x1004 (extra 0x8)");
     assert_contains(dump->str, "goto_tb 0");
     assert_contains(dump->str, "  0000: 48 8d 15");
+    /* Disassembled: the entry stub loads the body address and jumps. */
+    assert_contains(dump->str, " lea     rdx, [rip");
+    assert_contains(dump->str, " jmp     ");
     X86->free(code);
     tcg_context_free(s);
 }
