@@ -391,6 +391,7 @@ static void exec_restore_state(BbCpu *cpu, uintptr_t ra)
 
     if (p->cur_backend == &tcg_backend_interp) {
         pc = tcg_interp_last_pc(p->cur_code);
+        extra = tcg_interp_last_extra(p->cur_code);
         found = true;
     }
 #ifdef BB_HAVE_X86_64_BACKEND

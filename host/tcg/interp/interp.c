@@ -35,6 +35,7 @@ struct TcgCode {
     bool *is32;          /* per temp */
     uint64_t *init;      /* initial temp values: the constants */
     uint64_t last_pc;    /* last insn_start pc (racy when shared) */
+    uint64_t last_extra; /* and its extra word */
 };
 
 /* ------------------------------------------------------------ compile */
@@ -125,6 +126,11 @@ static void interp_free(TcgCode *c)
 uint64_t tcg_interp_last_pc(const TcgCode *code)
 {
     return code->last_pc;
+}
+
+uint64_t tcg_interp_last_extra(const TcgCode *code)
+{
+    return code->last_extra;
 }
 
 /* ------------------------------------------------------------ values */
@@ -402,7 +408,10 @@ static TcgExit run(Frame *f)
             mem_store(f, op);
             break;
         case BB_TCG_OP_CALL: call_helper(f, op); break;
-        case BB_TCG_OP_INSN_START: f->c->last_pc = op->args[0]; break;
+        case BB_TCG_OP_INSN_START:
+            f->c->last_pc = op->args[0];
+            f->c->last_extra = op->args[1];
+            break;
         case BB_TCG_OP_EXIT_TB: return (TcgExit)op->args[0];
         case BB_TCG_OP_LOOKUP_AND_GOTO: return TCG_EXIT_LOOKUP;
         default:

@@ -13,5 +13,7 @@
  * of @code (0 before any): the guest instruction that was running when a
  * memory access or helper left the TB by unwinding. */
 uint64_t tcg_interp_last_pc(const TcgCode *code);
+/* The extra word of that same insn_start. */
+uint64_t tcg_interp_last_extra(const TcgCode *code);
 
 #endif /* HOST_TCG_INTERP_INTERP_H */

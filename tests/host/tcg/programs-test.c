@@ -329,7 +329,7 @@ static void build_fault(BbTcgContext *s, const TpGlobals *g)
     bb_tcg_insn_start(s, 0x3000, 0);
     bb_tcg_add_i64(s, g->r[0], g->r[0], tp_c64(s, 5));
     bb_tcg_mov_i32(s, g->w[0], tp_c32(s, 3));
-    bb_tcg_insn_start(s, 0x3004, 0);
+    bb_tcg_insn_start(s, 0x3004, 0x55);
     bb_tcg_qemu_ld_i64(s, t, tp_c64(s, TP_FAULT_BASE + 8), 0, BB_MO_UQ);
     bb_tcg_mov_i64(s, g->r[0], t);
     bb_tcg_mov_i32(s, g->w[0], tp_c32(s, 4));
@@ -630,7 +630,8 @@ static void test_program(void **state)
     tp_run_program(*state);
 }
 
-/* The interpreter records the last insn_start for unwinding. */
+/* The interpreter records the last insn_start (pc and extra word) for
+ * unwinding. */
 static void test_interp_last_pc(void **state)
 {
     BbTcgContext *s = tp_context();
@@ -650,6 +651,7 @@ static void test_interp_last_pc(void **state)
         fail_msg("the load did not fault");
     }
     assert_int_equal(tcg_interp_last_pc(code), 0x3004);
+    assert_int_equal(tcg_interp_last_extra(code), 0x55);
     tcg_backend_interp.free(code);
     tcg_context_free(s);
     g_free(env);
