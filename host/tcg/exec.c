@@ -573,6 +573,17 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
         return false;
     }
     p->ts = &ts;
+    /* With chaining, TBs run one after another without the loop seeing
+     * them, so each starts by checking the hart's exit request; env's pc
+     * is this TB's at entry, so leaving here loses nothing. */
+    BbTcgLabel exit_label = { 0 };
+    if (p->exec->chaining) {
+        BbTcgI32 req = bb_tcg_temp_i32(s);
+        exit_label = bb_tcg_label(s);
+        bb_tcg_ld_env_i32(s, req, offsetof(BbCpu, exit_request));
+        bb_tcg_brcond_i32(s, BB_TCG_COND_NE, req, bb_tcg_const_i32(s, 0),
+                          exit_label);
+    }
     do {
         info->pcs[info->insns++] = ts.pc_next;
         cc->translate_insn(cpu, s, &ts);
@@ -582,6 +593,10 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
             break;
         }
     } while (!ts.done);
+    if (p->exec->chaining) {
+        bb_tcg_set_label(s, exit_label);
+        bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN);
+    }
     p->ts = NULL;
 
     desc->virt_pc = pc;

@@ -88,7 +88,10 @@ typedef struct BbTranslateState {
  * @get_tb_key: the PC and flags word identifying the TB to run next.
  * @translate_insn: emit IR for the instruction at @ts->pc_next (one
  *   bb_tcg_insn_start() first), advance pc_next, set @ts->done if the
- *   instruction ends the TB (then it also emitted the TB exit).
+ *   instruction ends the TB (then it also emitted the TB exit).  Every
+ *   TB exit must first store the next pc into the CPU's pc field: a
+ *   chained TB may leave at its entry (exit request) and the loop then
+ *   resumes from that field.
  * @translate_end: emit the exit of a TB the host stopped early
  *   (max_insns, page end): normally "pc = pc_next; goto_tb 0; exit_tb 0".
  * @exec_interrupt: take a pending, enabled interrupt; return true if one
