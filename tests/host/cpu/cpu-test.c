@@ -8,7 +8,9 @@
  * translation and TB exits, exact instruction accounting in
  * deterministic mode (one-off TBs cut at a timer deadline), and
  * unwinding from a helper and from a bus error to do_exception() with
- * the faulting instruction's pc restored.  Runs on the default backend.
+ * the faulting instruction's pc restored, and (normal mode) that an exit
+ * request stops a chain of TBs at the next TB's entry.  Runs on the
+ * default backend.
  */
 #include "host-test.h"
 
@@ -22,6 +24,8 @@ enum {
     FK_LOAD,     /* acc = 8 bytes at address imm */
     FK_JMP,      /* pc += imm * 4; ends the TB */
     FK_TRAP,     /* exception 8 from a helper */
+    FK_STOPIF,   /* if acc >= imm: power off and request an exit; the TB
+                    goes on */
 };
 #define FK(op, imm) ((uint32_t)(op) | ((uint32_t)(imm) << 8))
 
@@ -52,6 +56,18 @@ static void helper_trap(void *env)
     bb_cpu_raise_exception(BB_CPU(env), 8, 0x1234,
                            (uintptr_t)__builtin_return_address(0));
 }
+
+static void helper_stopif(void *env, uint64_t limit)
+{
+    if (FAKE_CPU(env)->acc >= limit) {
+        helper_halt(env);
+    }
+}
+
+static const BbTcgHelper h_stopif = {
+    .fn = helper_stopif, .name = "fk_stopif", .ret = BB_TCG_TYPE_VOID,
+    .nargs = 2, .args = { BB_TCG_TYPE_PTR, BB_TCG_TYPE_I64 },
+};
 
 static const BbTcgHelper h_halt = {
     .fn = helper_halt, .name = "fk_halt", .ret = BB_TCG_TYPE_VOID,
@@ -91,6 +107,12 @@ static void fk_translate_insn(BbCpu *cpu, BbTcgContext *s,
         fk_exit(s, pc + (uint64_t)(imm * 4));
         ts->done = true;
         break;
+    case FK_STOPIF: {
+        uint32_t args[] = { BB_TCG_ARG_ENV,
+                            bb_tcg_const_i64(s, imm).id };
+        bb_tcg_call(s, &h_stopif, UINT32_MAX, args);
+        break;
+    }
     case FK_HALT:
         bb_tcg_call(s, &h_halt, UINT32_MAX, &env);
         fk_exit(s, pc + 4);
@@ -185,11 +207,12 @@ typedef struct Rig {
     FakeCpu *cpu;
 } Rig;
 
-static void rig_init(Rig *r, const uint32_t *code, size_t n)
+static void rig_init_mode(Rig *r, const uint32_t *code, size_t n,
+                          bool icount)
 {
     GError *err = NULL;
 
-    r->sys = bb_system_new(&(BbSystemOptions){ .icount = true });
+    r->sys = bb_system_new(&(BbSystemOptions){ .icount = icount });
     r->root = bb_object_new(BB_TYPE_CONTAINER, &err);
     r->machine = BB_MACHINE(bb_object_new(BB_TYPE_MACHINE, &err));
     assert_true(bb_object_add_child(r->root, "machine",
@@ -216,6 +239,12 @@ static void rig_init(Rig *r, const uint32_t *code, size_t n)
     assert_no_error(err);
 }
 
+/* Deterministic time unless a test needs chaining (normal mode). */
+static void rig_init(Rig *r, const uint32_t *code, size_t n)
+{
+    rig_init_mode(r, code, n, true);
+}
+
 static void rig_free(Rig *r)
 {
     bb_object_unref(r->root);
@@ -223,6 +252,27 @@ static void rig_free(Rig *r)
 }
 
 /* ------------------------------------------------------------ tests */
+
+/*
+ * Normal mode chains TB A (words 0-2) into TB B (words 3-4) after the
+ * first pass.  On the second pass a helper in A requests power-off and an
+ * exit: B, entered through the patched jump, must leave at its entry
+ * (exit-request check) instead of running its ADDI 100.
+ */
+static void exit_request_stops_a_chain_at_the_next_tb(void **state)
+{
+    static const uint32_t code[] = {
+        FK(FK_ADDI, 1), FK(FK_STOPIF, 2), FK(FK_JMP, 1),
+        FK(FK_ADDI, 100), FK(FK_JMP, -4),
+    };
+    Rig r;
+
+    rig_init_mode(&r, code, G_N_ELEMENTS(code), false);
+    assert_int_equal(bb_system_run(r.sys), 0);
+    assert_int_equal(r.cpu->acc, 102);          /* B's body did not run */
+    assert_int_equal(r.cpu->pc, RAM_BASE + 3 * 4); /* resumes at B */
+    rig_free(&r);
+}
 
 static void cpu_type_is_abstract_with_hartid(void **state)
 {
@@ -351,6 +401,7 @@ static void bus_error_unwinds_from_the_softmmu(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exit_request_stops_a_chain_at_the_next_tb),
         cmocka_unit_test(cpu_type_is_abstract_with_hartid),
         cmocka_unit_test(a_cpu_outside_a_system_realizes),
         cmocka_unit_test(runs_straight_line_code_to_power_off),
