@@ -9,7 +9,12 @@ packages=(
   device-tree-compiler valgrind libcapstone-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
+  opensbi u-boot-qemu
+  qemu-system-misc
 )
+# opensbi, u-boot-qemu: the firmware the riscv-virt board boots by default.
+# qemu-system-misc: the oracle of the differential tests and the peer in
+# bench/ -- never used by breadboard itself.
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

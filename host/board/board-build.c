@@ -7,11 +7,14 @@
  * memory map; create "/" (a container) with the machine at /machine and
  * the harts and devices as its children, named by id; set properties,
  * address ranges and bus placement; realize the harts and devices in board
- * order and the machine last; check the memory map again with the ranges
- * devices added themselves; finally connect the IRQ lines (board-wire.c),
- * which is when input/output groups (some sized by properties at
- * realize) can be checked.  Every error is prefixed with the board
- * location it stems from.
+ * order; connect the IRQ lines (board-wire.c), which is when input/output
+ * groups (some sized by properties at realize) can be checked; realize the
+ * machine last, so that the boot flow (the device tree it generates)
+ * sees the board complete, wiring included - a machine's own IRQ lines,
+ * if any, must therefore be declared in instance_init; finally check the
+ * memory map again with the ranges devices and the machine added
+ * themselves.  Every error is prefixed with the board location it stems
+ * from.
  */
 #include <string.h>
 
@@ -412,6 +415,9 @@ static bool realize(Board *board, BbObject *obj, const BoardLoc *loc,
     return map_mmio(board, BB_DEVICE(obj), loc, error);
 }
 
+/* Harts and devices; the machine comes after the IRQ wiring
+ * (realize_machine), so that its realize sees the finished board - the
+ * device tree it generates names every interrupt. */
 static bool realize_all(Board *board, GError **error)
 {
     const BoardSpec *spec = board->spec;
@@ -429,8 +435,13 @@ static bool realize_all(Board *board, GError **error)
             return false;
         }
     }
-    return realize(board, BB_OBJECT(board->machine), &spec->machine_loc,
-                   error);
+    return true;
+}
+
+static bool realize_machine(Board *board, GError **error)
+{
+    return realize(board, BB_OBJECT(board->machine),
+                   &board->spec->machine_loc, error);
 }
 
 /* ------------------------------------------- ranges devices added */
@@ -608,8 +619,8 @@ Board *board_build(BoardSpec *spec, Registry *reg,
     board = board_new(spec, opts);
     if (!open_chardevs(board, opts && opts->open_backends, error) ||
         !create_all(board, sizes, error) || !realize_all(board, error) ||
-        !check_tree_overlaps(board, error) ||
-        !board_wire_irqs(board, error)) {
+        !board_wire_irqs(board, error) || !realize_machine(board, error) ||
+        !check_tree_overlaps(board, error)) {
         board_free(board);
         return NULL;
     }

@@ -36,6 +36,7 @@ typedef struct CliBoardOptions {
     CliPluginOptions plugins;
     char **sets;    /* --set PATH=VALUE */
     char **devices; /* --device TYPE,KEY=VALUE,... */
+    char *bios, *kernel, *initrd, *append; /* --bios... = --set boot.* */
 } CliBoardOptions;
 
 /* A board opened by a command, and what it needs alive. */
@@ -45,7 +46,8 @@ typedef struct CliBoard {
     Board *board;
 } CliBoard;
 
-/* Add --set, --device and --plugin-dir to @group. */
+/* Add --set, --device, --plugin-dir and the boot shorthands (--bios,
+ * --kernel, --initrd, --append) to @group. */
 void cli_add_board_options(GOptionGroup *group, CliBoardOptions *o);
 void cli_board_options_clear(CliBoardOptions *o);
 /* Load @path with the overrides, make the registry, build the board. */
@@ -57,5 +59,6 @@ int cli_plugins(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_types(int argc, char **argv);
 int cli_describe(int argc, char **argv);
+int cli_dtb(int argc, char **argv);
 
 #endif /* HOST_CLI_CLI_H */

@@ -31,7 +31,7 @@ static int describe(const char *path, const CliBoardOptions *o)
 
 int cli_describe(int argc, char **argv)
 {
-    CliBoardOptions o = { { NULL }, NULL, NULL };
+    CliBoardOptions o = { { NULL } };
     g_autoptr(GOptionContext) ctx = g_option_context_new(
         "BOARD.yaml - print a board's object tree, memory map and IRQ "
         "wiring");

@@ -23,7 +23,6 @@ typedef struct RunOptions {
     char *log_items; /* -d */
     char *log_file;  /* -D */
     char *accel;     /* --accel */
-    char *bios, *kernel, *initrd, *append;
 } RunOptions;
 
 static gboolean parse_icount(const char *name, const char *value,
@@ -45,30 +44,6 @@ static gboolean parse_icount(const char *name, const char *value,
         o->build.icount_shift = (unsigned)v;
     }
     return true;
-}
-
-/* --bios X and friends become --set boot.firmware=X, after the user's
- * own --set options so that the explicit shorthand wins. */
-static void add_boot_sets(RunOptions *o)
-{
-    const struct { const char *key; char *value; } boot[] = {
-        { "firmware", o->bios }, { "kernel", o->kernel },
-        { "initrd", o->initrd }, { "append", o->append },
-    };
-    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
-
-    if (o->board.sets) {
-        g_strv_builder_addv(b, (const char **)o->board.sets);
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(boot); i++) {
-        if (boot[i].value) {
-            g_autofree char *set = g_strdup_printf("boot.%s=%s", boot[i].key,
-                                                   boot[i].value);
-            g_strv_builder_add(b, set);
-        }
-    }
-    g_strfreev(o->board.sets);
-    o->board.sets = g_strv_builder_end(b);
 }
 
 static bool setup_logging(const RunOptions *o, GError **error)
@@ -99,7 +74,6 @@ static int run(const char *path, RunOptions *o)
     GError *error = NULL;
     int status;
 
-    add_boot_sets(o);
     if (!setup_logging(o, &error) || !setup_accel(o, &error) ||
         !cli_board_open(&cb, path, &o->board, &o->build, &error)) {
         cli_report(error);
@@ -133,14 +107,6 @@ int cli_run(int argc, char **argv)
         { "icount", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
           parse_icount, "Deterministic time: 2^SHIFT ns per instruction "
           "(default 0)", "SHIFT" },
-        { "bios", 0, 0, G_OPTION_ARG_FILENAME, &o.bios,
-          "Firmware image (boot.firmware)", "FILE" },
-        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &o.kernel,
-          "Kernel image (boot.kernel)", "FILE" },
-        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o.initrd,
-          "Initial ramdisk (boot.initrd)", "FILE" },
-        { "append", 0, 0, G_OPTION_ARG_STRING, &o.append,
-          "Kernel command line (boot.append)", "ARGS" },
         { "log", 'd', 0, G_OPTION_ARG_STRING, &o.log_items,
           "Log items, comma-separated: guest_errors, in_asm, op, op_opt, "
           "out_asm, exec, int, cpu", "ITEMS" },
@@ -178,9 +144,5 @@ int cli_run(int argc, char **argv)
     g_free(o.log_items);
     g_free(o.log_file);
     g_free(o.accel);
-    g_free(o.bios);
-    g_free(o.kernel);
-    g_free(o.initrd);
-    g_free(o.append);
     return status;
 }

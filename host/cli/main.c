@@ -21,6 +21,7 @@ typedef struct CliCommand {
 static const CliCommand commands[] = {
     { "describe", cli_describe,
       "print a board's object tree, memory map and IRQ wiring" },
+    { "dtb", cli_dtb, "write the device tree a board's machine generates" },
     { "plugins", cli_plugins, "list the plugins found and their types" },
     { "run", cli_run, "run a board until it shuts down" },
     { "types", cli_types, "list the registered types and their properties" },

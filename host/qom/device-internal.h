@@ -20,8 +20,9 @@ void device_foreach_irq_group(BbDevice *dev, bool inputs,
 /* "irq[96], meip[2]" or "" - for error messages. */
 char *device_irq_group_names(BbDevice *dev, bool inputs);
 
-/* The "device" and "machine" type infos, NULL-terminated; object.c
- * registers them with the other built-in types. */
+/* The "device", "machine", "cpu" and "fdt-interrupt-controller" type
+ * infos, NULL-terminated; object.c registers them with the other
+ * built-in types. */
 const BbTypeInfo *const *device_builtin_types(void);
 
 #endif /* HOST_QOM_DEVICE_INTERNAL_H */

@@ -14,6 +14,7 @@
 #include <breadboard/system.h>
 
 #include "cpu/cpu-internal.h"
+#include "fdt/fdt-internal.h"
 #include "qom/device-internal.h"
 #include "system/system-internal.h"
 #include "qom/object-internal.h"
@@ -571,6 +572,43 @@ static void machine_unrealize(BbDevice *dev)
     }
 }
 
+typedef struct FdtWalk {
+    BbFdt *fdt;
+    GError **error;
+    bool ok;
+} FdtWalk;
+
+/* Depth first, in board order: each device's hook, then its children's. */
+static bool fdt_populate_one(BbObject *obj, void *opaque)
+{
+    FdtWalk *w = opaque;
+
+    if (bb_object_dynamic_cast(obj, BB_TYPE_DEVICE) &&
+        BB_DEVICE(obj)->realized &&
+        !bb_device_fdt_populate(BB_DEVICE(obj), w->fdt, w->error)) {
+        w->ok = false;
+        return false;
+    }
+    bb_object_foreach_child(obj, fdt_populate_one, w);
+    return w->ok;
+}
+
+BbFdt *bb_machine_build_fdt(BbMachine *m, GError **error)
+{
+    FdtWalk w = { bb_fdt_new(), error, true };
+
+    if (!bb_device_fdt_populate(BB_DEVICE(m), w.fdt, error)) {
+        bb_fdt_free(w.fdt);
+        return NULL;
+    }
+    bb_object_foreach_child(BB_OBJECT(m), fdt_populate_one, &w);
+    if (!w.ok) {
+        bb_fdt_free(w.fdt);
+        return NULL;
+    }
+    return w.fdt;
+}
+
 static void machine_class_init(BbObjectClass *klass, const void *data)
 {
     BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
@@ -592,7 +630,8 @@ static const BbTypeInfo machine_type_info = {
 const BbTypeInfo *const *device_builtin_types(void)
 {
     static const BbTypeInfo *const infos[] = {
-        &device_type_info, &machine_type_info, &cpu_type_info, NULL
+        &device_type_info, &machine_type_info, &cpu_type_info,
+        &fdt_intc_type_info, NULL
     };
     return infos;
 }

@@ -105,6 +105,13 @@ static unsigned cpu_mmu_index(BbCpu *cpu, bool ifetch)
 
 static void exec_restore_state(BbCpu *cpu, uintptr_t ra);
 
+/* tlb_fill's *prot goes to the softmmu unchanged. */
+G_STATIC_ASSERT(BB_PROT_READ == TLB_PROT_READ);
+G_STATIC_ASSERT(BB_PROT_WRITE == TLB_PROT_WRITE);
+G_STATIC_ASSERT(BB_PROT_EXEC == TLB_PROT_EXEC);
+G_STATIC_ASSERT(BB_PROT_NO_CACHE == TLB_PROT_NO_CACHE);
+G_STATIC_ASSERT(BB_PROT_PAGE_BITS(21) == TLB_PROT_PAGE_BITS(21));
+
 static bool exec_sm_tlb_fill(void *opaque, uint64_t vaddr, int access,
                              unsigned mmu_idx, uint64_t *paddr,
                              unsigned *prot)

@@ -8,6 +8,10 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
+ *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
+ *                     specifiers of interrupt controllers (fdt.h);
+ *                     bb_machine_build_fdt() (machine.h).
  *   1.4 (2026-11-21)  CPU base type and execution loop (cpu.h).
  *   1.3 (2026-11-21)  Guest image loaders: ELF, raw, Linux Image
  *                     (loader.h).
@@ -26,7 +30,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 1 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 4 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 5 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

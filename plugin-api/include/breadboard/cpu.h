@@ -57,6 +57,15 @@ typedef enum {
 #define BB_PROT_READ (1u << 0)
 #define BB_PROT_WRITE (1u << 1)
 #define BB_PROT_EXEC (1u << 2)
+/* Hints tlb_fill may add to *prot (Since: ABI 1.5):
+ * BB_PROT_NO_CACHE: use the translation for this one access only (e.g. a
+ *   PMP region smaller than the page, so the next access must be checked
+ *   again);
+ * BB_PROT_PAGE_BITS(n): the mapping is a superpage of 2^n bytes (n > 12),
+ *   so that bb_cpu_tlb_flush_page() of any address in it drops it. */
+#define BB_PROT_NO_CACHE (1u << 3)
+#define BB_PROT_PAGE_SHIFT 8
+#define BB_PROT_PAGE_BITS(n) ((unsigned)(n) << BB_PROT_PAGE_SHIFT)
 
 /**
  * struct BbTranslateState - one TB being translated.

@@ -102,6 +102,53 @@ BB_API const void *bb_fdt_get_blob(BbFdt *fdt, size_t *size);
 BB_API bool bb_device_fdt_reg_prop(BbDevice *dev, BbFdt *fdt,
                                    const char *path, GError **error);
 
+/**
+ * BB_TYPE_FDT_INTC - interface "fdt-interrupt-controller": a device whose
+ * interrupt inputs other nodes name in "interrupts" or
+ * "interrupts-extended" (the PLIC; a hart, whose inputs are its local
+ * interrupt controller's).  Its node (written by the device itself) has
+ * phandle bb_fdt_phandle(fdt, BB_OBJECT(dev)).
+ * Since: ABI 1.5
+ */
+#define BB_TYPE_FDT_INTC "fdt-interrupt-controller"
+
+#define BB_FDT_MAX_IRQ_CELLS 4
+
+/**
+ * struct BbFdtIntcClass - the interface's class.
+ * @parent_class: interface header.
+ * @irq_specifier: write the specifier of input line @n of group @group
+ *   (e.g. the PLIC's "irq" line 10 -> <10>; a hart's "mtip" -> <7>) into
+ *   @cells (at most BB_FDT_MAX_IRQ_CELLS); return the number of cells, 0
+ *   if that input cannot be named in a device tree.
+ * Since: ABI 1.5
+ */
+typedef struct BbFdtIntcClass {
+    BbInterfaceClass parent_class;
+    unsigned (*irq_specifier)(BbDevice *dev, const char *group, unsigned n,
+                              uint32_t *cells);
+    void *reserved[4];
+} BbFdtIntcClass;
+
+/**
+ * bb_device_fdt_interrupts() - describe where the output lines of group
+ * @group of @dev go, on the node at @path.  With @extended false:
+ * "interrupt-parent" and "interrupts" (every connected line must go to the
+ * same controller), as QEMU writes the UART's; with @extended true:
+ * "interrupts-extended" (<&ctrl spec...> per line and sink), as for the
+ * CLINT and the PLIC.  Unconnected lines are skipped; a line wired to
+ * several inputs lists each.
+ * Return: true on success (also when no line is connected: nothing is
+ * written); false with @error naming the sink if it does not implement
+ * BB_TYPE_FDT_INTC or cannot name the input, if @extended is false and
+ * the lines go to different controllers, or if @dev has no output group
+ * @group.
+ * Since: ABI 1.5
+ */
+BB_API bool bb_device_fdt_interrupts(BbDevice *dev, BbFdt *fdt,
+                                     const char *path, const char *group,
+                                     bool extended, GError **error);
+
 G_END_DECLS
 
 #endif /* BREADBOARD_FDT_H */

@@ -48,6 +48,19 @@ typedef struct BbMachine {
 
 BB_DECLARE_TYPE(BbMachine, BbMachineClass, BB_MACHINE, BB_TYPE_MACHINE)
 
+/**
+ * bb_machine_build_fdt() - the board's device tree: a new builder filled
+ * by the machine's own fdt_populate hook (root properties, /cpus,
+ * /memory, /chosen) and then by the hook of every realized device under
+ * the machine (harts included), depth first in board order.  A machine
+ * calls it once its images are placed; `breadboard dtb` calls it on a
+ * built board, so the hooks must depend only on the board's state.
+ * Return: the builder (free with bb_fdt_free()), or NULL with @error
+ * naming the device whose hook failed.
+ * Since: ABI 1.5
+ */
+BB_API BbFdt *bb_machine_build_fdt(BbMachine *m, GError **error);
+
 G_END_DECLS
 
 #endif /* BREADBOARD_MACHINE_H */
