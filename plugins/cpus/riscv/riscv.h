@@ -175,6 +175,7 @@ typedef struct RiscvCpu {
                                 "entry" property */
     uint64_t timebase_freq;  /* time CSR rate (Hz), default 10 MHz */
     uint32_t pmp_entries;    /* 0 or 16 */
+    bool pmp;                /* property "pmp": pmp_entries = pmp ? 16 : 0 */
     char *mmu;               /* deepest satp mode: "sv39"/"sv48"/"sv57" */
     uint32_t satp_mode_max;  /* SATP_SV* derived from mmu */
     bool ext_zicsr, ext_zifencei; /* from the ISA string */
@@ -311,6 +312,9 @@ BbTcgI64 gen_dest_gpr(DisasContext *ctx, unsigned r); /* x0 -> scratch */
 BbTcgI64 gen_const(DisasContext *ctx, int64_t v);
 /* End the TB: raise @cause with @tval at this instruction. */
 void gen_raise(DisasContext *ctx, uint32_t cause, uint64_t tval);
+/* Raise @cause with a run-time @tval (e.g. a jalr target) without ending
+ * the TB: code after it on another path still runs. */
+void gen_raise_tval(DisasContext *ctx, uint32_t cause, BbTcgI64 tval);
 void gen_illegal(DisasContext *ctx); /* tval = the raw encoding */
 /* End the TB with a chained jump to @target through @slot (0 or 1);
  * raises instruction-address-misaligned when @target is not 2-aligned
@@ -388,6 +392,11 @@ void riscv_csr_reset(RiscvCpu *s);
 bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
 /* time/cycle/instret counter values (virtual clock based). */
 uint64_t riscv_read_time(RiscvCpu *s);
+/* riscv_h_csr without the raise (unit tests): execute the CSR instruction
+ * @insn with @src; false if it is illegal. */
+bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old);
+/* priv.c: mret (@mret) or sret without the raise; false if illegal. */
+bool riscv_do_xret(RiscvCpu *s, bool mret);
 
 /* mmu.c */
 bool riscv_tlb_fill(BbCpu *cpu, uint64_t vaddr, BbAccessType access,
@@ -399,6 +408,13 @@ void riscv_do_transaction_failed(BbCpu *cpu, uint64_t vaddr, uint64_t paddr,
 bool riscv_do_unaligned_access(BbCpu *cpu, uint64_t vaddr,
                                BbAccessType access, BbMemOp mop,
                                unsigned mmu_idx);
+/* What riscv_tlb_fill does, minus raising (tests call it on a plain
+ * RiscvCpu struct and their own address space): translate @vaddr, with
+ * A/D updates in @as, and the PMP; true with *@paddr and *@prot, else
+ * false with the exception *@cause (tval is @vaddr). */
+bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
+                         BbAccessType access, unsigned mmu_idx,
+                         uint64_t *paddr, unsigned *prot, uint32_t *cause);
 /* PMP: whether @size bytes at physical @addr may be accessed for @access
  * in privilege @priv (M-mode: only locked entries apply). */
 bool riscv_pmp_check(RiscvCpu *s, uint64_t addr, unsigned size,
