@@ -42,6 +42,8 @@ struct BbObjectPrivate {
 };
 
 static GHashTable *type_table; /* name -> BbType * */
+/* Bumped whenever types go away, so cached cast results die with them. */
+static gint type_generation = 1;
 
 
 static void builtin_types_register(void);
@@ -181,6 +183,7 @@ void type_unregister_owner(BbPlugin *owner)
             type_free(t);
         }
     }
+    g_atomic_int_inc(&type_generation);
 }
 
 /* ------------------------------------------------------ class init */
@@ -407,8 +410,8 @@ static BbObjectClass *class_concrete(BbObjectClass *klass)
     return klass;
 }
 
-BbObjectClass *bb_object_class_dynamic_cast(BbObjectClass *klass,
-                                            const char *type_name)
+static BbObjectClass *class_dynamic_cast_slow(BbObjectClass *klass,
+                                              const char *type_name)
 {
     BbType *target = type_lookup(type_name);
 
@@ -421,6 +424,46 @@ BbObjectClass *bb_object_class_dynamic_cast(BbObjectClass *klass,
     }
     BbInterfaceClass *ic = iface_find(klass->type, target);
     return ic ? &ic->parent_class : NULL;
+}
+
+/*
+ * Checked casts (BB_DECLARE_TYPE's CAST()) sit on hot paths - a CPU's
+ * hooks run them per translation block - so successful results are
+ * cached per thread, keyed by the class and the *address* of the type
+ * name (casts pass string literals, so a repeat is two pointer compares
+ * instead of two hash lookups).  An entry is valid for one type
+ * generation.
+ */
+#define CAST_CACHE_SIZE 64
+
+typedef struct CastCacheEntry {
+    const BbObjectClass *klass;
+    const char *type_name;
+    BbObjectClass *result;
+    gint generation;
+} CastCacheEntry;
+
+static _Thread_local CastCacheEntry cast_cache[CAST_CACHE_SIZE]
+    __attribute__((tls_model("initial-exec")));
+
+BbObjectClass *bb_object_class_dynamic_cast(BbObjectClass *klass,
+                                            const char *type_name)
+{
+    unsigned i = (((uintptr_t)klass >> 4) ^ ((uintptr_t)type_name >> 2)) &
+                 (CAST_CACHE_SIZE - 1);
+    CastCacheEntry *e = &cast_cache[i];
+    gint gen = g_atomic_int_get(&type_generation);
+    BbObjectClass *ret;
+
+    if (e->klass == klass && e->type_name == type_name &&
+        e->generation == gen && klass) {
+        return e->result;
+    }
+    ret = class_dynamic_cast_slow(klass, type_name);
+    if (ret) {
+        *e = (CastCacheEntry){ klass, type_name, ret, gen };
+    }
+    return ret;
 }
 
 BbObjectClass *bb_object_class_cast_checked(BbObjectClass *klass,

@@ -63,6 +63,16 @@ static void tb_info_free(gpointer p)
     g_free(info);
 }
 
+
+/* The hart's class without a checked cast: the hooks run per TB. */
+static inline BbCpuClass *cpu_class(BbCpu *cpu)
+{
+    if (G_LIKELY(cpu->priv && cpu->priv->cc)) {
+        return cpu->priv->cc;
+    }
+    return BB_CPU_GET_CLASS(cpu);
+}
+
 /* ------------------------------------------------------------ backends */
 
 static char *exec_default_accel; /* --accel; NULL: the build's default */
@@ -96,7 +106,7 @@ const TcgBackend *exec_backend_by_name(const char *name)
 
 static unsigned cpu_mmu_index(BbCpu *cpu, bool ifetch)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     return cc->mmu_index ? cc->mmu_index(cpu, ifetch) : 0;
 }
@@ -117,7 +127,7 @@ static bool exec_sm_tlb_fill(void *opaque, uint64_t vaddr, int access,
                              unsigned *prot)
 {
     BbCpu *cpu = opaque;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (!cc->tlb_fill) {
         *paddr = vaddr;
@@ -133,7 +143,7 @@ static void exec_sm_bus_error(void *opaque, uint64_t vaddr, uint64_t paddr,
                               BbMemTxResult r)
 {
     BbCpu *cpu = opaque;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (cc->do_transaction_failed) {
         cc->do_transaction_failed(cpu, vaddr, paddr, (BbAccessType)access,
@@ -145,7 +155,7 @@ static bool exec_sm_misaligned(void *opaque, uint64_t vaddr, int access,
                                BbMemOp mop, unsigned mmu_idx)
 {
     BbCpu *cpu = opaque;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (!cc->do_unaligned_access) {
         return !(mop & BB_MO_ALIGN);
@@ -272,7 +282,7 @@ static Exec *exec_new(BbSystem *sys, GError **error)
 
 static bool exec_check_class(BbCpu *cpu, GError **error)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (!cc->globals || !cc->get_tb_key || !cc->translate_insn ||
         !cc->translate_end || !cc->do_exception) {
@@ -301,12 +311,13 @@ bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error)
         system_set_exec_full(sys, exec_run_slice, ex, exec_free);
     }
     p = g_new0(BbCpuPrivate, 1);
+    p->cc = BB_CPU_GET_CLASS(cpu);
     p->exec = ex;
     p->sys = sys;
     p->sm = softmmu_new(bb_system_get_address_space(sys), &exec_softmmu_ops,
                         cpu);
     p->jc = tb_jump_cache_new(ex->cache);
-    p->ctx = tcg_context_new(BB_CPU_GET_CLASS(cpu)->globals);
+    p->ctx = tcg_context_new(cpu_class(cpu)->globals);
     softmmu_init_runtime(p->sm, &p->rt);
     p->rt.load = exec_load_slow;
     p->rt.store = exec_store_slow;
@@ -391,7 +402,7 @@ static unsigned tb_info_index(const TbInfo *info, uint64_t pc)
 static void exec_restore_state(BbCpu *cpu, uintptr_t ra)
 {
     BbCpuPrivate *p = cpu->priv;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
     const TbInfo *info = p->cur_info;
     uint64_t pc = 0, extra = 0;
     bool found = false;
@@ -470,7 +481,7 @@ static bool exec_read_code(BbCpu *cpu, uint64_t vaddr, uint8_t *buf,
     }
     if (bb_address_space_read(bb_cpu_get_address_space(cpu), paddr, buf,
                               len) != BB_MEMTX_OK) {
-        BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+        BbCpuClass *cc = cpu_class(cpu);
         if (cc->do_transaction_failed) {
             cc->do_transaction_failed(cpu, vaddr, paddr, BB_ACCESS_EXEC, len,
                                       cpu_mmu_index(cpu, true));
@@ -507,7 +518,7 @@ uint32_t bb_cpu_fetch(BbCpu *cpu, uint64_t vaddr, unsigned size)
 
 static void exec_log_in_asm(BbCpu *cpu, const TbInfo *info, uint64_t end)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
     g_autoptr(GString) out = g_string_new(NULL);
 
     g_string_append_printf(out, "IN: hart %u\n", cpu->hartid);
@@ -560,7 +571,7 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
                            unsigned max_insns, TbDesc *desc, TbInfo *info)
 {
     BbCpuPrivate *p = cpu->priv;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
     BbTcgContext *s = p->ctx;
     BbTranslateState ts = { .pc_first = pc, .pc_next = pc, .flags = flags,
                             .max_insns = max_insns };
@@ -686,7 +697,8 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
                   "x: %s", cpu->hartid, pc, error->message);
         return NULL;
     }
-    g_hash_table_replace(ex->tb_info, tb, tb_info_dup(&p->scratch));
+    tb->exec_info = tb_info_dup(&p->scratch);
+    g_hash_table_replace(ex->tb_info, tb, tb->exec_info);
     exec_log_out_asm(ex->backend, tb->code);
     return tb;
 }
@@ -723,7 +735,7 @@ static bool exec_tb_gen_oneoff(Exec *ex, BbCpu *cpu, uint64_t pc,
 static unsigned exec_max_insns(BbCpu *cpu)
 {
     BbCpuPrivate *p = cpu->priv;
-    unsigned max = BB_CPU_GET_CLASS(cpu)->max_insns;
+    unsigned max = cpu_class(cpu)->max_insns;
 
     if (!max) {
         max = EXEC_DEFAULT_MAX_INSNS;
@@ -765,7 +777,7 @@ static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
 
 static void exec_log_before_run(BbCpu *cpu, uint64_t pc, uint64_t flags)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (log_enabled(LOG_CPU) && cc->dump_state) {
         g_autoptr(GString) out = g_string_new(NULL);
@@ -798,8 +810,7 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
     p->cur_tb = tb;
     p->cur_code = tb ? tb->code : p->oneoff;
     p->cur_backend = tb ? tb->backend : ex->backend;
-    p->cur_info = tb ? g_hash_table_lookup(ex->tb_info, tb)
-                     : &p->scratch;
+    p->cur_info = tb ? tb->exec_info : &p->scratch;
     exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
     insns = p->cur_info ? p->cur_info->insns : 0;
     while (tb && !cpu->exit_request && !cpu->interrupt_request) {
@@ -810,7 +821,7 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
         tb = next;
         p->cur_tb = tb;
         p->cur_code = tb->code;
-        p->cur_info = g_hash_table_lookup(ex->tb_info, tb);
+        p->cur_info = tb->exec_info;
         exit = tb->backend->exec(tb->code, cpu, &p->rt);
         insns += p->cur_info ? p->cur_info->insns : 0;
     }
@@ -846,7 +857,7 @@ static bool exec_exit_requested(BbCpu *cpu)
 /* Will the hart run if given a slice? */
 static bool exec_runnable(BbCpu *cpu)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     return !cpu->halted || (cc->has_work && cc->has_work(cpu));
 }
@@ -855,7 +866,7 @@ static bool exec_runnable(BbCpu *cpu)
  * the hart stays asleep. */
 static bool exec_service_requests(BbCpu *cpu)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (cpu->halted) {
         if (!cc->has_work || !cc->has_work(cpu)) {
@@ -910,7 +921,7 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
             exec_hart_failed(ex, cpu);
             return false;
         }
-        info = g_hash_table_lookup(ex->tb_info, *tb);
+        info = (*tb)->exec_info;
         insns = info ? info->insns : 1;
         if (insns > quantum && quantum < EXEC_QUANTUM_INSNS) {
             return false; /* next slice: fairness between harts */
@@ -939,7 +950,7 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
 static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
 {
     BbCpuPrivate *p = cpu->priv;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
     uint64_t budget = UINT64_MAX, pc, flags, insns;
     TranslationBlock *tb;
 
@@ -973,7 +984,7 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
 static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
 {
     BbCpuPrivate *p = cpu->priv;
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    BbCpuClass *cc = cpu_class(cpu);
 
     if (p->cur_code) {
         exec_account(ex, p->tb_icount);

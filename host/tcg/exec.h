@@ -45,6 +45,7 @@ typedef struct TbInfo {
 
 /* Host-private state of a hart (BbCpu.priv). */
 struct BbCpuPrivate {
+    BbCpuClass *cc;           /* the hart's class (looked up once) */
     Exec *exec;               /* the system's loop; NULL when detached */
     BbSystem *sys;
     Softmmu *sm;              /* the hart's TLBs */

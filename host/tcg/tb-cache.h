@@ -75,6 +75,8 @@ struct TranslationBlock {
     TcgCode *code;                /* owned */
     TranslationBlock *jmp_dest[TB_NB_SLOTS]; /* outgoing links */
     GArray *jmp_in;               /* TbLink: incoming links (or NULL) */
+    void *exec_info;              /* the exec loop's TbInfo (it owns it),
+                                     cached here: no lookup per run */
 };
 
 #define TB_NO_PAGE UINT64_MAX
