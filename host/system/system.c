@@ -62,6 +62,9 @@ BbSystem *bb_system_new(const BbSystemOptions *opts)
         (GDestroyNotify)bb_chardev_free);
     sys->listeners = g_array_new(false, false, sizeof(RunStateListener));
     sys->state = BB_RUN_STATE_CREATED;
+    if (opts && opts->accel) {
+        system_set_accel(sys, opts->accel);
+    }
     return sys;
 }
 

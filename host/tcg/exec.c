@@ -22,6 +22,12 @@
  * TBs are chained, but only forward (to a higher virtual pc), so that
  * chained code never loops without coming back to the loop, where exit
  * requests and timers are seen.
+ *
+ * Each hart's retired-instruction count (BbCpu.insn_count,
+ * bb_cpu_get_insn_count()) is exact in both modes: a chained TB adds its
+ * length at entry, the loop adds it before an unchained run, an unwind
+ * takes back the instructions after the faulting one, and a reader mid-TB
+ * subtracts what its TB has not yet retired (found like an unwind).
  */
 #include <string.h>
 
@@ -121,21 +127,30 @@ G_STATIC_ASSERT(BB_PROT_WRITE == TLB_PROT_WRITE);
 G_STATIC_ASSERT(BB_PROT_EXEC == TLB_PROT_EXEC);
 G_STATIC_ASSERT(BB_PROT_NO_CACHE == TLB_PROT_NO_CACHE);
 G_STATIC_ASSERT(BB_PROT_PAGE_BITS(21) == TLB_PROT_PAGE_BITS(21));
+/* BbCpu's ABI 1.5 fields came out of its padding: the size is unchanged. */
+G_STATIC_ASSERT(offsetof(BbCpu, reserved) + sizeof(((BbCpu *)0)->reserved) ==
+                offsetof(BbCpu, priv) + 9 * sizeof(void *));
 
+/* The CPU's tlb_fill, told the access size through BbCpu.access_size
+ * (exec_after_unwind() resets it when the fill raises). */
 static bool exec_sm_tlb_fill(void *opaque, uint64_t vaddr, int access,
-                             unsigned mmu_idx, uint64_t *paddr,
-                             unsigned *prot)
+                             unsigned size, unsigned mmu_idx,
+                             uint64_t *paddr, unsigned *prot)
 {
     BbCpu *cpu = opaque;
     BbCpuClass *cc = cpu_class(cpu);
+    bool ok;
 
     if (!cc->tlb_fill) {
         *paddr = vaddr;
         *prot = TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC;
         return true;
     }
-    return cc->tlb_fill(cpu, vaddr, (BbAccessType)access, mmu_idx, false,
-                        paddr, prot);
+    cpu->access_size = size;
+    ok = cc->tlb_fill(cpu, vaddr, (BbAccessType)access, mmu_idx, false,
+                      paddr, prot);
+    cpu->access_size = 0;
+    return ok;
 }
 
 static void exec_sm_bus_error(void *opaque, uint64_t vaddr, uint64_t paddr,
@@ -397,41 +412,85 @@ static unsigned tb_info_index(const TbInfo *info, uint64_t pc)
     return 0;
 }
 
+/* The guest instruction generated code is running (pc and marker extra
+ * word) and the TbInfo of its TB; @ra is a host return address into that
+ * code, or 0.  False if it cannot be found. */
+static bool exec_locate_insn(BbCpu *cpu, uintptr_t ra, uint64_t *pc,
+                             uint64_t *extra, const TbInfo **info)
+{
+    BbCpuPrivate *p = cpu->priv;
+
+    *info = p->cur_info;
+    if (p->cur_backend == &tcg_backend_interp) {
+        *pc = tcg_interp_last_pc(p->cur_code);
+        *extra = tcg_interp_last_extra(p->cur_code);
+        return true;
+    }
+#ifdef BB_HAVE_X86_64_BACKEND
+    if (ra) {
+        const TranslationBlock *at;
+        if (!exec_find_insn_x86(p, ra, pc, extra, &at)) {
+            return false;
+        }
+        if (at && at != p->cur_tb) {
+            *info = at->exec_info;
+        }
+        return true;
+    }
+#endif
+    return false;
+}
+
 /* Set the guest pc (restore_state) of the instruction that raised while
- * generated code ran; @ra is a host return address into it, or 0. */
+ * generated code ran; @ra is a host return address into it, or 0.  Notes
+ * what its TB retired before it (tb_icount) and the TB's length. */
 static void exec_restore_state(BbCpu *cpu, uintptr_t ra)
 {
     BbCpuPrivate *p = cpu->priv;
     BbCpuClass *cc = cpu_class(cpu);
-    const TbInfo *info = p->cur_info;
+    const TbInfo *info;
     uint64_t pc = 0, extra = 0;
-    bool found = false;
 
-    if (p->cur_backend == &tcg_backend_interp) {
-        pc = tcg_interp_last_pc(p->cur_code);
-        extra = tcg_interp_last_extra(p->cur_code);
-        found = true;
-    }
-#ifdef BB_HAVE_X86_64_BACKEND
-    else if (ra) {
-        const TranslationBlock *at;
-        found = exec_find_insn_x86(p, ra, &pc, &extra, &at);
-        if (found && at && at != p->cur_tb) {
-            info = g_hash_table_lookup(p->exec->tb_info, at);
-        }
-    }
-#endif
-    if (!found) {
+    if (!exec_locate_insn(cpu, ra, &pc, &extra, &info)) {
         g_warning("hart %u: cannot locate the faulting guest instruction",
                   cpu->hartid);
         p->tb_icount = 0;
+        p->tb_insns = p->cur_info ? p->cur_info->insns : 0;
         return;
     }
     p->tb_icount = tb_info_index(info, pc);
+    p->tb_insns = info ? info->insns : 0;
     p->exc_pc = pc;
     if (cc->restore_state) {
         cc->restore_state(cpu, pc, extra);
     }
+}
+
+/*
+ * BbCpu.insn_count already includes every instruction of the running TB:
+ * the TB adds its length at entry (chaining on: generated code) or the
+ * loop adds it before the run (deterministic mode).  An instruction at
+ * index i of a TB of n instructions therefore comes after insn_count -
+ * n + i retired ones; an unwind there sets insn_count to that.
+ */
+uint64_t bb_cpu_get_insn_count(BbCpu *cpu, uintptr_t host_ra)
+{
+    BbCpuPrivate *p = cpu->priv;
+    const TbInfo *info;
+    uint64_t pc, extra;
+
+    if (!p || !p->cur_code || p->ts) {
+        return cpu->insn_count; /* no TB is running */
+    }
+    if (!exec_locate_insn(cpu, host_ra ? host_ra : p->mem_ra, &pc, &extra,
+                          &info)) {
+        info = p->cur_info;
+        pc = info && info->insns ? info->pcs[0] : 0; /* the TB's start */
+    }
+    if (!info) {
+        return cpu->insn_count;
+    }
+    return cpu->insn_count - info->insns + tb_info_index(info, pc);
 }
 
 void bb_cpu_raise_exception(BbCpu *cpu, uint32_t cause, uint64_t tval,
@@ -471,7 +530,7 @@ static bool exec_read_code(BbCpu *cpu, uint64_t vaddr, uint8_t *buf,
     uint64_t paddr;
     void *host;
 
-    if (!softmmu_translate_code(p->sm, vaddr, cpu_mmu_index(cpu, true),
+    if (!softmmu_translate_code(p->sm, vaddr, len, cpu_mmu_index(cpu, true),
                                 &paddr, &host)) {
         return false;
     }
@@ -587,20 +646,30 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
         info->capacity = max_insns;
     }
     info->insns = 0;
-    if (!softmmu_translate_code(p->sm, pc, idx, &desc->phys_pc, &host)) {
+    if (!softmmu_translate_code(p->sm, pc, 1, idx, &desc->phys_pc, &host)) {
         return false;
     }
     p->ts = &ts;
     /* With chaining, TBs run one after another without the loop seeing
-     * them, so each starts by checking the hart's exit request; env's pc
-     * is this TB's at entry, so leaving here loses nothing. */
+     * them, so each starts by checking the hart's exit request (env's pc
+     * is this TB's at entry, so leaving here loses nothing), then adds
+     * its length to the hart's instruction count (the constant is set
+     * once the length is known). */
     BbTcgLabel exit_label = { 0 };
+    unsigned count_op = 0;
     if (p->exec->chaining) {
         BbTcgI32 req = bb_tcg_temp_i32(s);
+        BbTcgI64 count = bb_tcg_temp_i64(s);
         exit_label = bb_tcg_label(s);
         bb_tcg_ld_env_i32(s, req, offsetof(BbCpu, exit_request));
         bb_tcg_brcond_i32(s, BB_TCG_COND_NE, req, bb_tcg_const_i32(s, 0),
                           exit_label);
+        bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, count,
+                          offsetof(BbCpu, insn_count));
+        count_op = tcg_nb_ops(s);
+        bb_tcg_add_i64(s, count, count, bb_tcg_const_i64(s, 0));
+        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, count,
+                          offsetof(BbCpu, insn_count));
     }
     do {
         info->pcs[info->insns++] = ts.pc_next;
@@ -612,6 +681,8 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
         }
     } while (!ts.done);
     if (p->exec->chaining) {
+        TcgOp *add = &g_array_index(s->ops, TcgOp, count_op);
+        add->args[2] = tcg_const_new(s, BB_TCG_TYPE_I64, info->insns);
         bb_tcg_set_label(s, exit_label);
         bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN);
     }
@@ -623,7 +694,8 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
     desc->phys_page2 = 0;
     last = pc + desc->size - 1;
     if ((last & TB_PAGE_MASK) != (pc & TB_PAGE_MASK) &&
-        !softmmu_translate_code(p->sm, last, idx, &desc->phys_page2, &host)) {
+        !softmmu_translate_code(p->sm, last, 1, idx, &desc->phys_page2,
+                                &host)) {
         return false;
     }
     if (log_enabled(LOG_IN_ASM)) {
@@ -759,8 +831,8 @@ static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
     if (tb) {
         return tb;
     }
-    if (!softmmu_translate_code(p->sm, pc, cpu_mmu_index(cpu, true), &phys,
-                                &host)) {
+    if (!softmmu_translate_code(p->sm, pc, 1, cpu_mmu_index(cpu, true),
+                                &phys, &host)) {
         return NULL;
     }
     tb = p->retry_insns ? NULL : tb_cache_lookup(ex->cache, phys, pc, flags);
@@ -811,8 +883,11 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
     p->cur_code = tb ? tb->code : p->oneoff;
     p->cur_backend = tb ? tb->backend : ex->backend;
     p->cur_info = tb ? tb->exec_info : &p->scratch;
-    exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
     insns = p->cur_info ? p->cur_info->insns : 0;
+    if (!ex->chaining) {
+        cpu->insn_count += insns; /* chained code counts itself */
+    }
+    exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
     while (tb && !cpu->exit_request && !cpu->interrupt_request) {
         TranslationBlock *next = tb_linked_next(tb, exit);
         if (!next) {
@@ -822,6 +897,9 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
         p->cur_tb = tb;
         p->cur_code = tb->code;
         p->cur_info = tb->exec_info;
+        if (!ex->chaining) {
+            cpu->insn_count += p->cur_info ? p->cur_info->insns : 0;
+        }
         exit = tb->backend->exec(tb->code, cpu, &p->rt);
         insns += p->cur_info ? p->cur_info->insns : 0;
     }
@@ -988,7 +1066,10 @@ static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
 
     if (p->cur_code) {
         exec_account(ex, p->tb_icount);
+        /* the TB's length was counted in advance */
+        cpu->insn_count -= p->tb_insns - p->tb_icount;
     }
+    cpu->access_size = 0;
     p->ts = NULL;
     p->cur_tb = NULL;
     p->cur_code = NULL;
@@ -996,6 +1077,7 @@ static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
     p->mem_ra = 0;
     p->last = NULL;
     p->tb_icount = 0;
+    p->tb_insns = 0;
     if (p->oneoff) {
         g_clear_pointer(&p->oneoff, ex->backend->free);
     }

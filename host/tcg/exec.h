@@ -74,6 +74,9 @@ struct BbCpuPrivate {
                                  uncached instruction */
     uint64_t tb_icount;       /* instructions of the TB being run, up to
                                  the faulting one after an unwind */
+    uint64_t tb_insns;        /* after an unwind: the length of the TB
+                                 that raised (counted in BbCpu.insn_count
+                                 in advance) */
 };
 
 /* Register @cpu (realized) with @sys: creates the system's loop on the

@@ -118,10 +118,11 @@ static void note_large_page(Softmmu *sm, unsigned mmu_idx, uint64_t vaddr,
     sm->large_addr[mmu_idx] = vaddr & mask;
 }
 
-/* Ask the CPU for a translation of @vaddr's page, classify the physical
- * page and (unless TLB_PROT_NO_CACHE) install it. */
+/* Ask the CPU for a translation of @vaddr's page for an access of @size
+ * bytes there, classify the physical page and (unless TLB_PROT_NO_CACHE)
+ * install it. */
 static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
-                          unsigned mmu_idx, Xlat *x)
+                          unsigned size, unsigned mmu_idx, Xlat *x)
 {
     const SoftmmuOps *ops = sm->ops;
     uint64_t vpage = vaddr & TLB_PAGE_MASK;
@@ -133,8 +134,8 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     sm->stats.fills++;
     if (ops->tlb_fill) {
         prot = 0;
-        if (!ops->tlb_fill(sm->opaque, vaddr, access, mmu_idx, &paddr,
-                           &prot)) {
+        if (!ops->tlb_fill(sm->opaque, vaddr, access, size, mmu_idx,
+                           &paddr, &prot)) {
             return record_fault(sm, SOFTMMU_FAULT_FILL, vaddr, 0, access,
                                 mmu_idx, BB_MEMTX_OK);
         }
@@ -180,16 +181,17 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     return SOFTMMU_OK;
 }
 
-/* The translation of @vaddr's page for @access: from the TLB when a tag
- * is there (whatever its flags), else by a fill. */
+/* The translation of @vaddr's page for @access of @size bytes: from the
+ * TLB when a tag is there (whatever its flags: a cached page has the
+ * same permissions throughout), else by a fill. */
 static SoftmmuResult translate(Softmmu *sm, uint64_t vaddr, int access,
-                               unsigned mmu_idx, Xlat *x)
+                               unsigned size, unsigned mmu_idx, Xlat *x)
 {
     TlbEntry *e = entry_of(sm, mmu_idx, vaddr);
     uint64_t tag = *tag_of(e, access);
 
     if (!tag_matches(tag, vaddr)) {
-        return fill(sm, vaddr, access, mmu_idx, x);
+        return fill(sm, vaddr, access, size, mmu_idx, x);
     }
     x->ppage = sm->info[mmu_idx][tlb_index(vaddr)].paddr;
     x->flags = tag & TLB_NOTDIRTY;
@@ -304,8 +306,8 @@ static SoftmmuResult access_split(Softmmu *sm, uint64_t vaddr, unsigned size,
     SoftmmuResult r;
     Xlat x1, x2;
 
-    if ((r = translate(sm, vaddr, access, mmu_idx, &x1)) != SOFTMMU_OK ||
-        (r = translate(sm, vaddr2, access, mmu_idx, &x2)) != SOFTMMU_OK) {
+    if ((r = translate(sm, vaddr, access, n1, mmu_idx, &x1)) != SOFTMMU_OK ||
+        (r = translate(sm, vaddr2, access, n2, mmu_idx, &x2)) != SOFTMMU_OK) {
         return r;
     }
     gen = sm->generation;
@@ -315,7 +317,7 @@ static SoftmmuResult access_split(Softmmu *sm, uint64_t vaddr, unsigned size,
     }
     /* A device callback may have changed the memory map (flushing us). */
     if (sm->generation != gen &&
-        (r = translate(sm, vaddr2, access, mmu_idx, &x2)) != SOFTMMU_OK) {
+        (r = translate(sm, vaddr2, access, n2, mmu_idx, &x2)) != SOFTMMU_OK) {
         return r;
     }
     if ((r = access_page(sm, &x2, vaddr2, n2, access, mmu_idx, &v2)) !=
@@ -359,7 +361,7 @@ static SoftmmuResult access_slow(Softmmu *sm, uint64_t vaddr, BbMemOp mop,
             return access_split(sm, vaddr, size, access, mmu_idx, val);
         }
     }
-    if ((r = translate(sm, vaddr, access, mmu_idx, &x)) != SOFTMMU_OK) {
+    if ((r = translate(sm, vaddr, access, size, mmu_idx, &x)) != SOFTMMU_OK) {
         return r;
     }
     return access_page(sm, &x, vaddr, size, access, mmu_idx, val);
@@ -438,8 +440,8 @@ SoftmmuResult softmmu_store(Softmmu *sm, uint64_t vaddr, uint64_t value,
     return access_slow(sm, vaddr, mop, TLB_ACCESS_WRITE, mmu_idx, &value);
 }
 
-bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
-                            uint64_t *paddr, void **host)
+bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned size,
+                            unsigned mmu_idx, uint64_t *paddr, void **host)
 {
     Xlat x;
 
@@ -448,7 +450,8 @@ bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
                      mmu_idx, BB_MEMTX_OK);
         return false;
     }
-    if (translate(sm, vaddr, TLB_ACCESS_EXEC, mmu_idx, &x) != SOFTMMU_OK) {
+    if (translate(sm, vaddr, TLB_ACCESS_EXEC, size, mmu_idx, &x) !=
+        SOFTMMU_OK) {
         return false;
     }
     *paddr = x.ppage | PAGE_OFFSET(vaddr);

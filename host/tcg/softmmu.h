@@ -149,14 +149,18 @@ typedef enum TlbAccess {
 typedef struct SoftmmuOps {
     /*
      * Translate @vaddr for @access (TlbAccess) in @mmu_idx: page walk,
-     * permission and PMP checks.  On success set *@paddr to the physical
-     * address of @vaddr itself (only its page is used) and *@prot to what
-     * the page may be used for in @mmu_idx (TLB_PROT_*; the access asked
-     * for is implied), and return true.  On failure raise the page/access
-     * fault and return false (if it returns at all).  NULL: identity
-     * mapping with every permission.
+     * permission and PMP checks.  The access is @size bytes (1..8) at
+     * @vaddr, all in @vaddr's page (a data access or its piece on this
+     * page; an instruction fetch's bytes; 1 for a code lookup): a check
+     * finer than the page (a PMP boundary inside it) must cover them all
+     * and answer TLB_PROT_NO_CACHE.  On success set *@paddr to the
+     * physical address of @vaddr itself (only its page is used) and
+     * *@prot to what the page may be used for in @mmu_idx (TLB_PROT_*;
+     * the access asked for is implied), and return true.  On failure
+     * raise the page/access fault and return false (if it returns at
+     * all).  NULL: identity mapping with every permission.
      */
-    bool (*tlb_fill)(void *opaque, uint64_t vaddr, int access,
+    bool (*tlb_fill)(void *opaque, uint64_t vaddr, int access, unsigned size,
                      unsigned mmu_idx, uint64_t *paddr, unsigned *prot);
     /*
      * The memory system refused a translated access (nothing mapped
@@ -275,14 +279,14 @@ SoftmmuResult softmmu_store(Softmmu *sm, uint64_t vaddr, uint64_t value,
                             BbMemOp mop, unsigned mmu_idx);
 
 /*
- * Translate an instruction fetch at @vaddr (the TB lookup by physical
- * pc): *@paddr gets the physical address and *@host the host address of
- * the byte for RAM/ROM, NULL for anything else (fetch it through the
- * memory API).  Fills the entry's code tag.  False when tlb_fill refused
- * (and returned).
+ * Translate an instruction fetch of @size bytes (1..8, in one page) at
+ * @vaddr (the TB lookup by physical pc: 1): *@paddr gets the physical
+ * address and *@host the host address of the byte for RAM/ROM, NULL for
+ * anything else (fetch it through the memory API).  Fills the entry's
+ * code tag.  False when tlb_fill refused (and returned).
  */
-bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
-                            uint64_t *paddr, void **host);
+bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned size,
+                            unsigned mmu_idx, uint64_t *paddr, void **host);
 
 /* ------------------------------------------------------------ flushes */
 

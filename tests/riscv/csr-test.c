@@ -9,8 +9,8 @@
  * priority and enable rules, xRET, the MMU index and TB flags, and
  * reservations lost to another hart.  On real "riscv64" objects: ISA
  * string parsing into misa and its errors, reset state, the reset PC
- * taken from the machine's "entry", interrupt input lines, and the
- * device-tree node.
+ * taken from the machine's "entry", interrupt input lines, the
+ * device-tree node and the state description.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -896,6 +896,9 @@ static void properties_and_reset(void **state)
     assert_int_equal(s->mstatus, 0x0000000a00000000ull);
     assert_int_equal(s->load_res, UINT64_MAX);
     assert_int_equal(s->mie | s->mip | s->medeleg | s->mideleg | s->satp, 0);
+    /* the snapshot description fits the struct */
+    assert_true(bb_state_validate(BB_DEVICE_GET_CLASS(s)->state,
+                                  sizeof(RiscvCpu), &err));
     bb_object_unref(BB_OBJECT(s));
 
     assert_null(make_hart(NULL, "sv32", &err));

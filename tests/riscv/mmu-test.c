@@ -110,7 +110,7 @@ static int xl(Fixture *f, uint64_t va, BbAccessType access, unsigned idx,
     unsigned pr = 0xdead;
     uint32_t cause = 0xdead;
 
-    if (riscv_mmu_translate(f->s, f->as, va, access, idx, &p, &pr,
+    if (riscv_mmu_translate(f->s, f->as, va, 1, access, idx, &p, &pr,
                             &cause)) {
         if (pa) {
             *pa = p;

@@ -5,7 +5,9 @@
  * registers on RV64), lock bits (a locked TOR entry also locks the
  * previous pmpaddr), and riscv_pmp_check(): TOR, NA4 and NAPOT matching
  * with exact boundaries, partial matches, priority of the lowest entry,
- * M-mode obeying locked entries only, and the no-match rule.
+ * M-mode obeying locked entries only, and the no-match rule; and
+ * riscv_mmu_translate() checking every byte of an access on a page that
+ * an entry boundary splits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,6 +268,66 @@ static void priority_and_m_mode(void **state)
     assert_int_equal(ok(t, 0x80000000, 4, EX, PRV_U), 0);
 }
 
+/* Translate an access of @size bytes at @addr (bare S/U or M: no page
+ * walk, so no address space); -1 on success with *@prot, else the cause. */
+static int xl(RiscvCpu *s, uint64_t addr, unsigned size, BbAccessType access,
+              unsigned priv, unsigned *prot)
+{
+    uint64_t pa = 0;
+    unsigned pr = 0;
+    uint32_t cause = 0;
+
+    if (!riscv_mmu_translate(s, NULL, addr, size, access, priv, &pa, &pr,
+                             &cause)) {
+        return (int)cause;
+    }
+    assert_int_equal(pa, addr);
+    if (prot) {
+        *prot = pr;
+    }
+    return -1;
+}
+
+/*
+ * tlb_fill on a page that a PMP boundary splits checks the whole access
+ * (BbCpu.access_size), not just its first byte: an NA4 region with R
+ * inside an RWX NAPOT region, as tests/guest/pmp.c lays it out.
+ */
+static void whole_access_on_a_split_page(void **state)
+{
+    g_autofree RiscvCpu *s = new_hart(16);
+    unsigned prot;
+
+    riscv_pmpaddr_write(s, 0, 0x5000 >> 2);                  /* NA4 R */
+    riscv_pmpaddr_write(s, 1, napot(0x4000, 0x2000));        /* RWX */
+    riscv_pmpcfg_write(s, 0, (uint64_t)(C_NAPOT | C_R | C_W | C_X) << 8 |
+                                 (C_NA4 | C_R));
+
+    /* Inside the NA4 entry: allowed, for this access only. */
+    assert_int_equal(xl(s, 0x5000, 4, RD, PRV_S, &prot), -1);
+    assert_int_equal(prot, BB_PROT_READ | BB_PROT_NO_CACHE);
+    assert_int_equal(xl(s, 0x5002, 2, RD, PRV_U, &prot), -1);
+    /* 8 bytes from its start: the first 4 match it, the rest do not -
+     * a partial match fails, in M-mode too. */
+    assert_int_equal(xl(s, 0x5000, 8, RD, PRV_S, NULL), EXC_LOAD_ACCESS);
+    assert_int_equal(xl(s, 0x5000, 8, RD, PRV_U, NULL), EXC_LOAD_ACCESS);
+    assert_int_equal(xl(s, 0x5000, 8, RD, PRV_M, NULL), EXC_LOAD_ACCESS);
+    assert_int_equal(xl(s, 0x5002, 4, RD, PRV_S, NULL), EXC_LOAD_ACCESS);
+    assert_int_equal(xl(s, 0x5000, 4, EX, PRV_S, NULL), EXC_INSN_ACCESS);
+    s->in_amo = 1;
+    assert_int_equal(xl(s, 0x5000, 8, RD, PRV_S, NULL), EXC_STORE_ACCESS);
+    s->in_amo = 0;
+    /* Size 0 means one byte (BbCpu.access_size outside tlb_fill). */
+    assert_int_equal(xl(s, 0x5003, 0, RD, PRV_S, &prot), -1);
+    /* Just past it, entry 1 alone: allowed, still checked per access. */
+    assert_int_equal(xl(s, 0x5008, 8, WR, PRV_S, &prot), -1);
+    assert_int_equal(prot, BB_PROT_WRITE | BB_PROT_NO_CACHE);
+    assert_int_equal(xl(s, 0x5004, 4, EX, PRV_S, &prot), -1);
+    /* A page entry 0 does not touch: cached whole, whatever the size. */
+    assert_int_equal(xl(s, 0x4ff8, 8, RD, PRV_S, &prot), -1);
+    assert_int_equal(prot, BB_PROT_READ | BB_PROT_WRITE | BB_PROT_EXEC);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +337,7 @@ int main(void)
         cmocka_unit_test(tor_matching),
         cmocka_unit_test(na4_and_napot_matching),
         cmocka_unit_test(priority_and_m_mode),
+        cmocka_unit_test(whole_access_on_a_split_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,9 @@
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
- *                     bb_machine_build_fdt() (machine.h).
+ *                     bb_machine_build_fdt() (machine.h);
+ *                     BbCpu.access_size and bb_cpu_get_insn_count()
+ *                     (cpu.h); BbSystemOptions.accel (system.h).
  *   1.4 (2026-11-21)  CPU base type and execution loop (cpu.h).
  *   1.3 (2026-11-21)  Guest image loaders: ELF, raw, Linux Image
  *                     (loader.h).

@@ -111,7 +111,8 @@ typedef struct BbTranslateState {
  * @tlb_fill: translate @vaddr for @access in @mmu_idx (page walk,
  *   permission and PMP checks); on success set *@paddr and *@prot and
  *   return true; on a fault call bb_cpu_raise_exception() (when @probe is
- *   false) or return false (when @probe is true).
+ *   false) or return false (when @probe is true).  The access's size
+ *   is in @cpu->access_size (ABI 1.5).
  * @restore_state: set the PC (and what the target recorded in the
  *   marker's extra word) of the instruction whose insn_start marker is
  *   (@pc, @extra): a fault mid-TB resumes there.
@@ -194,6 +195,17 @@ struct BbCpuClass {
  *   it before calling exec_interrupt().
  * @halted: in WFI (bb_cpu_halt()); cleared when has_work() says so.
  * @priv: host-private state (TLBs, jump cache, unwinding).
+ * @access_size: while the host calls tlb_fill, the size in bytes (1 to
+ *   8) of the access being translated: it starts at tlb_fill's @vaddr
+ *   and lies within that 4 KiB page (a data access, or the piece of one
+ *   that crosses a page; an instruction fetch of bb_cpu_fetch()'s @size;
+ *   1 for the host's own lookups of a TB's first byte).  Checks that
+ *   depend on more than the page, like a PMP boundary inside it, must
+ *   cover all of these bytes (and then return BB_PROT_NO_CACHE).  0
+ *   outside tlb_fill; treat 0 as 1.  Since: ABI 1.5
+ * @insn_count: host-owned instruction counter that generated code
+ *   updates; plugins must not touch it - read bb_cpu_get_insn_count().
+ *   Since: ABI 1.5
  * Since: ABI 1.4
  */
 struct BbCpu {
@@ -203,7 +215,11 @@ struct BbCpu {
     volatile int interrupt_request; /* exec_interrupt() should look */
     bool halted;                  /* in WFI */
     BbCpuPrivate *priv;           /* host: TLBs, jump cache, unwinding */
-    void *reserved[8];
+    /* Since ABI 1.5, taken from the reserved padding: */
+    uint32_t access_size;         /* bytes tlb_fill is asked for (0: 1) */
+    uint32_t reserved32;
+    uint64_t insn_count;          /* host-owned: see bb_cpu_get_insn_count */
+    void *reserved[6];
 };
 
 BB_DECLARE_TYPE(BbCpu, BbCpuClass, BB_CPU, BB_TYPE_CPU)
@@ -237,6 +253,27 @@ BB_API G_GNUC_NORETURN void bb_cpu_raise_exception(BbCpu *cpu,
  * Since: ABI 1.4
  */
 BB_API uint32_t bb_cpu_fetch(BbCpu *cpu, uint64_t vaddr, unsigned size);
+
+/**
+ * bb_cpu_get_insn_count() - the number of instructions @cpu has retired
+ * (run to completion) since it was created, up to but not including the
+ * instruction that is running now.
+ * @host_ra: as for bb_cpu_raise_exception(): __builtin_return_address(0)
+ *   in a helper called from generated code, which identifies the
+ *   instruction the helper belongs to; 0 from anywhere else (a softmmu
+ *   hook: the host knows the access's instruction; outside generated code,
+ *   e.g. in do_exception, exec_interrupt or a debugger: every instruction
+ *   so far).
+ *
+ * Exact in both timing modes and on every backend: an instruction that
+ * raises an exception, or is abandoned to be run again, does not count;
+ * one that completes does, whether its TB was chained, cut short at a
+ * deterministic-time deadline or run once.  A CPU derives counters such
+ * as RISC-V's instret and cycle from it (with an offset of its own for
+ * writes).  0 for a hart outside any system.
+ * Since: ABI 1.5
+ */
+BB_API uint64_t bb_cpu_get_insn_count(BbCpu *cpu, uintptr_t host_ra);
 
 /** bb_cpu_request_exit() - end the hart's time slice at the next TB
  * boundary, so that the system loop runs timers and I/O (thread- and

@@ -64,12 +64,17 @@ typedef enum {
  * struct BbSystemOptions - how to build a system.
  * @icount: deterministic time (see timer.h).
  * @icount_shift: ns per instruction as a power of two.
+ * @accel: the JIT backend that runs the system's harts, "jit" (x86-64
+ *   code, where built) or "interp" (the portable interpreter); NULL: the
+ *   process default (the CLI's --accel).  An unknown name makes the
+ *   first hart's realize fail.  Since: ABI 1.5
  * Since: ABI 1.1
  */
 typedef struct BbSystemOptions {
     bool icount;
     unsigned icount_shift;
-    void *reserved[4];
+    const char *accel;
+    void *reserved[3];
 } BbSystemOptions;
 
 /**

@@ -14,9 +14,15 @@
  * optional registers exactly this way.
  *
  * Counters: time counts the virtual clock at "timebase-frequency"; cycle
- * and instret count virtual nanoseconds (a nominal 1 GHz hart retiring
- * one instruction per cycle), so they are exact and reproducible in
- * deterministic mode.  There are no programmable event counters.
+ * and instret both count the instructions the hart retired
+ * (bb_cpu_get_insn_count(): exact on every backend and in both timing
+ * modes - a nominal hart retiring one instruction per cycle; under
+ * --icount, one per virtual ns).  A CSR instruction reads the count of
+ * the instructions before it; one that writes mcycle/minstret does so
+ * instead of counting itself, so the next instruction reads the value
+ * written (unprivileged spec, Zicsr: "the write is done instead of the
+ * increment"); mcountinhibit changes count from the next instruction.
+ * There are no programmable event counters.
  */
 #include "riscv.h"
 
@@ -130,6 +136,18 @@ uint64_t riscv_read_time(RiscvCpu *s)
     unsigned __int128 t = (unsigned __int128)virtual_ns(s) *
                           s->timebase_freq;
     return (uint64_t)(t / 1000000000u);
+}
+
+/*
+ * Instructions retired once the running instruction completes: those
+ * before it, plus itself when a CSR instruction is running (csr_ra set by
+ * helper_csr); from a debugger or a unit test (no instruction), all so
+ * far.  The counters are this plus an offset.
+ */
+static uint64_t retired_after(RiscvCpu *s)
+{
+    return bb_cpu_get_insn_count(&s->parent_obj, s->csr_ra) +
+           (s->csr_ra != 0);
 }
 
 /* ------------------------------------------------------------ checks */
@@ -417,9 +435,11 @@ static void write_senvcfg(RiscvCpu *s, unsigned csr, uint64_t v)
 }
 
 /*
- * mcycle and minstret: virtual ns plus an offset that writes adjust.
- * While inhibited (mcountinhibit.CY/IR) a counter is frozen and its
- * offset field holds the frozen value instead.
+ * mcycle and minstret: retired instructions plus an offset that writes
+ * adjust.  While inhibited (mcountinhibit.CY/IR) a counter is frozen and
+ * its offset field holds the frozen value instead.  A read returns the
+ * value before the reading instruction (it has not retired yet); a write
+ * or an un-inhibit sets the value the next instruction sees.
  */
 static uint64_t *counter_offset(RiscvCpu *s, unsigned csr, uint64_t *bit)
 {
@@ -438,14 +458,14 @@ static uint64_t read_counter(RiscvCpu *s, unsigned csr)
     if (s->mcountinhibit & bit) {
         return *off;
     }
-    return virtual_ns(s) + *off;
+    return bb_cpu_get_insn_count(&s->parent_obj, s->csr_ra) + *off;
 }
 
 static void write_counter(RiscvCpu *s, unsigned csr, uint64_t v)
 {
     uint64_t bit, *off = counter_offset(s, csr, &bit);
 
-    *off = (s->mcountinhibit & bit) ? v : v - virtual_ns(s);
+    *off = (s->mcountinhibit & bit) ? v : v - retired_after(s);
 }
 
 static uint64_t read_mcountinhibit(RiscvCpu *s, unsigned csr)
@@ -456,7 +476,7 @@ static uint64_t read_mcountinhibit(RiscvCpu *s, unsigned csr)
 static void write_mcountinhibit(RiscvCpu *s, unsigned csr, uint64_t v)
 {
     static const unsigned counters[] = { CSR_MCYCLE, CSR_MINSTRET };
-    uint64_t now = virtual_ns(s);
+    uint64_t now = retired_after(s);  /* this write counts as running */
 
     v &= COUNTINHIBIT_CY | COUNTINHIBIT_IR;
     for (unsigned i = 0; i < G_N_ELEMENTS(counters); i++) {
@@ -711,10 +731,15 @@ bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old)
 
 static uint64_t helper_csr(void *env, uint32_t insn, uint64_t src)
 {
+    RiscvCpu *s = env;
     uintptr_t ra = (uintptr_t)__builtin_return_address(0);
     uint64_t old;
+    bool ok;
 
-    if (!riscv_csr_op(env, insn, src, &old)) {
+    s->csr_ra = ra;
+    ok = riscv_csr_op(s, insn, src, &old);
+    s->csr_ra = 0;
+    if (!ok) {
         bb_cpu_raise_exception(env, EXC_ILLEGAL_INSN, insn, ra);
     }
     return old;
@@ -741,7 +766,7 @@ void riscv_csr_reset(RiscvCpu *s)
     s->satp = s->scounteren = s->senvcfg = 0;
     s->fflags = s->frm = 0;
     /* the counters restart from 0 */
-    s->mcycle_offset = s->minstret_offset = -virtual_ns(s);
+    s->mcycle_offset = s->minstret_offset = -retired_after(s);
     memset(s->pmpcfg, 0, sizeof(s->pmpcfg));
     memset(s->pmpaddr, 0, sizeof(s->pmpaddr));
 }

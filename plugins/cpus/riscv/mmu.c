@@ -12,7 +12,9 @@
  * index (docs/jit.md, "Softmmu"): it grants only what the PTE and the PMP
  * allow for that index, grants write only once D is set (a store to a
  * clean page comes back here to set D), and marks superpages and pages
- * that a PMP boundary splits.
+ * that a PMP boundary splits; on those it checks every byte of the
+ * access (BbCpu.access_size), so that e.g. an 8-byte load half inside an
+ * NA4 region fails.
  */
 #include "riscv.h"
 
@@ -173,15 +175,19 @@ bool riscv_pmp_check(RiscvCpu *s, uint64_t addr, unsigned size,
 
 /*
  * What the PMP lets @priv do in the 4 KiB page holding @paddr, as BB_PROT
- * bits.  When an entry boundary falls inside the page, only the byte at
- * @paddr is checked for @access (@need: the PMP_* bits it requires) and
- * the result carries BB_PROT_NO_CACHE, so that every access to the page
- * is checked again.
+ * bits.  When an entry boundary falls inside the page, only the access
+ * itself - the @size bytes at @paddr, clipped to the page - is checked
+ * for @access (@need: the PMP_* bits it requires; any byte outside the
+ * entry matching the first one fails it, as a partial match), and the
+ * result carries BB_PROT_NO_CACHE, so that every access to the page is
+ * checked again.
  */
-static unsigned pmp_page_prot(RiscvCpu *s, uint64_t paddr, unsigned priv,
-                              BbAccessType access, unsigned need)
+static unsigned pmp_page_prot(RiscvCpu *s, uint64_t paddr, unsigned size,
+                              unsigned priv, BbAccessType access,
+                              unsigned need)
 {
     uint64_t page = paddr & ~(PAGE_SIZE - 1);
+    uint64_t last = MIN(paddr + MAX(size, 1u) - 1, page + PAGE_SIZE - 1);
     unsigned perms, prot;
 
     if (s->pmp_entries == 0) {
@@ -189,7 +195,7 @@ static unsigned pmp_page_prot(RiscvCpu *s, uint64_t paddr, unsigned priv,
     }
     if (pmp_lookup(s, page, page + PAGE_SIZE - 1, priv, &perms) ==
         PMP_MATCH_PARTIAL) {
-        if (pmp_lookup(s, paddr, paddr, priv, &perms) == PMP_MATCH_PARTIAL ||
+        if (pmp_lookup(s, paddr, last, priv, &perms) == PMP_MATCH_PARTIAL ||
             (perms & need) != need) {
             return 0;
         }
@@ -404,7 +410,7 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
 }
 
 bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
-                         BbAccessType access, unsigned mmu_idx,
+                         unsigned size, BbAccessType access, unsigned mmu_idx,
                          uint64_t *paddr, unsigned *prot, uint32_t *cause)
 {
     unsigned priv = MMU_IDX_PRIV(mmu_idx);
@@ -443,7 +449,7 @@ bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         *prot = PROT_RWX;
     }
 
-    pmp_prot = pmp_page_prot(s, *paddr, priv, access, need);
+    pmp_prot = pmp_page_prot(s, *paddr, size, priv, access, need);
     if (!pmp_prot) {
         *cause = access_fault_cause(s, access);
         return false;
@@ -478,8 +484,10 @@ bool riscv_tlb_fill(BbCpu *cpu, uint64_t vaddr, BbAccessType access,
     RiscvCpu *s = riscv_of(cpu);
     uint32_t cause;
 
-    if (riscv_mmu_translate(s, bb_cpu_get_address_space(cpu), vaddr, access,
-                            mmu_idx, paddr, prot, &cause)) {
+    /* the host tells the access's size (BbCpu.access_size, 0: 1 byte) */
+    if (riscv_mmu_translate(s, bb_cpu_get_address_space(cpu), vaddr,
+                            cpu->access_size, access, mmu_idx, paddr, prot,
+                            &cause)) {
         return true;
     }
     if (probe) {

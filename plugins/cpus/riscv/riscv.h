@@ -142,6 +142,9 @@ typedef struct RiscvCpu {
     uint32_t priv;           /* PRV_* */
     uint32_t in_amo;         /* set around an AMO's load: faults report
                                 store/AMO causes */
+    uintptr_t csr_ra;        /* while a CSR instruction's helper runs: its
+                                host return address (the counters find
+                                the instruction with it), else 0 */
 
     /* LR/SC */
     uint64_t load_res;       /* reserved address, UINT64_MAX: none */
@@ -155,7 +158,9 @@ typedef struct RiscvCpu {
     uint64_t mip;            /* software-written bits (SSIP, STIP, SEIP) */
     uint64_t mtvec, mscratch, mepc, mcause, mtval;
     uint64_t mcounteren, mcountinhibit, menvcfg;
-    uint64_t mcycle_offset, minstret_offset; /* writes to mcycle/minstret */
+    uint64_t mcycle_offset, minstret_offset; /* counter - retired insns
+                                                (the frozen value while
+                                                mcountinhibit stops it) */
 
     /* supervisor-level CSRs */
     uint64_t stvec, sscratch, sepc, scause, stval, satp;
@@ -390,7 +395,7 @@ void riscv_csr_reset(RiscvCpu *s);
 /* Read/write a CSR as the debugger and tests do (no privilege checks);
  * false if it does not exist. */
 bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
-/* time/cycle/instret counter values (virtual clock based). */
+/* The time CSR: the virtual clock at timebase_freq. */
 uint64_t riscv_read_time(RiscvCpu *s);
 /* riscv_h_csr without the raise (unit tests): execute the CSR instruction
  * @insn with @src; false if it is illegal. */
@@ -410,10 +415,11 @@ bool riscv_do_unaligned_access(BbCpu *cpu, uint64_t vaddr,
                                unsigned mmu_idx);
 /* What riscv_tlb_fill does, minus raising (tests call it on a plain
  * RiscvCpu struct and their own address space): translate @vaddr, with
- * A/D updates in @as, and the PMP; true with *@paddr and *@prot, else
- * false with the exception *@cause (tval is @vaddr). */
+ * A/D updates in @as, and the PMP for the @size bytes at @vaddr (0 and 1:
+ * one byte; they must lie in @vaddr's page); true with *@paddr and
+ * *@prot, else false with the exception *@cause (tval is @vaddr). */
 bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
-                         BbAccessType access, unsigned mmu_idx,
+                         unsigned size, BbAccessType access, unsigned mmu_idx,
                          uint64_t *paddr, unsigned *prot, uint32_t *cause);
 /* PMP: whether @size bytes at physical @addr may be accessed for @access
  * in privilege @priv (M-mode: only locked entries apply). */

@@ -10,7 +10,8 @@
  * reads it).  LR records the address and the value read; SC succeeds
  * when the reservation is for its address and the memory still holds
  * that value, and always drops the reservation (riscv.h explains when
- * else it is lost).
+ * else it is lost); a misaligned SC raises store/AMO-address-misaligned
+ * first, with or without a reservation.
  */
 #include <stddef.h>
 
@@ -118,8 +119,14 @@ static bool gen_sc(DisasContext *ctx, const RiscvArgs *a, bool dword)
     BbTcgI64 res = bb_tcg_temp_i64(s), cur = bb_tcg_temp_i64(s);
     BbTcgI64 expect = bb_tcg_temp_i64(s), result = bb_tcg_temp_i64(s);
     BbTcgLabel fail_amo = bb_tcg_label(s), fail = bb_tcg_label(s);
-    BbTcgLabel done = bb_tcg_label(s);
+    BbTcgLabel aligned = bb_tcg_label(s), done = bb_tcg_label(s);
 
+    /* Misaligned: store/AMO-address-misaligned even without a
+     * reservation (the reservation compare alone would just fail it). */
+    bb_tcg_and_i64(s, res, addr, gen_const(ctx, dword ? 7 : 3));
+    bb_tcg_brcond_i64(s, BB_TCG_COND_EQ, res, gen_const(ctx, 0), aligned);
+    gen_raise_tval(ctx, EXC_STORE_MISALIGNED, addr);
+    bb_tcg_set_label(s, aligned);
     bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, res, offsetof(RiscvCpu, load_res));
     bb_tcg_brcond_i64(s, BB_TCG_COND_NE, res, addr, fail);
     gen_set_in_amo(ctx, 1);

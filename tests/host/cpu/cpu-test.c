@@ -10,8 +10,13 @@
  * unwinding from a helper and from a bus error to do_exception() with
  * the faulting instruction's pc restored, and (normal mode) that an exit
  * request stops a chain of TBs at the next TB's entry.  Runs on the
- * default backend.
+ * default backend, except bb_cpu_get_insn_count(), which is checked on
+ * both backends (BbSystemOptions.accel), in both timing modes: exact
+ * mid-TB, in TBs entered through a chained jump, in one-off TBs cut at a
+ * deadline, and after an exception.
  */
+#include <inttypes.h>
+
 #include "host-test.h"
 
 #define TYPE_FAKE_CPU "fake-cpu"
@@ -26,7 +31,9 @@ enum {
     FK_TRAP,     /* exception 8 from a helper */
     FK_STOPIF,   /* if acc >= imm: power off and request an exit; the TB
                     goes on */
+    FK_COUNT,    /* record bb_cpu_get_insn_count() from a helper */
 };
+#define FK_MAX_COUNTS 32
 #define FK(op, imm) ((uint32_t)(op) | ((uint32_t)(imm) << 8))
 
 typedef struct FakeCpu {
@@ -38,6 +45,9 @@ typedef struct FakeCpu {
     uint64_t epc, tval;
     unsigned exceptions;
     unsigned own_realizes;  /* the subclass's realize ran */
+    uint64_t counts[FK_MAX_COUNTS]; /* FK_COUNT's readings, in order */
+    unsigned nb_counts;
+    uint64_t exc_count;     /* bb_cpu_get_insn_count() in do_exception */
 } FakeCpu;
 
 BB_DECLARE_TYPE(FakeCpu, BbCpuClass, FAKE_CPU, TYPE_FAKE_CPU)
@@ -63,6 +73,21 @@ static void helper_stopif(void *env, uint64_t limit)
         helper_halt(env);
     }
 }
+
+static void helper_count(void *env)
+{
+    FakeCpu *f = FAKE_CPU(env);
+
+    if (f->nb_counts < FK_MAX_COUNTS) {
+        f->counts[f->nb_counts++] = bb_cpu_get_insn_count(
+            BB_CPU(env), (uintptr_t)__builtin_return_address(0));
+    }
+}
+
+static const BbTcgHelper h_count = {
+    .fn = helper_count, .name = "fk_count", .ret = BB_TCG_TYPE_VOID,
+    .nargs = 1, .args = { BB_TCG_TYPE_PTR },
+};
 
 static const BbTcgHelper h_stopif = {
     .fn = helper_stopif, .name = "fk_stopif", .ret = BB_TCG_TYPE_VOID,
@@ -113,6 +138,9 @@ static void fk_translate_insn(BbCpu *cpu, BbTcgContext *s,
         bb_tcg_call(s, &h_stopif, UINT32_MAX, args);
         break;
     }
+    case FK_COUNT:
+        bb_tcg_call(s, &h_count, UINT32_MAX, &env);
+        break;
     case FK_HALT:
         bb_tcg_call(s, &h_halt, UINT32_MAX, &env);
         fk_exit(s, pc + 4);
@@ -147,6 +175,7 @@ static void fk_do_exception(BbCpu *cpu, uint32_t cause, uint64_t tval)
     f->epc = f->pc;
     f->pc = f->vector;
     f->exceptions++;
+    f->exc_count = bb_cpu_get_insn_count(cpu, 0);
 }
 
 static void fk_restore_state(BbCpu *cpu, uint64_t pc, uint64_t extra)
@@ -207,12 +236,14 @@ typedef struct Rig {
     FakeCpu *cpu;
 } Rig;
 
-static void rig_init_mode(Rig *r, const uint32_t *code, size_t n,
-                          bool icount)
+/* @accel: the backend (NULL: the default, "jit" where it is built). */
+static void rig_init_accel(Rig *r, const uint32_t *code, size_t n,
+                           bool icount, const char *accel)
 {
     GError *err = NULL;
 
-    r->sys = bb_system_new(&(BbSystemOptions){ .icount = icount });
+    r->sys = bb_system_new(&(BbSystemOptions){ .icount = icount,
+                                               .accel = accel });
     r->root = bb_object_new(BB_TYPE_CONTAINER, &err);
     r->machine = BB_MACHINE(bb_object_new(BB_TYPE_MACHINE, &err));
     assert_true(bb_object_add_child(r->root, "machine",
@@ -237,6 +268,12 @@ static void rig_init_mode(Rig *r, const uint32_t *code, size_t n,
     r->cpu->pc = RAM_BASE;
     assert_true(bb_device_realize(BB_DEVICE(r->cpu), &err));
     assert_no_error(err);
+}
+
+static void rig_init_mode(Rig *r, const uint32_t *code, size_t n,
+                          bool icount)
+{
+    rig_init_accel(r, code, n, icount, NULL);
 }
 
 /* Deterministic time unless a test needs chaining (normal mode). */
@@ -398,6 +435,159 @@ static void bus_error_unwinds_from_the_softmmu(void **state)
     rig_free(&r);
 }
 
+/* ------------------------------------------------- instruction count */
+
+/* Every backend, in both timing modes. */
+typedef struct CountMode {
+    const char *accel;
+    bool icount;
+} CountMode;
+
+static const CountMode count_modes[] = {
+    { NULL, true }, { NULL, false }, { "interp", true }, { "interp", false },
+};
+
+static void assert_counts(const Rig *r, const CountMode *m,
+                          const uint64_t *want, unsigned n)
+{
+    if (r->cpu->nb_counts != n) {
+        fail_msg("%s, icount %d: %u readings, expected %u",
+                 m->accel ? m->accel : "default", m->icount,
+                 r->cpu->nb_counts, n);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (r->cpu->counts[i] != want[i]) {
+            fail_msg("%s, icount %d: reading %u is %" PRIu64 ", expected %"
+                     PRIu64, m->accel ? m->accel : "default", m->icount, i,
+                     r->cpu->counts[i], want[i]);
+        }
+    }
+}
+
+/* Readings in the middle of one TB, back to back, and after a TB exit:
+ * each is the number of instructions before the reading one. */
+static void insn_count_is_exact_mid_tb(void **state)
+{
+    static const uint32_t code[] = {
+        FK(FK_ADDI, 1), FK(FK_COUNT, 0), FK(FK_COUNT, 0), FK(FK_ADDI, 1),
+        FK(FK_ADDI, 1), FK(FK_COUNT, 0), FK(FK_JMP, 1), FK(FK_ADDI, 1),
+        FK(FK_COUNT, 0), FK(FK_HALT, 0),
+    };
+    static const uint64_t want[] = { 1, 2, 5, 8 };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(count_modes); i++) {
+        const CountMode *m = &count_modes[i];
+        Rig r;
+
+        rig_init_accel(&r, code, G_N_ELEMENTS(code), m->icount, m->accel);
+        assert_int_equal(bb_cpu_get_insn_count(BB_CPU(r.cpu), 0), 0);
+        bb_system_run(r.sys);
+        assert_counts(&r, m, want, G_N_ELEMENTS(want));
+        /* outside generated code: everything, the HALT included */
+        assert_int_equal(bb_cpu_get_insn_count(BB_CPU(r.cpu), 0), 10);
+        rig_free(&r);
+    }
+}
+
+/*
+ * A loop of TB A (words 0-1) and TB B (words 2-5).  In normal mode A's
+ * exit is chained to B after the first pass, so from then on B's reading
+ * comes from a TB that the loop never entered itself (on x86-64 the
+ * chained jump; on the interpreter the loop follows the link).  A's
+ * length differs from what follows B's reading, so taking A's TbInfo
+ * for B's would show.
+ */
+static void insn_count_is_exact_in_chained_tbs(void **state)
+{
+    static const uint32_t code[] = {
+        FK(FK_COUNT, 0), FK(FK_JMP, 1),
+        FK(FK_ADDI, 1), FK(FK_COUNT, 0), FK(FK_STOPIF, 5), FK(FK_JMP, -5),
+    };
+    uint64_t want[10];
+
+    for (unsigned j = 0; j < 5; j++) {
+        want[2 * j] = 6 * j;          /* word 0 of pass j */
+        want[2 * j + 1] = 6 * j + 3;  /* word 3 */
+    }
+    for (unsigned i = 0; i < G_N_ELEMENTS(count_modes); i++) {
+        const CountMode *m = &count_modes[i];
+        Rig r;
+
+        rig_init_accel(&r, code, G_N_ELEMENTS(code), m->icount, m->accel);
+        bb_system_run(r.sys);
+        assert_counts(&r, m, want, G_N_ELEMENTS(want));
+        assert_int_equal(bb_cpu_get_insn_count(BB_CPU(r.cpu), 0), 30);
+        rig_free(&r);
+    }
+}
+
+/* A helper exception mid-TB: the raising instruction does not count,
+ * neither do the ones after it in its TB. */
+static void insn_count_skips_a_raising_instruction(void **state)
+{
+    static const uint32_t code[] = {
+        FK(FK_ADDI, 1), FK(FK_COUNT, 0), FK(FK_TRAP, 0), FK(FK_ADDI, 100),
+        FK(FK_ADDI, 1), FK(FK_COUNT, 0), FK(FK_HALT, 0),
+    };
+    static const uint64_t want[] = { 1, 3 };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(count_modes); i++) {
+        const CountMode *m = &count_modes[i];
+        Rig r;
+
+        rig_init_accel(&r, code, G_N_ELEMENTS(code), m->icount, m->accel);
+        r.cpu->vector = RAM_BASE + 4 * 4;
+        bb_system_run(r.sys);
+        assert_int_equal(r.cpu->exceptions, 1);
+        assert_int_equal(r.cpu->exc_count, 2);
+        assert_counts(&r, m, want, G_N_ELEMENTS(want));
+        assert_int_equal(bb_cpu_get_insn_count(BB_CPU(r.cpu), 0), 5);
+        rig_free(&r);
+    }
+}
+
+/* Deterministic mode, a deadline after 5 instructions of an 8-instruction
+ * TB: a one-off TB of 5 runs (its last instruction reads), the timer sees
+ * 5, the rest of the code follows in a new TB. */
+typedef struct CountDeadline {
+    Rig *r;
+    uint64_t count_seen;
+} CountDeadline;
+
+static void count_deadline_fired(void *opaque)
+{
+    CountDeadline *d = opaque;
+
+    d->count_seen = bb_cpu_get_insn_count(BB_CPU(d->r->cpu), 0);
+}
+
+static void insn_count_is_exact_in_oneoff_tbs(void **state)
+{
+    static const uint32_t code[] = {
+        FK(FK_ADDI, 1), FK(FK_ADDI, 1), FK(FK_ADDI, 1), FK(FK_ADDI, 1),
+        FK(FK_COUNT, 0), FK(FK_ADDI, 1), FK(FK_COUNT, 0), FK(FK_HALT, 0),
+    };
+    static const uint64_t want[] = { 4, 6 };
+    static const CountMode modes[] = { { NULL, true }, { "interp", true } };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(modes); i++) {
+        Rig r;
+        CountDeadline d = { .r = &r };
+
+        rig_init_accel(&r, code, G_N_ELEMENTS(code), true, modes[i].accel);
+        BbTimer *t = bb_timer_new(bb_system_get_timers(r.sys),
+                                  BB_CLOCK_VIRTUAL, count_deadline_fired, &d);
+        bb_timer_mod(t, 5);
+        bb_system_run(r.sys);
+        assert_int_equal(d.count_seen, 5);
+        assert_counts(&r, &modes[i], want, G_N_ELEMENTS(want));
+        assert_int_equal(bb_cpu_get_insn_count(BB_CPU(r.cpu), 0), 8);
+        assert_int_equal(bb_icount_get(bb_system_get_timers(r.sys)), 8);
+        bb_timer_free(t);
+        rig_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +598,10 @@ int main(void)
         cmocka_unit_test(deterministic_budget_is_exact),
         cmocka_unit_test(helper_exception_restores_pc),
         cmocka_unit_test(bus_error_unwinds_from_the_softmmu),
+        cmocka_unit_test(insn_count_is_exact_mid_tb),
+        cmocka_unit_test(insn_count_is_exact_in_chained_tbs),
+        cmocka_unit_test(insn_count_skips_a_raising_instruction),
+        cmocka_unit_test(insn_count_is_exact_in_oneoff_tbs),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

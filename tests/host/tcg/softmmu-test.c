@@ -7,7 +7,8 @@
  * Checked: fill on the first access and hits afterwards (the slow path is
  * not called), every size and extension on the hit path, MMIO always
  * reaching the device with the access's size and value, misaligned and
- * page-crossing accesses, the misaligned policy, read-only pages and
+ * page-crossing accesses (tlb_fill told the size of the piece on each
+ * page), the misaligned policy, read-only pages and
  * refused fills (nothing stored), unassigned addresses (bus error), ROM,
  * use-once translations, the flushes (all, page, MMU index, superpages),
  * the memory listener,
@@ -100,6 +101,7 @@ typedef struct Fix {
     unsigned fills;
     int last_access;
     uint64_t last_fill_vaddr;
+    unsigned last_fill_size; /* the access size tlb_fill was told */
     unsigned bus_errors;
     BbMemTxResult last_memtx;
     unsigned misaligned_calls;
@@ -111,8 +113,8 @@ typedef struct Fix {
     bool code_gone_on_write; /* notify_code_write drops the code */
 } Fix;
 
-static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned mmu_idx,
-                   uint64_t *paddr, unsigned *prot)
+static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned size,
+                   unsigned mmu_idx, uint64_t *paddr, unsigned *prot)
 {
     Fix *f = opaque;
     uint64_t vpage = vaddr & TLB_PAGE_MASK;
@@ -120,6 +122,7 @@ static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned mmu_idx,
     f->fills++;
     f->last_access = access;
     f->last_fill_vaddr = vaddr;
+    f->last_fill_size = size;
     if (f->refuse) {
         return false;
     }
@@ -560,10 +563,13 @@ static void test_misaligned_and_crossing(void **state)
         assert_int_equal(le(ram + 0x1005, 4), 0xcafef00dull);
         assert_int_equal(f->sm->stats.slow_stores, 2);
 
-        /* Crossing into a page nothing translated yet: it is filled. */
+        /* Crossing into a page nothing translated yet: it is filled,
+         * for the 4 bytes of the access that lie there. */
         assert_int_equal(ld1(f, b, BB_MO_UQ, 0, VBASE + 0x2ffc),
                          le(ram + 0x2ffc, 8));
         assert_int_equal(f->fills, 1);
+        assert_int_equal(f->last_fill_vaddr, VBASE + 0x3000);
+        assert_int_equal(f->last_fill_size, 4);
     }
 }
 
@@ -720,8 +726,8 @@ static void test_rom(void **state)
         assert_int_equal(f->fills, 1);
         assert_int_equal(f->sm->fault.result, SOFTMMU_OK);
 
-        assert_true(softmmu_translate_code(f->sm, ROM_BASE + 0x24, 0, &paddr,
-                                           &host));
+        assert_true(softmmu_translate_code(f->sm, ROM_BASE + 0x24, 1, 0,
+                                           &paddr, &host));
         assert_int_equal(paddr, ROM_BASE + 0x24);
         assert_non_null(host);
         assert_int_equal(*(uint8_t *)host, 0x74);
@@ -827,6 +833,7 @@ static void test_no_cache_translation(void **state)
                              le(ram + 0x1100 + 4 * i, 4));
         }
         assert_int_equal(f->fills, 3);
+        assert_int_equal(f->last_fill_size, 4); /* the access's size */
         assert_int_equal(f->sm->stats.slow_loads, 3);
         f->extra_prot = 0;
         acc_run(f, &a, VBASE + 0x1100, 0);
@@ -931,20 +938,21 @@ static void test_translate_code(void **state)
     void *host;
 
     fix_reset(f);
-    assert_true(softmmu_translate_code(f->sm, VBASE + 0x1234, 2, &paddr,
+    assert_true(softmmu_translate_code(f->sm, VBASE + 0x1234, 4, 2, &paddr,
                                        &host));
     assert_int_equal(paddr, RAM_BASE + 0x1234);
     assert_ptr_equal(host, ram_ptr(f, RAM_BASE) + 0x1234);
     assert_int_equal(f->last_access, TLB_ACCESS_EXEC);
-    assert_true(softmmu_translate_code(f->sm, VBASE + 0x1238, 2, &paddr,
+    assert_int_equal(f->last_fill_size, 4);
+    assert_true(softmmu_translate_code(f->sm, VBASE + 0x1238, 2, 2, &paddr,
                                        &host));
     assert_int_equal(f->fills, 1);
-    assert_true(softmmu_translate_code(f->sm, DEV_BASE + 8, 2, &paddr,
+    assert_true(softmmu_translate_code(f->sm, DEV_BASE + 8, 2, 2, &paddr,
                                        &host));
     assert_int_equal(paddr, DEV_BASE + 8);
     assert_null(host);
     fix_map(f, 0x60000000, RAM_BASE, TLB_PROT_READ);
-    assert_false(softmmu_translate_code(f->sm, 0x60000000, 2, &paddr,
+    assert_false(softmmu_translate_code(f->sm, 0x60000000, 2, 2, &paddr,
                                         &host));
     assert_int_equal(f->sm->fault.result, SOFTMMU_FAULT_FILL);
     assert_int_equal(f->sm->fault.access, TLB_ACCESS_EXEC);
