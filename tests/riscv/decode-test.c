@@ -30,19 +30,6 @@
 #define MISA_ALL                                                              \
     (MISA_MXL_64 | RVI | RVM | RVA | RVF | RVD | RVC | RVS | RVU)
 
-static const RiscvInsnDesc *const *tables(void)
-{
-    static const RiscvInsnDesc *t[6];
-
-    t[0] = riscv_insns_rvi;
-    t[1] = riscv_insns_rvm;
-    t[2] = riscv_insns_rva;
-    t[3] = riscv_insns_system;
-    t[4] = riscv_insns_rvf;
-    t[5] = NULL;
-    return t;
-}
-
 /* ------------------------------------------------------------ patterns */
 
 /* Intentional overlaps: (specialisation, the pattern it narrows).  None
@@ -74,7 +61,7 @@ static bool is_specialisation(const RiscvInsnDesc *a, const RiscvInsnDesc *b)
 
 static const RiscvInsnDesc *find_desc(const char *name)
 {
-    for (const RiscvInsnDesc *const *t = tables(); *t; t++) {
+    for (const RiscvInsnDesc *const *t = riscv_decode_tables(); *t; t++) {
         for (const RiscvInsnDesc *d = *t; d->name; d++) {
             if (!strcmp(d->name, name)) {
                 return d;
@@ -86,7 +73,7 @@ static const RiscvInsnDesc *find_desc(const char *name)
 
 static void test_no_overlap(void **state)
 {
-    const RiscvInsnDesc *const *t = tables();
+    const RiscvInsnDesc *const *t = riscv_decode_tables();
     unsigned count = 0, bad = 0;
 
     (void)state;
@@ -128,7 +115,7 @@ static void test_no_overlap(void **state)
 static void test_patterns_decode(void **state)
 {
     (void)state;
-    for (const RiscvInsnDesc *const *t = tables(); *t; t++) {
+    for (const RiscvInsnDesc *const *t = riscv_decode_tables(); *t; t++) {
         for (const RiscvInsnDesc *d = *t; d->name; d++) {
             RiscvArgs args;
 

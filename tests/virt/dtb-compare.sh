@@ -14,8 +14,20 @@ trap 'rm -rf "$tmp"' EXIT
 board=$src/boards/riscv-virt.yaml
 [ "$harts" = 1 ] || board=$src/boards/riscv-virt-smp$harts.yaml
 
-"$bb" dtb "$board" -o "$tmp/bb.dtb" || { echo "FAIL: breadboard dtb"; exit 1; }
-qemu-system-riscv64 -M "virt,dumpdtb=$tmp/qemu.dtb" -m 128M -smp "$harts" \
+# With a kernel, an initrd and a command line, /chosen carries them too:
+# the initrd's placement must be QEMU's.
+boot=(--kernel /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin)
+if [ -f "${boot[1]}" ]; then
+  head -c 100000 /dev/urandom > "$tmp/initrd.img"
+  boot+=(--initrd "$tmp/initrd.img" --append "console=ttyS0 earlycon")
+else
+  boot=()
+fi
+"$bb" dtb "$board" "${boot[@]}" -o "$tmp/bb.dtb" ||
+  { echo "FAIL: breadboard dtb"; exit 1; }
+qemu_boot=("${boot[@]}")
+qemu_boot=("${qemu_boot[@]/#--/-}")
+qemu-system-riscv64 -M "virt,dumpdtb=$tmp/qemu.dtb" -m 128M -smp "$harts" "${qemu_boot[@]}" \
   -nographic -cpu rv64,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false,Zihintpause=false \
   > "$tmp/qemu.log" 2>&1 || { cat "$tmp/qemu.log"; echo "FAIL: qemu dumpdtb"; exit 1; }
 
@@ -33,14 +45,18 @@ path_of() {
 }
 
 # value DTB NODE PROP KIND: the property, with phandles resolved.
-#   KIND: s (string list), x (cells), p (cells where every KIND-th... see
-#   below), P (single phandle), e (interrupts-extended: phandle + 1 cell).
+#   KIND: s (string list), x (cells), n (cells read as one number: QEMU
+#   writes the initrd range in one cell, we in two), P (one phandle),
+#   e (interrupts-extended: phandle + 1 cell).
 value() {
   local dtb=$1 node=$2 prop=$3 kind=$4 v out=() i
-  v=$(fdtget -t "${kind/[PeR]/x}" "$dtb" "$node" "$prop" 2>/dev/null) || { echo "<absent>"; return; }
+  v=$(fdtget -t "${kind/[PeRn]/x}" "$dtb" "$node" "$prop" 2>/dev/null) || { echo "<absent>"; return; }
   case $kind in
     s|x) echo "$v" ;;
     P) path_of "$dtb" "$v" ;;
+    n) set -- $v; local n=0
+       while [ $# -gt 0 ]; do n=$(( (n << 32) | 0x$1 )); shift; done
+       printf '0x%x\n' $n ;;
     e) set -- $v
        while [ $# -ge 2 ]; do out+=("$(path_of "$dtb" "$1"):$2"); shift 2; done
        echo "${out[*]}" ;;
@@ -62,6 +78,8 @@ check() {
 check / compatible s; check / model s
 check / '#address-cells' x; check / '#size-cells' x
 check /chosen stdout-path s
+check /chosen bootargs s
+check /chosen linux,initrd-start n; check /chosen linux,initrd-end n
 check /memory@80000000 device_type s; check /memory@80000000 reg x
 check /cpus '#address-cells' x; check /cpus '#size-cells' x
 check /cpus timebase-frequency x

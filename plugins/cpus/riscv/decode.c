@@ -26,7 +26,7 @@ typedef struct {
 
 static DecodeBucket decode_index[NB_MAJOR];
 
-static const RiscvInsnDesc *const *decode_tables(void)
+const RiscvInsnDesc *const *riscv_decode_tables(void)
 {
     static const RiscvInsnDesc *tables[6];
 
@@ -49,7 +49,7 @@ static bool desc_in_bucket(const RiscvInsnDesc *d, unsigned major)
 
 static void decode_build_index(void)
 {
-    const RiscvInsnDesc *const *tables = decode_tables();
+    const RiscvInsnDesc *const *tables = riscv_decode_tables();
 
     for (unsigned major = 0; major < NB_MAJOR; major++) {
         GPtrArray *list = g_ptr_array_new();

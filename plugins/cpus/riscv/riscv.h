@@ -283,6 +283,9 @@ extern const RiscvInsnDesc riscv_insns_rvf[];      /* trans-rvf.c: F and D */
  */
 const RiscvInsnDesc *riscv_decode(uint32_t insn, uint64_t misa,
                                   RiscvArgs *a);
+/* Every pattern table decode.c consults, NULL-terminated (tests walk
+ * them). */
+const RiscvInsnDesc *const *riscv_decode_tables(void);
 uint32_t riscv_expand_compressed(uint16_t insn, uint64_t misa,
                                  const char **cname);
 
