@@ -6,6 +6,7 @@
  * the blob goes to standard output; decompile it with
  * `dtc -I dtb -O dts`.
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include <breadboard/machine.h>
@@ -24,7 +25,18 @@ static bool write_blob(const char *out, const void *blob, size_t size,
         }
         return true;
     }
-    return g_file_set_contents(out, blob, (gssize)size, error);
+    FILE *f = fopen(out, "wb");
+    bool ok = f && fwrite(blob, 1, size, f) == size;
+
+    if (f && fclose(f) != 0) {
+        ok = false;
+    }
+    if (!ok) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_IO,
+                    "cannot write the device tree to %s: %s", out,
+                    g_strerror(errno));
+    }
+    return ok;
 }
 
 static int dtb(const char *path, const CliBoardOptions *o, const char *out)
