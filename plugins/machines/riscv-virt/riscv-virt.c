@@ -281,21 +281,32 @@ static bool load_all(RiscvVirt *s, GError **error)
 
 /* ------------------------------------------------------------ device tree */
 
-/* The console device's node path, for /chosen/stdout-path. */
-static char *stdout_path(RiscvVirt *s)
+/* The console device's node path, for /chosen/stdout-path: what its
+ * "fdt-path" property says (the UART publishes the node it writes).
+ * *@path is NULL when the machine has no "stdout" device. */
+static bool stdout_path(RiscvVirt *s, char **path, GError **error)
 {
     BbObject *dev;
-    uint64_t base, size;
 
+    *path = NULL;
     if (!s->stdout_dev || !*s->stdout_dev) {
-        return NULL;
+        return true;
     }
     dev = bb_object_get_child(BB_OBJECT(s), s->stdout_dev);
-    if (!dev || !bb_object_dynamic_cast(dev, BB_TYPE_DEVICE) ||
-        !bb_device_get_reg(BB_DEVICE(dev), 0, &base, &size)) {
-        return NULL;
+    if (!dev) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_NOT_FOUND,
+                    "stdout: no device '%s' on the board", s->stdout_dev);
+        return false;
     }
-    return g_strdup_printf("/soc/serial@%" G_GINT64_MODIFIER "x", base);
+    if (!bb_object_find_property(dev, "fdt-path")) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "stdout: device '%s' (%s) is not a console: it has no "
+                    "'fdt-path' property", s->stdout_dev,
+                    bb_object_get_type_name(dev));
+        return false;
+    }
+    *path = bb_object_get_prop(dev, "fdt-path", error);
+    return *path != NULL;
 }
 
 static bool virt_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
@@ -305,11 +316,12 @@ static bool virt_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
     BbMachine *m = BB_MACHINE(dev);
     g_autofree char *mem = g_strdup_printf("/memory@%" G_GINT64_MODIFIER "x",
                                            m->ram_base);
-    g_autofree char *out = stdout_path(s);
+    g_autofree char *out = NULL;
     uint64_t reg[2] = { GUINT64_TO_BE(m->ram_base),
                         GUINT64_TO_BE(m->ram_size) };
 
-    if (!bb_fdt_set_prop_strings(fdt, "/", "compatible", compat, error) ||
+    if (!stdout_path(s, &out, error) ||
+        !bb_fdt_set_prop_strings(fdt, "/", "compatible", compat, error) ||
         !bb_fdt_set_prop_string(fdt, "/", "model", "riscv-virtio,qemu",
                                 error) ||
         !bb_fdt_add_node(fdt, "/chosen", error) ||
@@ -323,7 +335,7 @@ static bool virt_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
                              (uint32_t)s->timebase, error)) {
         return false;
     }
-    if (out && !bb_fdt_set_prop_string(fdt, "/chosen", "stdout-path", out,
+    if (out && *out && !bb_fdt_set_prop_string(fdt, "/chosen", "stdout-path", out,
                                        error)) {
         return false;
     }
