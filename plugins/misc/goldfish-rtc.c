@@ -111,7 +111,11 @@ static void rtc_arm(GoldfishRtc *s)
 
 static void rtc_set_time(GoldfishRtc *s, uint64_t t)
 {
-    s->offset += (int64_t)(t - rtc_now(s));
+    /* Modulo 2^64, as rtc_now() adds it: the guest may set any time, and
+     * a signed sum could overflow. */
+    uint64_t clock = (uint64_t)bb_clock_get_ns(s->timers, s->clock);
+
+    s->offset = (int64_t)(t - clock);
     if (s->alarm_running) {
         rtc_arm(s);
     }

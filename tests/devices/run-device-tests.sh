@@ -12,6 +12,8 @@
 #   NAME.stderr        exact expected stderr, with @SRC@ and @BUILD@ for
 #                      SRC_DIR and BUILD_DIR
 #   NAME.stdout        exact expected stdout
+#   NAME.expect-stdout each line must occur in stdout (which may also hold
+#                      binary bytes, say from a storm on a UART)
 #   NAME.stdin         fed to stdin (default /dev/null)
 #   NAME.args          extra breadboard arguments, one per line; @SRC@
 #                      and @BUILD@ stand for SRC_DIR and BUILD_DIR
@@ -20,6 +22,9 @@
 # "NODE PROPERTY TYPE VALUE...", must equal `fdtget -t TYPE DTB NODE
 # PROPERTY` (TYPE s for strings, x for hex cells; VALUE "<absent>" for a
 # property that must not exist).
+# With VALGRIND="valgrind -q --error-exitcode=99 ..." in the environment
+# every run is made under it (valgrind's exit status then fails the test
+# unless it is the expected one).
 # Exit status: 0 if every test passed.
 set -u
 bb=$1 src=$2 build=$3
@@ -29,6 +34,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 unset BREADBOARD_PLUGIN_PATH
 failed=0
+limit=60
+[ -n "${VALGRIND:-}" ] && limit=300
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -38,12 +45,12 @@ if [ ${#names[@]} -eq 0 ]; then
   done
 fi
 
-contains_lines() { # FILE-OF-LINES TEXT-FILE: every non-empty line occurs
+contains_lines() { # FILE-OF-LINES FILE [WHERE]: every non-empty line occurs
   local line
   while IFS= read -r line || [ -n "$line" ]; do
     [ -z "$line" ] && continue
-    grep -qF -- "$line" "$2" ||
-      { echo "  missing in stderr: '$line'"; return 1; }
+    grep -aqF -- "$line" "$2" ||
+      { echo "  missing in ${3:-stderr}: '$line'"; return 1; }
   done < "$1"
 }
 
@@ -81,7 +88,7 @@ for n in "${names[@]}"; do
   fi
   stdin=/dev/null
   [ -f "$base.stdin" ] && stdin=$base.stdin
-  timeout -s KILL 60 "$bb" run --icount \
+  timeout -s KILL $limit ${VALGRIND:-} "$bb" run --icount \
     --plugin-dir "$build/tests/plugins/mmiotest" "${args[@]}" \
     "$base.yaml" --set "devices.tester.script=$base.script" \
     < "$stdin" > "$tmp/out" 2> "$tmp/err"
@@ -96,7 +103,7 @@ for n in "${names[@]}"; do
     [ "$rc" -eq 0 ] || { echo "  exit status $rc, expected 0"; ok=0; }
   fi
   if [ "$rc" -eq 137 ]; then
-    echo "  killed after 60 s (hang?)"
+    echo "  killed after $limit s (hang?)"
   fi
   for f in expect-fail expect-stderr; do
     if [ -f "$base.$f" ]; then
@@ -111,6 +118,9 @@ for n in "${names[@]}"; do
       ok=0
     fi
   fi
+  if [ -f "$base.expect-stdout" ]; then
+    contains_lines "$base.expect-stdout" "$tmp/out" stdout || ok=0
+  fi
   if [ -f "$base.stdout" ] && ! cmp -s "$base.stdout" "$tmp/out"; then
     echo "  stdout differs (expected, actual):"
     diff "$base.stdout" "$tmp/out" | head -20
@@ -121,6 +131,9 @@ for n in "${names[@]}"; do
   else
     echo "FAIL $n"
     echo "  --- stderr:"; head -40 "$tmp/err"
+    if [ -n "${VALGRIND:-}" ]; then
+      echo "  --- valgrind:"; grep -a '^==[0-9]*==' "$tmp/err" | head -60
+    fi
     failed=$((failed + 1))
   fi
 done

@@ -7,8 +7,13 @@
  * inputs ("probe") and of bus errors, waits, and levels on its 32 IRQ
  * outputs ("drive").  A failed check prints "mmio-tester: FILE:LINE:
  * COMMAND: expected X got Y" and shuts the system down with exit code 1;
- * `end` (or the end of the script) powers it off with exit code 0.  The
- * syntax is described in docs/device-tests.md.
+ * `end` (or the end of the script) powers it off with exit code 0.
+ * `storm` plays a hostile guest: a deterministic pseudo-random sequence of
+ * accesses of every size and alignment, drive-line changes and short waits
+ * in a window, which checks nothing itself (bus errors are counted) and
+ * leaves it to the checks after it, to valgrind and to the sanitizers to
+ * catch a device that misbehaves.  The syntax is described in
+ * docs/device-tests.md.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -33,7 +38,23 @@ typedef enum {
     OP_FAIL,
     OP_BOOT,
     OP_END,
+    OP_STORM,
+    OP_STORM_FOCUS,
+    OP_STORM_SKIP,
 } Op;
+
+/* A sub-window a storm aims at more often (storm-focus). */
+typedef struct StormFocus {
+    uint64_t addr;
+    uint64_t len;
+} StormFocus;
+
+/* A write a storm must not make (storm-skip): at addr, value & mask. */
+typedef struct StormSkip {
+    uint64_t addr;
+    uint64_t mask;
+    uint64_t value;
+} StormSkip;
 
 typedef struct Cmd {
     Op op;
@@ -46,7 +67,21 @@ typedef struct Cmd {
     unsigned n;      /* IRQ line */
     char *source;    /* the command as written, for messages */
     char *text;      /* echo / fail */
+    uint64_t count;  /* storm: accesses */
+    uint64_t len;    /* storm: window size (addr is its base) */
+    GArray *focus;   /* storm: StormFocus inside the window, or NULL */
+    GArray *skip;    /* storm: StormSkip declared above it, or NULL */
 } Cmd;
+
+/* A storm in progress: it may span several waits. */
+typedef struct StormRun {
+    bool active;
+    uint64_t rng;          /* PRNG state */
+    uint64_t reads, writes, skipped, bus_errors, unassigned;
+    uint64_t sets, waits, wait_ns;
+    uint32_t wired;        /* drive lines that are connected */
+    uint32_t moved;        /* drive lines the storm has set */
+} StormRun;
 
 typedef struct MmioTester {
     BbDevice parent_obj;
@@ -58,6 +93,7 @@ typedef struct MmioTester {
     bool waiting;          /* in a wait-irq */
     bool grace;            /* wait-irq timed out once: look again */
     bool done;             /* stopped: end, failure or shutdown */
+    StormRun storm;        /* the storm at pc, if active */
 } MmioTester;
 
 BB_DECLARE_TYPE(MmioTester, BbDeviceClass, MMIO_TESTER, TYPE_MMIO_TESTER)
@@ -72,6 +108,8 @@ static const char *const op_names[] = {
     [OP_WAIT_IRQ] = "wait-irq", [OP_SET] = "set",
     [OP_ECHO] = "echo",         [OP_FAIL] = "fail",
     [OP_BOOT] = "boot",         [OP_END] = "end",
+    [OP_STORM] = "storm",       [OP_STORM_FOCUS] = "storm-focus",
+    [OP_STORM_SKIP] = "storm-skip",
 };
 
 static const char *const op_usage[] = {
@@ -87,12 +125,17 @@ static const char *const op_usage[] = {
     [OP_SET] = "N 0|1",
     [OP_BOOT] = "N",
     [OP_END] = "no arguments",
+    [OP_STORM] = "SEED COUNT BASE SIZE",
+    [OP_STORM_FOCUS] = "ADDR SIZE",
+    [OP_STORM_SKIP] = "ADDR MASK VALUE",
 };
 
 typedef struct Parser {
     const char *file;
     unsigned line;
     GError **error;
+    GArray *focus;   /* StormFocus declared so far */
+    GArray *skip;    /* StormSkip declared so far */
 } Parser;
 
 static bool parse_fail(Parser *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -197,12 +240,52 @@ static bool parse_level(Parser *p, const char *tok, uint64_t *out)
     return true;
 }
 
+/* ADDR SIZE of a window: SIZE at least 1, not past 2^64 - 1. */
+static bool parse_window(Parser *p, const char *addr_tok,
+                         const char *size_tok, uint64_t *addr,
+                         uint64_t *len)
+{
+    if (!parse_number(p, "ADDR", addr_tok, addr) ||
+        !parse_number(p, "SIZE", size_tok, len)) {
+        return false;
+    }
+    if (*len == 0 || *len - 1 > UINT64_MAX - *addr) {
+        return parse_fail(p, "window %s + %s: SIZE must be at least 1 and "
+                          "the window must end below 2^64", addr_tok,
+                          size_tok);
+    }
+    return true;
+}
+
+/* Give storm @c the storm-skip lines above it and the storm-focus
+ * windows above it that overlap its window, clipped to it. */
+static bool storm_snapshot(Parser *p, Cmd *c)
+{
+    uint64_t last = c->addr + (c->len - 1);
+
+    c->skip = g_array_copy(p->skip);
+    c->focus = g_array_new(false, false, sizeof(StormFocus));
+    for (guint i = 0; i < p->focus->len; i++) {
+        StormFocus f = g_array_index(p->focus, StormFocus, i);
+        uint64_t f_last = f.addr + (f.len - 1);
+        uint64_t lo = MAX(f.addr, c->addr), hi = MIN(f_last, last);
+
+        if (lo <= hi) {
+            f.addr = lo;
+            f.len = hi - lo + 1;
+            g_array_append_val(c->focus, f);
+        }
+    }
+    return true;
+}
+
 static bool parse_args(Parser *p, Cmd *c, char **arg, unsigned argc)
 {
     static const unsigned want[] = {
         [OP_WRITE] = 3, [OP_READ] = 3, [OP_READMASK] = 4, [OP_READANY] = 2,
         [OP_ERROR_READ] = 3, [OP_ERROR_WRITE] = 3, [OP_IRQ] = 2, [OP_WAIT] = 1,
         [OP_WAIT_IRQ] = 3, [OP_SET] = 2, [OP_BOOT] = 1, [OP_END] = 0,
+        [OP_STORM] = 4, [OP_STORM_FOCUS] = 2, [OP_STORM_SKIP] = 3,
     };
 
     if (argc != want[c->op]) {
@@ -256,6 +339,33 @@ static bool parse_args(Parser *p, Cmd *c, char **arg, unsigned argc)
                               arg[0]);
         }
         return true;
+    case OP_STORM:
+        return parse_number(p, "SEED", arg[0], &c->value) &&
+               parse_number(p, "COUNT", arg[1], &c->count) &&
+               parse_window(p, arg[2], arg[3], &c->addr, &c->len) &&
+               storm_snapshot(p, c);
+    case OP_STORM_FOCUS: {
+        StormFocus f;
+        if (!parse_window(p, arg[0], arg[1], &f.addr, &f.len)) {
+            return false;
+        }
+        g_array_append_val(p->focus, f);
+        return true;
+    }
+    case OP_STORM_SKIP: {
+        StormSkip k;
+        if (!parse_number(p, "ADDR", arg[0], &k.addr) ||
+            !parse_number(p, "MASK", arg[1], &k.mask) ||
+            !parse_number(p, "VALUE", arg[2], &k.value)) {
+            return false;
+        }
+        if (k.value & ~k.mask) {
+            return parse_fail(p, "VALUE '%s' has bits outside MASK '%s': "
+                              "no write could match", arg[2], arg[1]);
+        }
+        g_array_append_val(p->skip, k);
+        return true;
+    }
     default:
         return true;
     }
@@ -282,7 +392,8 @@ static bool parse_command(Parser *p, const char *line, Cmd *c)
     if (i == G_N_ELEMENTS(op_names)) {
         return parse_fail(p, "unknown command '%.*s'; expected write, read, "
                           "readmask, readany, expect-error, irq, wait, "
-                          "wait-irq, set, echo, fail, boot or end",
+                          "wait-irq, set, echo, fail, boot, end, storm, "
+                          "storm-focus or storm-skip",
                           (int)kwlen, line);
     }
     c->op = i;
@@ -323,6 +434,12 @@ static void cmd_clear(void *data)
 
     g_free(c->source);
     g_free(c->text);
+    if (c->focus) {
+        g_array_unref(c->focus);
+    }
+    if (c->skip) {
+        g_array_unref(c->skip);
+    }
 }
 
 static bool tester_parse(MmioTester *s, GError **error)
@@ -330,7 +447,10 @@ static bool tester_parse(MmioTester *s, GError **error)
     g_autofree char *contents = NULL;
     g_autoptr(GError) local = NULL;
     g_auto(GStrv) lines = NULL;
-    Parser p = { .file = s->script, .error = error };
+    g_autoptr(GArray) focus = g_array_new(false, false, sizeof(StormFocus));
+    g_autoptr(GArray) skip = g_array_new(false, false, sizeof(StormSkip));
+    Parser p = { .file = s->script, .error = error, .focus = focus,
+                 .skip = skip };
 
     if (!g_file_get_contents(s->script, &contents, NULL, &local)) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_IO,
@@ -408,6 +528,210 @@ static void skip_section(MmioTester *s)
     while (++s->pc < s->cmds->len &&
            g_array_index(s->cmds, Cmd, s->pc).op != OP_BOOT) {
     }
+}
+
+/* ------------------------------------------------------------- storms */
+
+/* SplitMix64: a small, well-mixed generator; one seed, one sequence. */
+static uint64_t storm_next(StormRun *st)
+{
+    uint64_t z = (st->rng += UINT64_C(0x9e3779b97f4a7c15));
+
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* A number in [0, n), n >= 1 (the modulo bias does not matter here). */
+static uint64_t storm_below(StormRun *st, uint64_t n)
+{
+    return storm_next(st) % n;
+}
+
+/* Where the next access starts: inside the window, aimed at the focus
+ * windows, at the two ends, at addresses aligned to a random power of
+ * two (register and context boundaries) or anywhere; aligned to the
+ * access size three times in four. */
+static uint64_t storm_addr(StormRun *st, const Cmd *c, unsigned size)
+{
+    uint64_t last = c->addr + (c->len - 1);
+    uint64_t edge = MIN(c->len, 16);
+    uint64_t roll = storm_below(st, 100), a;
+
+    if (roll < 40) {
+        if (c->focus->len) {
+            const StormFocus *f = &g_array_index(
+                c->focus, StormFocus, storm_below(st, c->focus->len));
+            a = f->addr + storm_below(st, f->len);
+        } else {
+            a = c->addr + storm_below(st, c->len);
+        }
+    } else if (roll < 50) {
+        a = c->addr + storm_below(st, edge);
+    } else if (roll < 60) {
+        a = last - storm_below(st, edge);
+    } else {
+        unsigned k = (unsigned)storm_below(st, 17);
+        a = c->addr + storm_below(st, c->len);
+        a &= ~((UINT64_C(1) << k) - 1);
+    }
+    if (storm_below(st, 4)) {
+        a &= ~(uint64_t)(size - 1);
+    } else if (size > 1) {
+        a = (a & ~(uint64_t)(size - 1)) + 1 + storm_below(st, size - 1);
+    }
+    return MIN(MAX(a, c->addr), last);
+}
+
+/* A value of @size bytes: 0, all-ones, small, one bit or anything. */
+static uint64_t storm_value(StormRun *st, unsigned size)
+{
+    uint64_t roll = storm_below(st, 100), v;
+
+    if (roll < 25) {
+        v = 0;
+    } else if (roll < 40) {
+        v = UINT64_MAX;
+    } else if (roll < 65) {
+        v = storm_below(st, 16);
+    } else if (roll < 75) {
+        v = UINT64_C(1) << storm_below(st, size * 8);
+    } else {
+        v = storm_next(st);
+    }
+    return size == 8 ? v : v & ((UINT64_C(1) << (size * 8)) - 1);
+}
+
+static bool storm_skipped(const Cmd *c, uint64_t addr, uint64_t value)
+{
+    for (guint i = 0; i < c->skip->len; i++) {
+        const StormSkip *k = &g_array_index(c->skip, StormSkip, i);
+        if (addr == k->addr && (value & k->mask) == k->value) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void storm_begin(MmioTester *s, const Cmd *c)
+{
+    StormRun *st = &s->storm;
+
+    memset(st, 0, sizeof(*st));
+    st->active = true;
+    st->rng = c->value;
+    for (unsigned i = 0; i < TESTER_LINES; i++) {
+        BbIrqOut *out = bb_device_get_irq_out(BB_DEVICE(s), "drive", i);
+        if (bb_irq_out_get_sink_count(out)) {
+            st->wired |= 1u << i;
+        }
+    }
+}
+
+/* Print what the storm did; @how says why it ended. */
+static void storm_report(MmioTester *s, const Cmd *c, const char *how)
+{
+    const StormRun *st = &s->storm;
+
+    g_printerr("mmio-tester: %s:%u: %s: %" PRIu64 " accesses (%" PRIu64
+               " reads, %" PRIu64 " writes, %" PRIu64 " writes skipped), %"
+               PRIu64 " bus errors, %" PRIu64 " unassigned; %" PRIu64
+               " sets, %" PRIu64 " waits (%" PRIu64 " ns)%s\n", s->script,
+               c->line, c->source, st->reads + st->writes + st->skipped,
+               st->reads, st->writes, st->skipped, st->bus_errors,
+               st->unassigned, st->sets, st->waits, st->wait_ns, how);
+}
+
+static void storm_end(MmioTester *s, const Cmd *c, const char *how)
+{
+    for (unsigned i = 0; i < TESTER_LINES; i++) {
+        if (s->storm.moved & (1u << i)) {
+            bb_irq_out_set(bb_device_get_irq_out(BB_DEVICE(s), "drive", i),
+                           false);
+        }
+    }
+    storm_report(s, c, how);
+    s->storm.active = false;
+}
+
+/* One random access, drive-line change or wait.  Return the ns to wait
+ * (0: go on at once). */
+static uint64_t storm_step(MmioTester *s, const Cmd *c, BbAddressSpace *as)
+{
+    StormRun *st = &s->storm;
+    uint64_t roll = storm_below(st, 1000);
+    unsigned size, n;
+    uint64_t addr, v = 0;
+    BbMemTxResult r;
+
+    if (roll < 30 && st->wired) {
+        do {
+            n = (unsigned)storm_below(st, TESTER_LINES);
+        } while (!(st->wired & (1u << n)));
+        BbIrqOut *out = bb_device_get_irq_out(BB_DEVICE(s), "drive", n);
+        bb_irq_out_set(out, storm_below(st, 2) ? !bb_irq_out_get(out)
+                                               : storm_below(st, 2));
+        st->moved |= 1u << n;
+        st->sets++;
+        return 0;
+    }
+    if (roll >= 30 && roll < 45) {
+        /* Mostly short, sometimes long enough for device timers. */
+        uint64_t kind = storm_below(st, 10);
+        uint64_t ns = kind < 6 ? 1 + storm_below(st, 100)
+                    : kind < 9 ? 1 + storm_below(st, 10000)
+                               : 1 + storm_below(st, 1000000);
+        st->waits++;
+        st->wait_ns += ns;
+        return ns;
+    }
+    size = 1u << storm_below(st, 4);
+    addr = storm_addr(st, c, size);
+    if (storm_below(st, 2)) {
+        r = bb_address_space_load(as, addr, size, &v);
+        st->reads++;
+    } else {
+        v = storm_value(st, size);
+        if (storm_skipped(c, addr, v)) {
+            st->skipped++;
+            return 0;
+        }
+        r = bb_address_space_store(as, addr, size, v);
+        st->writes++;
+    }
+    if (r == BB_MEMTX_DECODE_ERROR) {
+        st->unassigned++;
+    } else if (r != BB_MEMTX_OK) {
+        st->bus_errors++;
+    }
+    return 0;
+}
+
+/* Run storm @c on from where it stopped.  Return: true when it is over,
+ * false when it waits (the timer is armed). */
+static bool storm_run(MmioTester *s, const Cmd *c)
+{
+    BbSystem *sys = tester_system(s);
+    BbAddressSpace *as = bb_system_get_address_space(sys);
+    StormRun *st = &s->storm;
+
+    if (!st->active) {
+        storm_begin(s, c);
+    }
+    while (st->reads + st->writes + st->skipped < c->count) {
+        uint64_t ns = storm_step(s, c, as);
+
+        if (bb_system_get_shutdown_cause(sys) != BB_SHUTDOWN_NONE) {
+            storm_end(s, c, ", cut short by a shutdown");
+            return true;
+        }
+        if (ns) {
+            bb_timer_mod(s->timer, tester_now(s) + (int64_t)ns);
+            return false;
+        }
+    }
+    storm_end(s, c, "");
+    return true;
 }
 
 /*
@@ -501,6 +825,14 @@ static bool tester_step(MmioTester *s, Cmd *c)
         bb_system_request_shutdown(tester_system(s),
                                    BB_SHUTDOWN_GUEST_POWEROFF, 0);
         return false;
+    case OP_STORM:
+        if (!storm_run(s, c)) {
+            return false;
+        }
+        break;
+    case OP_STORM_FOCUS:
+    case OP_STORM_SKIP:
+        break; /* declarations: the storms below took them at parsing */
     }
     s->pc++;
     return true;
@@ -614,6 +946,11 @@ static void tester_reset(BbDevice *dev)
 {
     MmioTester *s = MMIO_TESTER(dev);
 
+    if (s->storm.active && s->pc < s->cmds->len) {
+        storm_report(s, &g_array_index(s->cmds, Cmd, s->pc),
+                     ", cut short by a reset");
+    }
+    s->storm.active = false;
     for (unsigned i = 0; i < TESTER_LINES; i++) {
         bb_irq_out_set(bb_device_get_irq_out(dev, "drive", i), false);
     }
