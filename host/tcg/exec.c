@@ -19,9 +19,11 @@
  * TB returns to the loop), a TB runs only if all its instructions fit the
  * budget to the next virtual deadline, else a one-off TB of exactly the
  * budget is translated and thrown away after its run.  In normal mode
- * TBs are chained, but only forward (to a higher virtual pc), so that
- * chained code never loops without coming back to the loop, where exit
- * requests and timers are seen.
+ * TBs are chained in both directions, so a guest loop runs in generated
+ * code without coming back here; a "kicker" thread sets the running
+ * hart's exit request every EXEC_KICK_US, and every TB checks it at
+ * entry, so the loop still regains control that often to run timers and
+ * I/O and to switch harts.
  *
  * Each hart's retired-instruction count (BbCpu.insn_count,
  * bb_cpu_get_insn_count()) is exact in both modes: a chained TB adds its
@@ -48,6 +50,8 @@
 #define EXEC_QUANTUM_INSNS 10000    /* per hart and slice (fairness) */
 #define EXEC_SLICE_TBS 4096         /* per hart and slice */
 #define EXEC_TB_MAX_BYTES (TB_PAGE_SIZE - 16) /* room for a last insn */
+#define EXEC_KICK_US 1000           /* normal mode: longest run without
+                                       the loop (timer/I/O latency) */
 
 struct Exec {
     BbSystem *sys;
@@ -59,7 +63,55 @@ struct Exec {
     uint64_t flushes_seen;    /* TbCacheStats.flushes at the last clean */
     bool deterministic;
     bool chaining;
+    /* normal mode: the kicker thread and the hart it may interrupt */
+    GThread *kicker;
+    GMutex kick_lock;
+    GCond kick_cond;
+    bool kick_stop;
+    bool kick_idle;           /* waiting for a hart to run */
+    BbCpu *running;           /* under kick_lock */
 };
+
+/* The kicker: while a hart runs, request the exit of whichever hart is
+ * running every EXEC_KICK_US; sleep while none does.  Slices start and
+ * end often, so exec_set_running() only wakes an idle kicker. */
+static gpointer exec_kicker(gpointer opaque)
+{
+    Exec *ex = opaque;
+
+    g_mutex_lock(&ex->kick_lock);
+    while (!ex->kick_stop) {
+        if (!ex->running) {
+            ex->kick_idle = true;
+            g_cond_wait(&ex->kick_cond, &ex->kick_lock);
+            ex->kick_idle = false;
+            continue;
+        }
+        gint64 until = g_get_monotonic_time() + EXEC_KICK_US;
+        while (!ex->kick_stop &&
+               g_cond_wait_until(&ex->kick_cond, &ex->kick_lock, until)) {
+        }
+        if (!ex->kick_stop && ex->running) {
+            ex->running->exit_request = 1;
+        }
+    }
+    g_mutex_unlock(&ex->kick_lock);
+    return NULL;
+}
+
+/* A slice of @cpu starts (or, with NULL, ends): the kicker watches it. */
+static void exec_set_running(Exec *ex, BbCpu *cpu)
+{
+    if (!ex->kicker) {
+        return;
+    }
+    g_mutex_lock(&ex->kick_lock);
+    ex->running = cpu;
+    if (cpu && ex->kick_idle) {
+        g_cond_signal(&ex->kick_cond);
+    }
+    g_mutex_unlock(&ex->kick_lock);
+}
 
 static void tb_info_free(gpointer p)
 {
@@ -252,6 +304,15 @@ static void exec_free(gpointer opaque)
 {
     Exec *ex = opaque;
 
+    if (ex->kicker) {
+        g_mutex_lock(&ex->kick_lock);
+        ex->kick_stop = true;
+        g_cond_signal(&ex->kick_cond);
+        g_mutex_unlock(&ex->kick_lock);
+        g_thread_join(ex->kicker);
+    }
+    g_mutex_clear(&ex->kick_lock);
+    g_cond_clear(&ex->kick_cond);
     for (guint i = 0; i < ex->harts->len; i++) {
         BbCpu *cpu = ex->harts->pdata[i];
         BbCpuPrivate *p = cpu->priv;
@@ -292,6 +353,11 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     ex->deterministic =
         bb_timer_context_is_deterministic(bb_system_get_timers(sys));
     ex->chaining = !ex->deterministic;
+    g_mutex_init(&ex->kick_lock);
+    g_cond_init(&ex->kick_cond);
+    if (ex->chaining) {
+        ex->kicker = g_thread_new("bb-exec-kick", exec_kicker, ex);
+    }
     return ex;
 }
 
@@ -915,8 +981,7 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
 static void exec_chain(Exec *ex, BbCpuPrivate *p, TranslationBlock *tb)
 {
     if (ex->chaining && p->last &&
-        p->last_gen == tb_cache_generation(ex->cache) &&
-        tb->virt_pc > p->last->virt_pc) {
+        p->last_gen == tb_cache_generation(ex->cache)) {
         tb_cache_chain(ex->cache, p->last, p->last_exit, tb);
     }
     p->last = NULL;
@@ -1102,6 +1167,7 @@ static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
     int why;
 
     p->last = NULL;
+    exec_set_running(ex, cpu);
     why = sigsetjmp(p->unwind, 0);
     p->unwind_set = true;
     if (why) {
@@ -1115,6 +1181,7 @@ static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
     }
     p->unwind_set = false;
     p->last = NULL;
+    exec_set_running(ex, NULL);
     return exec_runnable(cpu);
 }
 

@@ -303,6 +303,9 @@ unsigned tb_cache_invalidate_phys_range(TbCache *cache, uint64_t start,
 
 void tb_cache_reclaim(TbCache *cache)
 {
+    if (G_LIKELY(cache->zombies->len == 0)) {
+        return; /* the loop calls this per TB */
+    }
     for (guint i = 0; i < cache->zombies->len; i++) {
         tb_free(cache->zombies->pdata[i]);
     }
