@@ -56,6 +56,8 @@ struct BbDevicePrivate {
     char *bus;             /* bus device id, or NULL */
     int slot, func;
     GPtrArray *mmio;       /* BbMemoryRegion *, one per reg range */
+    bool unrealized;       /* unrealize began and no realize since: its
+                              input handlers no longer run */
 };
 
 
@@ -159,7 +161,7 @@ static void irq_in_adjust(BbIrqIn *in, bool raise)
         in->nasserted--;
     }
     bool now = in->nasserted > 0;
-    if (old != now && in->group->handler) {
+    if (old != now && in->group->handler && !in->dev->priv->unrealized) {
         in->group->handler(in->group->opaque, in->index, now);
     }
 }
@@ -335,6 +337,7 @@ bool bb_device_realize(BbDevice *dev, GError **error)
         return false;
     }
     dev->realized = true;
+    dev->priv->unrealized = false;
     bb_device_reset(dev);
     return true;
 }
@@ -346,6 +349,7 @@ void bb_device_unrealize(BbDevice *dev)
     if (!dev->realized) {
         return;
     }
+    dev->priv->unrealized = true;
     if (dc->unrealize) {
         dc->unrealize(dev);
     }

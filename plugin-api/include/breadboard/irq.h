@@ -6,6 +6,9 @@
  * to inputs.  An input may have several sources: its level is the OR of
  * the levels of every connected output (wire-OR), and its handler runs
  * only when that OR changes.  An output may drive several inputs.
+ * Once a device's unrealize has begun (and until it is realized again),
+ * its input handlers are no longer called: levels are still tracked, so
+ * a device that others keep driving during teardown sees nothing.
  */
 #ifndef BREADBOARD_IRQ_H
 #define BREADBOARD_IRQ_H

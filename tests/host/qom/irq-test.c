@@ -405,6 +405,25 @@ static void bb_irq_out_set_null_is_noop(void **state)
     assert_int_equal(events->len, 0);
 }
 
+/* After unrealize the sink's handler stays quiet, but the level is still
+ * tracked; a new realize brings the handler back. */
+static void bb_irq_unrealized_sink_handler_not_called(void **state)
+{
+    Fix *f = *state;
+    GError *err = NULL;
+
+    connect_ok(out_line(f->src, 0), in_line(f->sink, 0));
+    assert_true(bb_device_realize(f->sink, &err));
+    bb_device_unrealize(f->sink);
+    g_array_set_size(events, 0);
+    bb_irq_out_set(out_line(f->src, 0), true);
+    assert_int_equal(events->len, 0);
+    assert_true(bb_irq_in_get_level(in_line(f->sink, 0)));
+    assert_true(bb_device_realize(f->sink, &err));
+    bb_irq_out_set(out_line(f->src, 0), false);
+    assert_int_equal(events->len, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fix_setup, fix_teardown)
 
 int main(void)
@@ -426,6 +445,7 @@ int main(void)
         T(bb_irq_connect_duplicate_fails),
         T(bb_irq_connect_duplicate_while_high_fails),
         T(bb_irq_out_set_null_is_noop),
+        T(bb_irq_unrealized_sink_handler_not_called),
     };
     return cmocka_run_group_tests_name("host/qom/irq", tests, group_setup,
                                        group_teardown);
