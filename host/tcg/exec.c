@@ -122,6 +122,8 @@ static void tb_info_free(gpointer p)
 }
 
 
+static const TcgCode *exec_lookup(void *env);
+
 /* The hart's class without a checked cast: the hooks run per TB. */
 static inline BbCpuClass *cpu_class(BbCpu *cpu)
 {
@@ -403,6 +405,7 @@ bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error)
     p->rt.load = exec_load_slow;
     p->rt.store = exec_store_slow;
     p->rt.opaque = cpu;
+    p->rt.lookup = ex->chaining ? exec_lookup : NULL;
     tlb_listener_add(ex->tl, p->sm);
     cpu->priv = p;
     g_ptr_array_add(ex->harts, cpu);
@@ -937,8 +940,41 @@ static void exec_account(Exec *ex, uint64_t insns)
     }
 }
 
+/*
+ * lookup_and_goto without the loop (normal mode): the jump-cache TB for
+ * the hart's current (pc, flags), which becomes the running TB, so that
+ * unwinding and bb_cpu_get_insn_count() search from it; NULL (return
+ * TCG_EXIT_LOOKUP to the loop) on a miss, on a pending exit or interrupt
+ * request, when halted, or while a one-off TB runs.  The TB counts its own
+ * instructions at entry, like one entered through a chained goto_tb.
+ * Also TcgRuntime.lookup on x86-64, called from generated code.
+ */
+static const TcgCode *exec_lookup(void *env)
+{
+    BbCpu *cpu = env;
+    BbCpuPrivate *p = cpu->priv;
+    TranslationBlock *tb;
+    uint64_t pc, flags;
+
+    if (cpu->exit_request || cpu->interrupt_request || cpu->halted ||
+        !p->cur_tb || !p->exec->chaining) {
+        return NULL;
+    }
+    p->cc->get_tb_key(cpu, &pc, &flags);
+    tb = tb_jump_cache_lookup(p->jc, pc, flags);
+    if (!tb || tb->backend != p->cur_backend) {
+        return NULL;
+    }
+    p->cur_tb = tb;
+    p->cur_code = tb->code;
+    p->cur_info = tb->exec_info;
+    return tb->code;
+}
+
 /* Run @tb (or, if NULL, the hart's oneoff) and, on the interpreter, the
- * TBs linked after it.  Returns the instructions retired. */
+ * TBs linked after it or found by exec_lookup() after a lookup_and_goto
+ * (x86-64 code follows both itself).  Returns the instructions retired
+ * by the TBs the loop started (chained ones count themselves). */
 static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
 {
     BbCpuPrivate *p = cpu->priv;
@@ -954,8 +990,13 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
         cpu->insn_count += insns; /* chained code counts itself */
     }
     exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
+    tb = p->cur_tb; /* x86-64: the last TB entered through exec_lookup() */
     while (tb && !cpu->exit_request && !cpu->interrupt_request) {
         TranslationBlock *next = tb_linked_next(tb, exit);
+        if (!next && exit == TCG_EXIT_LOOKUP &&
+            tb->backend == &tcg_backend_interp && exec_lookup(cpu)) {
+            next = p->cur_tb;
+        }
         if (!next) {
             break;
         }

@@ -172,6 +172,9 @@ void tcg_dump(const BbTcgContext *s, GString *out);
  * leave through the exec loop's unwinding (siglongjmp), after which the
  * CPU restores its PC from the insn_start markers.
  */
+/* A compiled/prepared TB; each backend defines the struct privately and
+ * only its own functions may be given one. */
+typedef struct TcgCode TcgCode;
 /* A hart's TLBs, one per MMU index (layout in softmmu.h). */
 typedef struct TlbTable TlbTable;
 /*
@@ -185,7 +188,7 @@ typedef struct TlbTable TlbTable;
  * calls load/store only when the tag compare fails (miss, flagged entry,
  * misaligned address); a hit reads or writes host memory at addr +
  * addend.  Without one (NULL) every access calls load/store.
- * softmmu_init_runtime() fills in all four fields for a hart.
+ * softmmu_init_runtime() fills in these four fields for a hart.
  */
 typedef struct TcgRuntime {
     uint64_t (*load)(void *opaque, uint64_t addr, BbMemOp mop,
@@ -194,6 +197,15 @@ typedef struct TcgRuntime {
                   unsigned mmu_idx);
     void *opaque;
     const TlbTable *tlb; /* the hart's TLBs, or NULL */
+    /*
+     * Optional (NULL: lookup_and_goto always returns TCG_EXIT_LOOKUP).
+     * Called by lookup_and_goto with the env pointer once the globals are
+     * in env: the code of the TB to continue with (of the same backend,
+     * entered like a chained goto_tb), or NULL to return TCG_EXIT_LOOKUP.
+     * Backends that cannot switch code within a run (the interpreter)
+     * ignore it and leave the lookup to the exec loop.
+     */
+    const TcgCode *(*lookup)(void *env);
 } TcgRuntime;
 
 /* How a TB run ended. */
@@ -204,9 +216,6 @@ typedef enum {
     TCG_EXIT_LOOKUP = 3, /* lookup_and_goto found nothing chained */
 } TcgExit;
 
-/* A compiled/prepared TB; each backend defines the struct privately and
- * only its own functions may be given one. */
-typedef struct TcgCode TcgCode;
 
 typedef struct TcgBackend {
     const char *name; /* "jit", "interp" */

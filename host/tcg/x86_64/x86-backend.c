@@ -22,7 +22,7 @@
 #include "tcg/x86_64/x86-gen.h"
 
 #define DEFAULT_BUFFER_SIZE (64u << 20)
-#define ENTRY_STUB_SIZE 12 /* lea rdx, [rip + 5]; jmp rel32 */
+#define ENTRY_STUB_SIZE X86_ENTRY_STUB_SIZE
 
 /* The process-wide JIT state: one code buffer shared by every TB. */
 static struct {
@@ -304,6 +304,7 @@ static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
         fixed.opaque = rt ? rt->opaque : NULL;
         /* Generated code always reads a TLB; this one always misses. */
         fixed.tlb = rt && rt->tlb ? rt->tlb : &x86_tlb_none;
+        fixed.lookup = rt ? rt->lookup : NULL;
         rt = &fixed;
     }
     return ((X86Entry)c->entry)(env, rt);

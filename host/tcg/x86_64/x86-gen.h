@@ -100,6 +100,10 @@ typedef struct X86Gen {
     int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
 } X86Gen;
 
+/* A TB's entry stub, "lea rdx, [rip + 5]; jmp rel32" to the prologue; its
+ * body (where chained jumps and lookup_and_goto enter) follows it. */
+#define X86_ENTRY_STUB_SIZE 12
+
 /* A compiled TB (the backend's TcgCode). */
 typedef struct X86Code {
     uintptr_t entry;      /* runtime address; TcgExit fn(env, rt) */

@@ -350,6 +350,51 @@ void x86_emit_exit(X86Gen *g, unsigned code)
     x86_jmp_abs(&g->as, g->epilogue);
 }
 
+/* Patch the rel8 of a short jcc emitted just before @at to reach here. */
+static void bind_rel8(X86Gen *g, size_t at)
+{
+    size_t d = g->as.len - at;
+
+    g_assert(d <= 127);
+    if (at <= g->as.cap) {
+        g->as.buf[at - 1] = (uint8_t)d;
+    }
+}
+
+/*
+ * lookup_and_goto: with the globals in env, ask rt->lookup(env) for the
+ * next TB and enter its body the way a chained goto_tb does (same frame);
+ * without a lookup hook, or when it returns NULL, return TCG_EXIT_LOOKUP.
+ */
+static void lower_lookup_and_goto(X86Gen *g)
+{
+    size_t no_hook, no_tb;
+
+    x86_ra_sync_globals(g, false);
+    x86_ra_prepare_call(g);
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RSP, X86_RT_OFFSET);
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RAX,
+             (int32_t)offsetof(TcgRuntime, lookup));
+    x86_test_rr(&g->as, true, X86_RAX, X86_RAX);
+    x86_byte(&g->as, 0x74); /* jz rel8 */
+    x86_byte(&g->as, 0);
+    no_hook = g->as.len;
+    x86_mov_rr(&g->as, true, X86_RDI, X86_RBP);
+    x86_call_reg(&g->as, X86_RAX);
+    x86_test_rr(&g->as, true, X86_RAX, X86_RAX);
+    x86_byte(&g->as, 0x74);
+    x86_byte(&g->as, 0);
+    no_tb = g->as.len;
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RAX,
+             (int32_t)offsetof(X86Code, entry));
+    x86_alu_ri(&g->as, true, X86_ADD, X86_RAX, X86_ENTRY_STUB_SIZE);
+    x86_jmp_reg(&g->as, X86_RAX);
+    bind_rel8(g, no_hook);
+    bind_rel8(g, no_tb);
+    x86_mov_ri(&g->as, false, X86_RAX, TCG_EXIT_LOOKUP);
+    x86_jmp_abs(&g->as, g->epilogue);
+}
+
 /* A jmp rel32 whose displacement is 4-byte aligned, so chaining can
  * rewrite it with one atomic store; until then it jumps to the next
  * instruction, the exit_tb that follows. */
@@ -410,7 +455,7 @@ bool x86_lower_ctl(X86Gen *g, const TcgOp *op)
     case BB_TCG_OP_INSN_START: lower_insn_start(g, op); break;
     case BB_TCG_OP_GOTO_TB: lower_goto_tb(g, op); break;
     case BB_TCG_OP_EXIT_TB: x86_emit_exit(g, (unsigned)op->args[0]); break;
-    case BB_TCG_OP_LOOKUP_AND_GOTO: x86_emit_exit(g, TCG_EXIT_LOOKUP); break;
+    case BB_TCG_OP_LOOKUP_AND_GOTO: lower_lookup_and_goto(g); break;
     case BB_TCG_OP_SET_LABEL: /* placed by the driver (x86-backend.c) */
     case BB_TCG_OP_DISCARD:   /* the allocator drops the temp */
         break;

@@ -13,7 +13,9 @@
  * default backend, except bb_cpu_get_insn_count(), which is checked on
  * both backends (BbSystemOptions.accel), in both timing modes: exact
  * mid-TB, in TBs entered through a chained jump, in one-off TBs cut at a
- * deadline, and after an exception.
+ * deadline, and after an exception; and that indirect jumps
+ * (lookup_and_goto), followed without the loop in normal mode, keep the
+ * count and unwinding exact and stop on an exit request.
  */
 #include <inttypes.h>
 
@@ -32,6 +34,7 @@ enum {
     FK_STOPIF,   /* if acc >= imm: power off and request an exit; the TB
                     goes on */
     FK_COUNT,    /* record bb_cpu_get_insn_count() from a helper */
+    FK_JR,       /* pc += imm * 4 through lookup_and_goto; ends the TB */
 };
 #define FK_MAX_COUNTS 32
 #define FK(op, imm) ((uint32_t)(op) | ((uint32_t)(imm) << 8))
@@ -130,6 +133,12 @@ static void fk_translate_insn(BbCpu *cpu, BbTcgContext *s,
         break;
     case FK_JMP:
         fk_exit(s, pc + (uint64_t)(imm * 4));
+        ts->done = true;
+        break;
+    case FK_JR:
+        bb_tcg_mov_i64(s, fk_pc,
+                       bb_tcg_const_i64(s, (int64_t)pc + imm * 4));
+        bb_tcg_lookup_and_goto(s);
         ts->done = true;
         break;
     case FK_STOPIF: {
@@ -521,6 +530,41 @@ static void insn_count_is_exact_in_chained_tbs(void **state)
     }
 }
 
+/*
+ * Indirect jumps (lookup_and_goto) between TB A (words 0-2) and TB B
+ * (words 3-4, whose trap vectors back to A).  In normal mode the second
+ * pass enters B from A's lookup_and_goto without the loop (x86-64:
+ * generated code calls the lookup; the interpreter's loop follows it), so
+ * B's count reading and the unwinding from its trap must find B, not the
+ * TB the loop started.  On the third pass A requests an exit: the lookup
+ * must not go on into B.
+ */
+static void indirect_jumps_keep_counts_and_stop_on_exit(void **state)
+{
+    static const uint32_t code[] = {
+        FK(FK_ADDI, 1), FK(FK_STOPIF, 3), FK(FK_JR, 1),
+        FK(FK_COUNT, 0), FK(FK_TRAP, 0),
+    };
+    static const uint64_t want[] = { 3, 7 };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(count_modes); i++) {
+        const CountMode *m = &count_modes[i];
+        Rig r;
+
+        rig_init_accel(&r, code, G_N_ELEMENTS(code), m->icount, m->accel);
+        r.cpu->vector = RAM_BASE;
+        bb_system_run(r.sys);
+        assert_counts(&r, m, want, G_N_ELEMENTS(want));
+        assert_int_equal(r.cpu->exceptions, 2);
+        assert_int_equal(r.cpu->epc, RAM_BASE + 4 * 4);
+        assert_int_equal(r.cpu->exc_count, 8);
+        assert_int_equal(r.cpu->acc, 3);
+        assert_int_equal(r.cpu->pc, RAM_BASE + 3 * 4); /* B did not run */
+        assert_int_equal(bb_cpu_get_insn_count(BB_CPU(r.cpu), 0), 11);
+        rig_free(&r);
+    }
+}
+
 /* A helper exception mid-TB: the raising instruction does not count,
  * neither do the ones after it in its TB. */
 static void insn_count_skips_a_raising_instruction(void **state)
@@ -601,6 +645,7 @@ int main(void)
         cmocka_unit_test(insn_count_is_exact_mid_tb),
         cmocka_unit_test(insn_count_is_exact_in_chained_tbs),
         cmocka_unit_test(insn_count_skips_a_raising_instruction),
+        cmocka_unit_test(indirect_jumps_keep_counts_and_stop_on_exit),
         cmocka_unit_test(insn_count_is_exact_in_oneoff_tbs),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
