@@ -406,6 +406,7 @@ bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error)
     p->rt.store = exec_store_slow;
     p->rt.opaque = cpu;
     p->rt.lookup = ex->chaining ? exec_lookup : NULL;
+    p->rt.exit_owner = &p->exit_owner;
     tlb_listener_add(ex->tl, p->sm);
     cpu->priv = p;
     g_ptr_array_add(ex->harts, cpu);
@@ -840,6 +841,11 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
     }
     tb->exec_info = tb_info_dup(&p->scratch);
     g_hash_table_replace(ex->tb_info, tb, tb->exec_info);
+#ifdef BB_HAVE_X86_64_BACKEND
+    if (tb->backend == &tcg_backend_x86_64) {
+        tcg_x86_64_set_owner(tb->code, tb); /* exits report their TB */
+    }
+#endif
     exec_log_out_asm(ex->backend, tb->code);
     return tb;
 }
@@ -971,6 +977,20 @@ static const TcgCode *exec_lookup(void *env)
     return tb->code;
 }
 
+/* The TB whose goto_tb slot @exit the run that ended in @tb took, or NULL.
+ * x86-64 code may have passed through chained jumps: it reports the TB
+ * that left (rt.exit_owner, the TB itself, valid until the next safe
+ * point; exec_chain() checks it was not invalidated since). */
+static TranslationBlock *exec_exit_source(BbCpuPrivate *p,
+                                          TranslationBlock *tb, TcgExit exit)
+{
+    if (tb->patched && (exit == TCG_EXIT_SLOT0 || exit == TCG_EXIT_SLOT1) &&
+        p->exit_owner) {
+        return p->exit_owner;
+    }
+    return tb_exit_source(tb, exit);
+}
+
 /* Run @tb (or, if NULL, the hart's oneoff) and, on the interpreter, the
  * TBs linked after it or found by exec_lookup() after a lookup_and_goto
  * (x86-64 code follows both itself).  Returns the instructions retired
@@ -1010,7 +1030,7 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
         exit = tb->backend->exec(tb->code, cpu, &p->rt);
         insns += p->cur_info ? p->cur_info->insns : 0;
     }
-    p->last = tb && ex->chaining ? tb_exit_source(tb, exit) : NULL;
+    p->last = tb && ex->chaining ? exec_exit_source(p, tb, exit) : NULL;
     p->last_exit = exit;
     p->cur_tb = NULL;
     p->cur_code = NULL;

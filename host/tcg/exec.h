@@ -64,6 +64,8 @@ struct BbCpuPrivate {
                                  goto_tb slot last_exit, or NULL */
     TcgExit last_exit;
     uint64_t last_gen;        /* cache generation when last was run */
+    void *exit_owner;         /* rt.exit_owner: on x86-64 the TB whose
+                                 exit_tb 0/1 ended the last run */
     BbTranslateState *ts;     /* being translated, or NULL */
     uintptr_t mem_ra;         /* return address of the running slow path */
     uint32_t exc_cause;       /* pending exception */

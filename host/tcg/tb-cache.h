@@ -228,9 +228,10 @@ static inline TranslationBlock *tb_linked_next(const TranslationBlock *tb,
  *
  * The exec loop chains this TB's slot to the TB it looks up next.  On the
  * interpreter that is @tb.  A patched (x86-64) run may have passed through
- * chained jumps and the exit does not say which TB took it: @tb is only
- * certain when none of its slots is linked (TODO: the x86-64 backend
- * should report the exiting TB so every exit can be chained).
+ * chained jumps and the exit alone does not say which TB took it: @tb is
+ * only certain when none of its slots is linked.  The x86-64 backend
+ * reports the exiting TB (TcgRuntime.exit_owner), which the exec loop
+ * uses first; this is the fall-back for untagged code.
  *
  * Return: @tb or NULL (do not chain).
  */

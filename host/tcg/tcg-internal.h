@@ -206,6 +206,13 @@ typedef struct TcgRuntime {
      * ignore it and leave the lookup to the exec loop.
      */
     const TcgCode *(*lookup)(void *env);
+    /*
+     * Optional (NULL: not reported).  Set by backends whose exec() may run
+     * several chained TBs (x86-64) after every run: on TCG_EXIT_SLOT0/1,
+     * the owner tag of the TB that took the exit (tcg_x86_64_set_owner(),
+     * NULL if untagged); NULL after any other exit.
+     */
+    void **exit_owner;
 } TcgRuntime;
 
 /* How a TB run ended. */

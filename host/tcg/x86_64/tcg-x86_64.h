@@ -58,6 +58,9 @@ int tcg_x86_64_goto_tb_offset(const TcgCode *code, unsigned slot);
  * the links and undoes them before freeing @to. */
 bool tcg_x86_64_chain(TcgCode *from, unsigned slot, const TcgCode *to);
 bool tcg_x86_64_unchain(TcgCode *from, unsigned slot);
+/* Tag @code with @owner (the exec loop's TB): when a run ends through
+ * exit_tb 0 or 1 of @code, exec() stores @owner in *rt->exit_owner. */
+void tcg_x86_64_set_owner(TcgCode *code, void *owner);
 /* The guest instruction (insn_start pc and extra word) being executed
  * when generated code was at @host_pc (e.g. a return address of a memory
  * callback); false if @host_pc is not inside @code after an insn_start. */

@@ -4,7 +4,8 @@
  * shared stubs, emitted once:
  *   prologue  push rbp, rbx, r12-r15; reserve the frame (spill slots and
  *             the TcgRuntime pointer); rbp = env; jump to the TB body (rdx)
- *   epilogue  release the frame, pop, return eax (a TcgExit)
+ *   epilogue  release the frame, pop, return eax (a TcgExit) and rdx
+ *             (after exit_tb 0/1: the X86Code of the TB that took it)
  * Each TB starts with "lea rdx, [body]; jmp prologue", so its entry is a
  * SysV function TcgExit fn(void *env, const TcgRuntime *rt), and chained
  * TBs (goto_tb) enter each other's body directly with the frame in place.
@@ -120,10 +121,11 @@ fail:
 /* ------------------------------------------------------------ compile */
 
 static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
-                     uintptr_t rx)
+                     uintptr_t rx, X86Code *self)
 {
     memset(g, 0, sizeof(*g));
     g->s = s;
+    g->self = (uintptr_t)self;
     g->features = jit.features;
     g->epilogue = jit.epilogue;
     g->goto_tb_ofs[0] = g->goto_tb_ofs[1] = -1;
@@ -197,10 +199,10 @@ static void gen_body(X86Gen *g)
     }
 }
 
-static X86Code *code_new(X86Gen *g, uintptr_t entry, size_t size)
+/* Fill in @c, allocated before the compile (its address is in the code). */
+static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
+                          size_t size)
 {
-    X86Code *c = g_new0(X86Code, 1);
-
     c->entry = entry;
     c->size = size;
     c->generation = jit.buf->generation;
@@ -216,7 +218,7 @@ static X86Code *code_new(X86Gen *g, uintptr_t entry, size_t size)
 static X86Code *compile_locked(BbTcgContext *s, GError **error)
 {
     X86Gen g;
-    X86Code *code = NULL;
+    X86Code *code = NULL, *self;
     uint8_t *p;
     size_t cap;
     uintptr_t rx, entry;
@@ -228,7 +230,8 @@ static X86Code *compile_locked(BbTcgContext *s, GError **error)
     if (!p) {
         return NULL;
     }
-    gen_init(&g, s, p, cap, rx);
+    self = g_new0(X86Code, 1);
+    gen_init(&g, s, p, cap, rx, self);
     x86_lea_rip(&g.as, X86_RDX, rx + ENTRY_STUB_SIZE);
     x86_jmp_abs(&g.as, jit.prologue);
     g_assert(g.as.len == ENTRY_STUB_SIZE);
@@ -246,8 +249,11 @@ static X86Code *compile_locked(BbTcgContext *s, GError **error)
     } else {
         g_assert(g.as.fixups->len == 0);
         if (x86_code_buffer_commit(jit.buf, g.as.len, &entry, error)) {
-            code = code_new(&g, entry, g.as.len);
+            code = code_fill(&g, self, entry, g.as.len);
         }
+    }
+    if (!code) {
+        g_free(self);
     }
     if (!code && jit.buf->writing) {
         x86_code_buffer_commit(jit.buf, 0, NULL, NULL);
@@ -287,12 +293,19 @@ static void null_store(void *opaque, uint64_t addr, uint64_t value,
 {
 }
 
-typedef TcgExit (*X86Entry)(void *env, const TcgRuntime *rt);
+/* What the epilogue returns: eax and rdx. */
+typedef struct X86Ret {
+    uint64_t exit;
+    uintptr_t from; /* X86Code that took exit_tb 0/1; else garbage */
+} X86Ret;
+
+typedef X86Ret (*X86Entry)(void *env, const TcgRuntime *rt);
 
 static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
 {
     X86Code *c = x86_code(tc);
     TcgRuntime fixed;
+    X86Ret ret;
 
     if (c->generation != jit.buf->generation) {
         g_critical("x86-64 JIT: running a TB whose code was flushed");
@@ -305,9 +318,20 @@ static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
         /* Generated code always reads a TLB; this one always misses. */
         fixed.tlb = rt && rt->tlb ? rt->tlb : &x86_tlb_none;
         fixed.lookup = rt ? rt->lookup : NULL;
+        fixed.exit_owner = rt ? rt->exit_owner : NULL;
         rt = &fixed;
     }
-    return ((X86Entry)c->entry)(env, rt);
+    ret = ((X86Entry)c->entry)(env, rt);
+    if (rt->exit_owner) {
+        bool slot = ret.exit == TCG_EXIT_SLOT0 || ret.exit == TCG_EXIT_SLOT1;
+        *rt->exit_owner = slot ? ((const X86Code *)ret.from)->owner : NULL;
+    }
+    return (TcgExit)(uint32_t)ret.exit;
+}
+
+void tcg_x86_64_set_owner(TcgCode *code, void *owner)
+{
+    x86_code(code)->owner = owner;
 }
 
 static void x86_free(TcgCode *tc)

@@ -70,6 +70,8 @@ typedef struct X86Gen {
     X86Asm as;
     unsigned features;    /* TCG_X86_64_FEAT_* */
     uintptr_t epilogue;   /* runtime address of the shared epilogue */
+    uintptr_t self;       /* the X86Code being made: exit_tb 0/1 leave it
+                             in rdx for exec() */
     unsigned cur_op;      /* index of the op being lowered */
     bool reachable;       /* can control reach the current position? */
     bool failed;          /* an error was recorded in .error */
@@ -113,6 +115,8 @@ typedef struct X86Code {
     X86InsnMark *insns;
     unsigned nb_insns;
     int32_t goto_tb_ofs[2];
+    void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
+                             when this TB's exit_tb 0/1 ends a run */
 } X86Code;
 
 static inline X86Code *x86_code(const TcgCode *c)
@@ -179,7 +183,8 @@ bool x86_lower_alu(X86Gen *g, const TcgOp *op);
 /* env and guest memory access, calls, labels, branches, exits
  * (x86-lower-ctl.c). */
 bool x86_lower_ctl(X86Gen *g, const TcgOp *op);
-/* Leave the TB with exit code @code (globals synced first). */
+/* Leave the TB with exit code @code (globals synced first); exits 0/1
+ * also leave g->self in rdx. */
 void x86_emit_exit(X86Gen *g, unsigned code);
 /* After the body: emit the out-of-line slow paths of guest memory
  * accesses (the TB's cold section) and free their list; also call it

@@ -346,6 +346,10 @@ static void lower_br(X86Gen *g, const TcgOp *op)
 void x86_emit_exit(X86Gen *g, unsigned code)
 {
     x86_ra_sync_globals(g, false);
+    if (code == TCG_EXIT_SLOT0 || code == TCG_EXIT_SLOT1) {
+        /* Which TB of a chained run took the exit: exec() reads rdx. */
+        x86_mov_ri(&g->as, true, X86_RDX, g->self);
+    }
     x86_mov_ri(&g->as, false, X86_RAX, code);
     x86_jmp_abs(&g->as, g->epilogue);
 }
