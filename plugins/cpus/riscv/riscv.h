@@ -318,6 +318,8 @@ struct DisasContext {
 BbTcgI64 gen_get_gpr(DisasContext *ctx, unsigned r);  /* x0 -> const 0 */
 BbTcgI64 gen_dest_gpr(DisasContext *ctx, unsigned r); /* x0 -> scratch */
 BbTcgI64 gen_const(DisasContext *ctx, int64_t v);
+/* The address of a load or store: x[rs1] + imm. */
+BbTcgI64 gen_mem_addr(DisasContext *ctx, const RiscvArgs *a);
 /* End the TB: raise @cause with @tval at this instruction. */
 void gen_raise(DisasContext *ctx, uint32_t cause, uint64_t tval);
 /* Raise @cause with a run-time @tval (e.g. a jalr target) without ending

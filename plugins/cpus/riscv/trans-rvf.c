@@ -198,15 +198,6 @@ static bool gen_fclass(DisasContext *ctx, const RiscvArgs *a, bool dbl,
 
 /* ---------------------------------------------------- loads and stores */
 
-static BbTcgI64 gen_address(DisasContext *ctx, const RiscvArgs *a)
-{
-    BbTcgI64 addr = bb_tcg_temp_i64(ctx->s);
-
-    bb_tcg_add_i64(ctx->s, addr, gen_get_gpr(ctx, a->rs1),
-                   gen_const(ctx, a->imm));
-    return addr;
-}
-
 static bool gen_fload(DisasContext *ctx, const RiscvArgs *a, bool dbl)
 {
     BbTcgI64 v;
@@ -215,7 +206,7 @@ static bool gen_fload(DisasContext *ctx, const RiscvArgs *a, bool dbl)
         return false;
     }
     v = bb_tcg_temp_i64(ctx->s);
-    bb_tcg_qemu_ld_i64(ctx->s, v, gen_address(ctx, a), ctx->mem_idx,
+    bb_tcg_qemu_ld_i64(ctx->s, v, gen_mem_addr(ctx, a), ctx->mem_idx,
                        dbl ? BB_MO_UQ : BB_MO_UL);
     if (!dbl) {
         bb_tcg_or_i64(ctx->s, v, v, gen_const(ctx, (int64_t)FPU_BOX_S));
@@ -231,7 +222,7 @@ static bool gen_fstore(DisasContext *ctx, const RiscvArgs *a, bool dbl)
     if (!fp_enabled(ctx, dbl)) {
         return false;
     }
-    bb_tcg_qemu_st_i64(ctx->s, load_fpr(ctx, a->rs2), gen_address(ctx, a),
+    bb_tcg_qemu_st_i64(ctx->s, load_fpr(ctx, a->rs2), gen_mem_addr(ctx, a),
                        ctx->mem_idx, dbl ? BB_MO_UQ : BB_MO_UL);
     return true;
 }

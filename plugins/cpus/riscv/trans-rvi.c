@@ -46,18 +46,9 @@ static bool gen_setcond(DisasContext *ctx, const RiscvArgs *a, BbTcgCond c,
     return true;
 }
 
-static BbTcgI64 gen_addr(DisasContext *ctx, const RiscvArgs *a)
-{
-    BbTcgI64 addr = bb_tcg_temp_i64(ctx->s);
-
-    bb_tcg_add_i64(ctx->s, addr, gen_get_gpr(ctx, a->rs1),
-                   gen_const(ctx, a->imm));
-    return addr;
-}
-
 static bool gen_load(DisasContext *ctx, const RiscvArgs *a, BbMemOp mop)
 {
-    BbTcgI64 addr = gen_addr(ctx, a);
+    BbTcgI64 addr = gen_mem_addr(ctx, a);
 
     bb_tcg_qemu_ld_i64(ctx->s, gen_dest_gpr(ctx, a->rd), addr, ctx->mem_idx,
                        mop);
@@ -66,7 +57,7 @@ static bool gen_load(DisasContext *ctx, const RiscvArgs *a, BbMemOp mop)
 
 static bool gen_store(DisasContext *ctx, const RiscvArgs *a, BbMemOp mop)
 {
-    BbTcgI64 addr = gen_addr(ctx, a);
+    BbTcgI64 addr = gen_mem_addr(ctx, a);
 
     bb_tcg_qemu_st_i64(ctx->s, gen_get_gpr(ctx, a->rs2), addr, ctx->mem_idx,
                        mop);

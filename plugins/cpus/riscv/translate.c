@@ -58,6 +58,15 @@ BbTcgI64 gen_const(DisasContext *ctx, int64_t v)
     return bb_tcg_const_i64(ctx->s, v);
 }
 
+BbTcgI64 gen_mem_addr(DisasContext *ctx, const RiscvArgs *a)
+{
+    BbTcgI64 addr = bb_tcg_temp_i64(ctx->s);
+
+    bb_tcg_add_i64(ctx->s, addr, gen_get_gpr(ctx, a->rs1),
+                   gen_const(ctx, a->imm));
+    return addr;
+}
+
 void gen_set_done(DisasContext *ctx)
 {
     ctx->ts->done = true;
