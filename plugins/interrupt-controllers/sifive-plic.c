@@ -119,10 +119,8 @@ static void plic_irq(void *opaque, unsigned n, bool level)
 {
     SifivePlic *s = opaque;
 
-    if (n == 0 || !s->lines) {
-        /* ID 0 means "no interrupt"; and a board tears its devices down
-         * after unrealizing them all, so sources may still move. */
-        return;
+    if (n == 0) {
+        return; /* ID 0 means "no interrupt" */
     }
     plic_sample(s, n);
     plic_update(s);
