@@ -14,27 +14,21 @@
 #include "board/board.h"
 #include "cli/cli.h"
 
+/* Write the blob to @out, or to standard output for NULL or "-". */
 static bool write_blob(const char *out, const void *blob, size_t size,
                        GError **error)
 {
-    if (!out || !strcmp(out, "-")) {
-        if (fwrite(blob, 1, size, stdout) != size || fflush(stdout)) {
-            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_IO,
-                        "cannot write the device tree to standard output");
-            return false;
-        }
-        return true;
-    }
-    FILE *f = fopen(out, "wb");
+    bool to_stdout = !out || !strcmp(out, "-");
+    FILE *f = to_stdout ? stdout : fopen(out, "wb");
     bool ok = f && fwrite(blob, 1, size, f) == size;
 
-    if (f && fclose(f) != 0) {
+    if (f && (to_stdout ? fflush(f) : fclose(f)) != 0) {
         ok = false;
     }
     if (!ok) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_IO,
-                    "cannot write the device tree to %s: %s", out,
-                    g_strerror(errno));
+                    "cannot write the device tree to %s: %s",
+                    to_stdout ? "standard output" : out, g_strerror(errno));
     }
     return ok;
 }

@@ -232,11 +232,13 @@ static bool place_fdt(RiscvVirt *s, BbAddressSpace *as, GError **error)
                     s->fdt_addr);
         return false;
     }
-    return bb_address_space_write(as, s->fdt_addr, blob, size) ==
-               BB_MEMTX_OK ||
-           (g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                        "cannot write the device tree at 0x%"
-                        G_GINT64_MODIFIER "x", s->fdt_addr), false);
+    if (bb_address_space_write(as, s->fdt_addr, blob, size) != BB_MEMTX_OK) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "cannot write the device tree at 0x%" G_GINT64_MODIFIER
+                    "x", s->fdt_addr);
+        return false;
+    }
+    return true;
 }
 
 /* The reset vector and its data (hardware.md section 5.2), then
