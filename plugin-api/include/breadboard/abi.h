@@ -8,6 +8,8 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
+ *                     the major): see the entries below, one per change.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
@@ -31,8 +33,8 @@
 #ifndef BREADBOARD_ABI_H
 #define BREADBOARD_ABI_H
 
-#define BB_ABI_MAJOR 1 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 5 /* bumped on every compatible addition */
+#define BB_ABI_MAJOR 2 /* bumped on any incompatible change */
+#define BB_ABI_MINOR 0 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library
