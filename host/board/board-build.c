@@ -25,7 +25,7 @@
 #include "board/board-internal.h"
 #include "memory/memory-internal.h"
 #include "system/system-internal.h"
-#include "qom/device-internal.h"
+#include "device/device-internal.h"
 #include "qom/object-internal.h"
 
 /* ------------------------------------------------------------ plugins */
@@ -368,51 +368,17 @@ static bool create_device(Board *board, const BoardDevice *bd,
     return set_props(obj, bd->props, error);
 }
 
-/* Map the regions a device declared with bb_device_init_mmio() at the
- * bases of its address ranges, in order. */
-static bool map_mmio(Board *board, BbDevice *dev, const BoardLoc *loc,
-                     GError **error)
-{
-    BbMemoryRegion *sysmem = bb_system_get_memory(board->system);
-    BbMemoryRegion *mr;
-    GError *err = NULL;
-
-    for (unsigned i = 0; (mr = bb_device_get_mmio(dev, i)); i++) {
-        uint64_t base, size;
-        if (!bb_device_get_reg(dev, i, &base, &size)) {
-            board_error(error, BB_ERROR_INVALID, loc,
-                        "device '%s' serves %u address ranges but the board "
-                        "gives it %u",
-                        bb_object_get_name(BB_OBJECT(dev)), i + 1, i);
-            return false;
-        }
-        if (bb_memory_region_size(mr) > size) {
-            board_error(error, BB_ERROR_INVALID, loc,
-                        "device '%s' range %u: its registers need 0x%"
-                        G_GINT64_MODIFIER "x bytes but the board gives 0x%"
-                        G_GINT64_MODIFIER "x",
-                        bb_object_get_name(BB_OBJECT(dev)), i,
-                        bb_memory_region_size(mr), size);
-            return false;
-        }
-        if (!bb_memory_region_add_subregion(sysmem, base, mr, &err)) {
-            board_error_propagate(error, err, loc);
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool realize(Board *board, BbObject *obj, const BoardLoc *loc,
                     GError **error)
 {
     GError *err = NULL;
 
+    /* The device core maps what the device declared (device.h). */
     if (!bb_device_realize(BB_DEVICE(obj), &err)) {
         board_error_propagate(error, err, loc);
         return false;
     }
-    return map_mmio(board, BB_DEVICE(obj), loc, error);
+    return true;
 }
 
 /* Harts and devices; the machine comes after the IRQ wiring
@@ -448,7 +414,8 @@ static bool realize_machine(Board *board, GError **error)
 
 typedef struct TreeRange {
     uint64_t base, last;
-    BbObject *obj; /* NULL for RAM */
+    BbObject *obj;      /* NULL for RAM */
+    const char *region; /* a region @obj placed itself, or NULL */
 } TreeRange;
 
 static gint tree_range_cmp(gconstpointer a, gconstpointer b)
@@ -458,15 +425,28 @@ static gint tree_range_cmp(gconstpointer a, gconstpointer b)
     return x->base < y->base ? -1 : x->base > y->base;
 }
 
+/* A device's board ranges, and the regions it mapped at addresses of its
+ * own choosing (a machine's boot ROM; main RAM is listed separately). */
 static bool collect_tree_ranges(BbObject *obj, void *opaque)
 {
     BbDevice *dev = (BbDevice *)bb_object_dynamic_cast(obj, BB_TYPE_DEVICE);
+    BbMachine *m = (BbMachine *)bb_object_dynamic_cast(obj, BB_TYPE_MACHINE);
 
     for (unsigned i = 0; dev && i < bb_device_get_reg_count(dev); i++) {
-        TreeRange r = { 0, 0, obj };
+        TreeRange r = { 0, 0, obj, NULL };
         uint64_t size;
         bb_device_get_reg(dev, i, &r.base, &size);
         r.last = r.base + size - 1;
+        g_array_append_val((GArray *)opaque, r);
+    }
+    for (unsigned i = 0; dev && i < device_get_mapping_count(dev); i++) {
+        const DeviceMapping *dm = device_get_mapping(dev, i);
+        if (dm->reg >= 0 || dm->priority > 0 || (m && dm->mr == m->ram)) {
+            continue; /* checked above / a deliberate overlay / RAM */
+        }
+        TreeRange r = { dm->base,
+                        dm->base + bb_memory_region_size(dm->mr) - 1, obj,
+                        bb_memory_region_name(dm->mr) };
         g_array_append_val((GArray *)opaque, r);
     }
     bb_object_foreach_child(obj, collect_tree_ranges, opaque);
@@ -497,9 +477,11 @@ static char *range_label(const TreeRange *r)
 {
     g_autofree char *label = r->obj ? object_label(r->obj) : NULL;
 
-    return g_strdup_printf("%s [0x%" G_GINT64_MODIFIER "x-0x%"
+    return g_strdup_printf("%s%s%s%s [0x%" G_GINT64_MODIFIER "x-0x%"
                            G_GINT64_MODIFIER "x]", label ? label : "RAM",
-                           r->base, r->last);
+                           r->region ? " region '" : "",
+                           r->region ? r->region : "",
+                           r->region ? "'" : "", r->base, r->last);
 }
 
 /* Devices may add ranges of their own (in instance_init or realize); the

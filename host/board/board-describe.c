@@ -15,7 +15,7 @@
 
 #include "board/board-internal.h"
 #include "memory/memory-internal.h"
-#include "qom/device-internal.h"
+#include "device/device-internal.h"
 
 #define KIB (UINT64_C(1) << 10)
 
@@ -174,6 +174,22 @@ static bool collect_ranges(BbObject *obj, void *opaque)
                                           bb_object_get_type_name(obj), i)
                         : g_strdup_printf("%s (%s)", name,
                                           bb_object_get_type_name(obj));
+        g_array_append_val((GArray *)opaque, l);
+    }
+    /* Regions the device mapped at addresses of its own choosing (a
+     * machine's boot ROM); main RAM has its own line. */
+    BbMachine *m = (BbMachine *)bb_object_dynamic_cast(obj, BB_TYPE_MACHINE);
+    for (unsigned i = 0; dev && i < device_get_mapping_count(dev); i++) {
+        const DeviceMapping *dm = device_get_mapping(dev, i);
+        if (dm->reg >= 0 || (m && dm->mr == m->ram)) {
+            continue;
+        }
+        g_autofree char *name = short_name(obj);
+        MapLine l = { dm->base, dm->base + bb_memory_region_size(dm->mr) - 1,
+                      g_strdup_printf("%s (%s) region '%s'%s", name,
+                                      bb_object_get_type_name(obj),
+                                      bb_memory_region_name(dm->mr),
+                                      dm->priority > 0 ? ", overlay" : "") };
         g_array_append_val((GArray *)opaque, l);
     }
     bb_object_foreach_child(obj, collect_ranges, opaque);

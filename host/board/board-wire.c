@@ -15,7 +15,7 @@
 #include <breadboard/error.h>
 
 #include "board/board-internal.h"
-#include "qom/device-internal.h"
+#include "device/device-internal.h"
 #include "qom/object-internal.h"
 
 typedef struct IrqGroupInfo {

@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "qom/device-internal.h"
+#include "builtin-types.h"
 #include "qom/object-internal.h"
 #include "qom/property-internal.h"
 
@@ -887,7 +887,7 @@ static void builtin_types_register(void)
     builtin_type_insert(&object_type_info);
     builtin_type_insert(&interface_type_info);
     builtin_type_insert(&container_type_info);
-    for (const BbTypeInfo *const *i = device_builtin_types(); *i; i++) {
+    for (const BbTypeInfo *const *i = host_builtin_types(); *i; i++) {
         builtin_type_insert(*i);
     }
 }

@@ -420,15 +420,3 @@ void system_install_signal_handlers(BbSystem *sys)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* ------------------------------------------------------------ devices */
-
-BbSystem *bb_device_get_system(BbDevice *dev)
-{
-    for (BbObject *o = BB_OBJECT(dev); o; o = bb_object_get_parent(o)) {
-        BbObject *m = bb_object_dynamic_cast(o, BB_TYPE_MACHINE);
-        if (m && BB_MACHINE(m)->system) {
-            return BB_MACHINE(m)->system;
-        }
-    }
-    return NULL;
-}

@@ -644,15 +644,10 @@ static bool uart_realize(BbDevice *dev, GError **error)
 static void uart_unrealize(BbDevice *dev)
 {
     Ns16550a *s = NS16550A(dev);
-    BbSystem *sys = bb_device_get_system(dev);
-    BbMemoryRegion *mr = bb_device_get_mmio(dev, 0);
 
     if (s->chr) {
         bb_chardev_set_handlers(s->chr, NULL, NULL);
         s->chr = NULL;
-    }
-    if (sys && mr) {
-        bb_memory_region_del_subregion(bb_system_get_memory(sys), mr);
     }
     g_clear_pointer(&s->rx_timer, bb_timer_free);
     g_clear_pointer(&s->name, g_free);

@@ -235,12 +235,7 @@ static bool rtc_realize(BbDevice *dev, GError **error)
 static void rtc_unrealize(BbDevice *dev)
 {
     GoldfishRtc *s = GOLDFISH_RTC(dev);
-    BbSystem *sys = bb_device_get_system(dev);
-    BbMemoryRegion *mr = bb_device_get_mmio(dev, 0);
 
-    if (sys && mr) {
-        bb_memory_region_del_subregion(bb_system_get_memory(sys), mr);
-    }
     g_clear_pointer(&s->alarm_timer, bb_timer_free);
 }
 

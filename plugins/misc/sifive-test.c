@@ -108,16 +108,6 @@ static bool sifive_test_realize(BbDevice *dev, GError **error)
     return true;
 }
 
-static void sifive_test_unrealize(BbDevice *dev)
-{
-    BbSystem *sys = bb_device_get_system(dev);
-    BbMemoryRegion *mr = bb_device_get_mmio(dev, 0);
-
-    if (sys && mr) {
-        bb_memory_region_del_subregion(bb_system_get_memory(sys), mr);
-    }
-}
-
 /*
  * /poweroff or /reboot: a store of @value to the finisher's register.
  * Nodes and properties are written in the order QEMU writes them, so the
@@ -156,7 +146,6 @@ static void sifive_test_class_init(BbObjectClass *klass, const void *data)
     BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
 
     dc->realize = sifive_test_realize;
-    dc->unrealize = sifive_test_unrealize;
     dc->fdt_populate = sifive_test_fdt_populate;
     dc->reg_size = SIFIVE_TEST_SIZE;
     bb_device_class_set_compatible(dc, sifive_test_compatible);

@@ -10,6 +10,13 @@
  * Changelog (newest first; every entry dated):
  *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
  *                     the major): see the entries below, one per change.
+ *                     The host owns device mappings: bb_device_realize()
+ *                     maps what bb_device_init_mmio() declared and
+ *                     unrealize unmaps it before the hook runs; new
+ *                     bb_device_map_region() for self-placed regions;
+ *                     bb_device_get_system(), bb_device_init_mmio() and
+ *                     bb_device_get_mmio() declared in device.h (was
+ *                     system.h); breadboard.h includes <inttypes.h>.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);

@@ -1,8 +1,14 @@
 /*
- * breadboard.h - the whole Breadboard SDK in one include.
+ * breadboard.h - the whole Breadboard SDK in one include, with the C
+ * headers device code needs alongside it (<inttypes.h> for printing the
+ * 64-bit addresses and values the SDK passes around with PRIx64).
  */
 #ifndef BREADBOARD_BREADBOARD_H
 #define BREADBOARD_BREADBOARD_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include <breadboard/abi.h>
 #include <breadboard/chardev.h>

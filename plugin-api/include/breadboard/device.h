@@ -8,6 +8,14 @@
  * ranges a board placed it at, an optional bus placement (PCI bus and
  * slot), an optional device-tree node it writes itself (fdt.h) and a state
  * description for snapshots (state.h).
+ *
+ * The host owns what it maps.  A device declares the regions serving its
+ * board ranges with bb_device_init_mmio() (in instance_init or realize);
+ * the host maps them when realize succeeds.  A region at an address the
+ * device or machine chooses itself (a boot ROM, a bus window) is mapped
+ * with bb_device_map_region().  The host unmaps all of them before the
+ * device's unrealize hook runs, and after a failed realize: a device
+ * never unmaps its own regions.
  */
 #ifndef BREADBOARD_DEVICE_H
 #define BREADBOARD_DEVICE_H
@@ -20,6 +28,7 @@
 #include <breadboard/abi.h>
 #include <breadboard/fdt.h>
 #include <breadboard/irq.h>
+#include <breadboard/memory.h>
 #include <breadboard/object.h>
 #include <breadboard/state.h>
 
@@ -28,6 +37,7 @@ G_BEGIN_DECLS
 #define BB_TYPE_DEVICE "device"
 
 typedef struct BbDeviceClass BbDeviceClass;
+typedef struct BbSystem BbSystem; /* system.h */
 typedef struct BbDevicePrivate BbDevicePrivate;
 
 /**
@@ -126,6 +136,51 @@ BB_API bool bb_device_get_bus(const BbDevice *dev, const char **bus,
  */
 BB_API bool bb_device_fdt_populate(BbDevice *dev, BbFdt *fdt,
                                    GError **error);
+
+/**
+ * bb_device_get_system() - the system of the machine above @dev in the
+ * composition tree (or of @dev itself if it is the machine).
+ * Return: the system, or NULL if @dev is not under a machine with one.
+ * Since: ABI 1.1 (declared in device.h since ABI 2.0)
+ */
+BB_API BbSystem *bb_device_get_system(BbDevice *dev);
+
+/**
+ * bb_device_init_mmio() - declare the region serving the device's next
+ * address range: the n-th call serves the n-th range of the board's
+ * "reg" list.  The host maps it at that base when realize succeeds and
+ * unmaps it before unrealize; the device takes its own reference.  The
+ * board's range must be at least as large as the region.
+ * Since: ABI 1.1 (declared in device.h since ABI 2.0)
+ */
+BB_API void bb_device_init_mmio(BbDevice *dev, BbMemoryRegion *mr);
+
+/**
+ * bb_device_get_mmio() - the @n-th region declared with
+ * bb_device_init_mmio(), or NULL.
+ * Since: ABI 1.1 (declared in device.h since ABI 2.0)
+ */
+BB_API BbMemoryRegion *bb_device_get_mmio(BbDevice *dev, unsigned n);
+
+/**
+ * bb_device_map_region() - map @mr into the system address space at a
+ * guest-physical @base the device chooses itself (not one of its board
+ * ranges): a machine's boot ROM or RAM, a test interface at an address
+ * an image names.  Call it from realize.  The range appears in
+ * `breadboard describe`'s memory map; the host unmaps it before the
+ * unrealize hook runs, or when realize fails.
+ * @priority: 0 for an ordinary range, which takes part in the board's
+ *   overlap check; a positive priority declares a deliberate overlay
+ *   (e.g. a register inside RAM) that wins over what it covers and is
+ *   exempt from the check (memory.h: bb_memory_region_add_subregion_overlap).
+ * @error: set if @dev is not under a machine with a system, or if the
+ *   memory API refuses the mapping.
+ * Return: true on success.
+ * Since: ABI 2.0
+ */
+BB_API bool bb_device_map_region(BbDevice *dev, BbMemoryRegion *mr,
+                                 uint64_t base, int priority,
+                                 GError **error);
 
 /**
  * bb_device_class_set_compatible() - shorthand to set @compatible from

@@ -190,26 +190,6 @@ BB_API bool bb_system_process_requests(BbSystem *sys);
 BB_API int bb_system_run(BbSystem *sys);
 
 /**
- * bb_device_get_system() - the system of the machine above @dev in the
- * composition tree (or of @dev itself if it is the machine).
- * Return: the system, or NULL if @dev is not under a machine with one.
- * Since: ABI 1.1
- */
-BB_API BbSystem *bb_device_get_system(BbDevice *dev);
-
-/**
- * bb_device_init_mmio() - declare the region serving the device's next
- * address range: the n-th call serves the n-th range of the board's
- * "reg" list, and the board maps it at that base after realize.  The
- * device takes its own reference.
- * Since: ABI 1.1
- */
-BB_API void bb_device_init_mmio(BbDevice *dev, BbMemoryRegion *mr);
-
-/** bb_device_get_mmio() - the @n-th region declared, or NULL. */
-BB_API BbMemoryRegion *bb_device_get_mmio(BbDevice *dev, unsigned n);
-
-/**
  * bb_guest_error() - log that the guest did something a device refuses
  * (bad register, bad DMA address...).  Printed only with guest-error
  * logging on (-d guest_errors), and rate-limited.  Never aborts.

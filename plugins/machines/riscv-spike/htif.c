@@ -335,8 +335,8 @@ static BbMemoryRegion *htif_map(Htif *h, BbObject *owner, const char *name,
 {
     BbMemoryRegion *mr = bb_memory_region_new_io(owner, name, ops, h, 8);
 
-    if (!bb_memory_region_add_subregion_overlap(bb_system_get_memory(h->sys),
-                                                addr, mr, 1, error)) {
+    /* Over RAM (tohost is an ELF symbol): a deliberate overlay. */
+    if (!bb_device_map_region(BB_DEVICE(owner), mr, addr, 1, error)) {
         bb_memory_region_unref(mr);
         return NULL;
     }
@@ -380,22 +380,16 @@ bool htif_init(Htif *h, BbObject *owner, BbSystem *sys, BbChardev *chr,
     return true;
 }
 
+/* The host unmaps the regions (before unrealize, or when realize fails);
+ * this drops our references. */
 void htif_cleanup(Htif *h)
 {
-    BbMemoryRegion *sysmem = h->sys ? bb_system_get_memory(h->sys) : NULL;
-
     if (h->chr) {
         bb_chardev_set_handlers(h->chr, NULL, NULL);
         h->chr = NULL;
     }
-    if (h->to_mr) {
-        bb_memory_region_del_subregion(sysmem, h->to_mr);
-        g_clear_pointer(&h->to_mr, bb_memory_region_unref);
-    }
-    if (h->from_mr) {
-        bb_memory_region_del_subregion(sysmem, h->from_mr);
-        g_clear_pointer(&h->from_mr, bb_memory_region_unref);
-    }
+    g_clear_pointer(&h->to_mr, bb_memory_region_unref);
+    g_clear_pointer(&h->from_mr, bb_memory_region_unref);
 }
 
 void htif_set_enabled(Htif *h, bool enabled)

@@ -24,13 +24,15 @@ typedef struct Htif {
 /*
  * Map the registers over guest memory (priority 1, above RAM) at
  * @tohost_addr and, if @has_fromhost, @fromhost_addr; attach to @chr.
- * @owner owns the regions (for names and the memory map).
+ * @owner (a device: the machine) owns the regions; the host maps them
+ * for it and unmaps them before its unrealize.
  */
 bool htif_init(Htif *h, BbObject *owner, BbSystem *sys, BbChardev *chr,
                uint64_t tohost_addr, bool has_fromhost,
                uint64_t fromhost_addr, GError **error);
 
-/* Unmap and detach (no-op on a zeroed or cleaned-up Htif). */
+/* Detach and drop the regions (the host unmaps them); no-op on a zeroed
+ * or cleaned-up Htif. */
 void htif_cleanup(Htif *h);
 
 /* Hide or show the registers (the machine reloads its image meanwhile). */

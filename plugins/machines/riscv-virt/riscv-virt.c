@@ -384,13 +384,9 @@ static bool virt_realize(BbDevice *dev, GError **error)
     s->mrom = bb_memory_region_new_rom(BB_OBJECT(s), "mrom", VIRT_MROM_SIZE,
                                        error);
     if (!s->mrom ||
-        !bb_memory_region_add_subregion(bb_system_get_memory(m->system),
-                                        VIRT_MROM_BASE, s->mrom, error) ||
+        !bb_device_map_region(dev, s->mrom, VIRT_MROM_BASE, 0, error) ||
         !load_all(s, error)) {
-        if (s->mrom) {
-            bb_memory_region_del_subregion(bb_system_get_memory(m->system),
-                                           s->mrom);
-        }
+        /* the host unmaps what was mapped when realize fails */
         g_clear_pointer(&s->mrom, bb_memory_region_unref);
         g_clear_pointer(&s->fdt, g_bytes_unref);
         parent_unrealize(dev);
@@ -404,11 +400,7 @@ static void virt_unrealize(BbDevice *dev)
 {
     RiscvVirt *s = RISCV_VIRT(dev);
 
-    if (s->mrom) {
-        bb_memory_region_del_subregion(
-            bb_system_get_memory(BB_MACHINE(s)->system), s->mrom);
-        g_clear_pointer(&s->mrom, bb_memory_region_unref);
-    }
+    g_clear_pointer(&s->mrom, bb_memory_region_unref); /* host unmapped it */
     g_clear_pointer(&s->fdt, g_bytes_unref);
     parent_unrealize(dev);
 }

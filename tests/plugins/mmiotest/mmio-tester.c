@@ -41,6 +41,7 @@ typedef enum {
     OP_STORM,
     OP_STORM_FOCUS,
     OP_STORM_SKIP,
+    OP_UNREALIZE,
 } Op;
 
 /* A sub-window a storm aims at more often (storm-focus). */
@@ -109,7 +110,7 @@ static const char *const op_names[] = {
     [OP_ECHO] = "echo",         [OP_FAIL] = "fail",
     [OP_BOOT] = "boot",         [OP_END] = "end",
     [OP_STORM] = "storm",       [OP_STORM_FOCUS] = "storm-focus",
-    [OP_STORM_SKIP] = "storm-skip",
+    [OP_STORM_SKIP] = "storm-skip", [OP_UNREALIZE] = "unrealize",
 };
 
 static const char *const op_usage[] = {
@@ -128,6 +129,7 @@ static const char *const op_usage[] = {
     [OP_STORM] = "SEED COUNT BASE SIZE",
     [OP_STORM_FOCUS] = "ADDR SIZE",
     [OP_STORM_SKIP] = "ADDR MASK VALUE",
+    [OP_UNREALIZE] = "ID",
 };
 
 typedef struct Parser {
@@ -286,6 +288,7 @@ static bool parse_args(Parser *p, Cmd *c, char **arg, unsigned argc)
         [OP_ERROR_READ] = 3, [OP_ERROR_WRITE] = 3, [OP_IRQ] = 2, [OP_WAIT] = 1,
         [OP_WAIT_IRQ] = 3, [OP_SET] = 2, [OP_BOOT] = 1, [OP_END] = 0,
         [OP_STORM] = 4, [OP_STORM_FOCUS] = 2, [OP_STORM_SKIP] = 3,
+        [OP_UNREALIZE] = 1,
     };
 
     if (argc != want[c->op]) {
@@ -330,6 +333,9 @@ static bool parse_args(Parser *p, Cmd *c, char **arg, unsigned argc)
         return parse_line_no(p, arg[0], &c->n) &&
                parse_level(p, arg[1], &c->value) &&
                parse_number(p, "TIMEOUT_NS", arg[2], &c->ns);
+    case OP_UNREALIZE:
+        c->text = g_strdup(arg[0]);
+        return true;
     case OP_BOOT:
         if (!parse_number(p, "N", arg[0], &c->value)) {
             return false;
@@ -393,7 +399,7 @@ static bool parse_command(Parser *p, const char *line, Cmd *c)
         return parse_fail(p, "unknown command '%.*s'; expected write, read, "
                           "readmask, readany, expect-error, irq, wait, "
                           "wait-irq, set, echo, fail, boot, end, storm, "
-                          "storm-focus or storm-skip",
+                          "storm-focus, storm-skip or unrealize",
                           (int)kwlen, line);
     }
     c->op = i;
@@ -833,6 +839,18 @@ static bool tester_step(MmioTester *s, Cmd *c)
     case OP_STORM_FOCUS:
     case OP_STORM_SKIP:
         break; /* declarations: the storms below took them at parsing */
+    case OP_UNREALIZE: {
+        BbObject *o = bb_object_get_child(
+            bb_object_get_parent(BB_OBJECT(s)), c->text);
+        if (!o || !bb_object_dynamic_cast(o, BB_TYPE_DEVICE) ||
+            o == BB_OBJECT(s)) {
+            tester_fail(s, c, "no other device '%s' beside the tester",
+                        c->text);
+            return false;
+        }
+        bb_device_unrealize(BB_DEVICE(o));
+        break;
+    }
     }
     s->pc++;
     return true;

@@ -1,6 +1,6 @@
 /*
  * device-test.c - unit tests of the device base type (device.h,
- * machine.h, host/qom/device.c): realize calling the class's realize and
+ * machine.h, host/device/device.c): realize calling the class's realize and
  * then reset, realize failures (error prefixed with the device path,
  * device left unrealized), realizing twice, required properties,
  * properties frozen while realized, unrealize, reset, address ranges and

@@ -1,5 +1,5 @@
 /*
- * irq-test.c - unit tests of IRQ lines (irq.h, host/qom/device.c):
+ * irq-test.c - unit tests of IRQ lines (irq.h, host/device/irq.c):
  * declaring input and output groups and the refusals (a name taken, zero
  * lines), looking lines up by name and index, connecting, level-triggered
  * delivery (the handler runs only when the level changes), wire-OR of
