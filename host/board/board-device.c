@@ -441,16 +441,13 @@ static bool remove_device(BoardSpec *spec, const BoardNode *node,
 {
     const BoardNode *id = map_get(node, "id", NULL);
 
-    if (value->kind != BOARD_NODE_SCALAR ||
-        (strcmp(value->value, "true") && strcmp(value->value, "false"))) {
+    if (value->kind != BOARD_NODE_SCALAR || strcmp(value->value, "true")) {
         board_error(error, BB_ERROR_INVALID, &value->loc,
-                    "remove must be true or false");
+                    "remove must be true (leave it out to keep the "
+                    "device)");
         return false;
     }
-    if (!strcmp(value->value, "false")) {
-        return true;
-    }
-    if (!id || node->items->len != 4) {
+    if (!id || id->kind != BOARD_NODE_SCALAR || node->items->len != 4) {
         board_error(error, BB_ERROR_INVALID, &key->loc,
                     "an entry with 'remove: true' takes only 'id' (the "
                     "device of an included board to remove)");
