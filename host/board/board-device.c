@@ -478,6 +478,18 @@ static void prepare_merge(BoardDevice *dev, const BoardNode *node)
     }
 }
 
+/* Whether some device of @spec comes from another file (an include). */
+static bool from_includes(const BoardSpec *spec)
+{
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *dev = g_ptr_array_index(spec->devices, i);
+        if (dev->file != spec->cur_file) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool board_load_device(BoardSpec *spec, const BoardNode *node,
                        GError **error)
 {
@@ -527,6 +539,18 @@ bool board_load_device(BoardSpec *spec, const BoardNode *node,
                                         error)) {
             return false;
         }
+    }
+    if (!dev->type && dev->id && from_includes(spec)) {
+        /* Most likely a misspelt id meant to change an included device;
+         * list the others (this new entry is the last one). */
+        g_autofree char *name = g_strdup(dev->id);
+        g_autofree char *ids = NULL;
+        g_ptr_array_remove_index(spec->devices, spec->devices->len - 1);
+        ids = board_spec_list_ids(spec, false);
+        board_error(error, BB_ERROR_INVALID, &node->loc,
+                    "device entry '%s' without 'type', and no included "
+                    "board defines '%s'; devices are: %s", name, name, ids);
+        return false;
     }
     if (!dev->type || !dev->id) {
         board_error(error, BB_ERROR_INVALID, &node->loc,

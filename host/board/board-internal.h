@@ -151,7 +151,6 @@ typedef enum {
 
 struct BoardSpec {
     char *path;               /* board file as given */
-    char *dir;                /* absolute directory of the board file */
     GStringChunk *strings;    /* BoardLoc origins */
     BoardLoc file_loc;        /* FILE:1:1 */
 

@@ -525,10 +525,8 @@ bool board_spec_load_section_key(BoardSpec *spec, const char *section,
 BoardSpec *board_spec_new(const char *path)
 {
     BoardSpec *spec = g_new0(BoardSpec, 1);
-    g_autofree char *dir = g_path_get_dirname(path);
 
     spec->path = g_strdup(path);
-    spec->dir = g_canonicalize_filename(dir, NULL);
     spec->strings = g_string_chunk_new(256);
     spec->file_loc = (BoardLoc){ board_spec_intern(spec, path), 1, 1 };
     spec->machine = g_strdup(BB_TYPE_MACHINE);
@@ -550,7 +548,6 @@ void board_spec_free(BoardSpec *spec)
         return;
     }
     g_free(spec->path);
-    g_free(spec->dir);
     g_string_chunk_free(spec->strings);
     g_free(spec->name);
     g_free(spec->machine);
