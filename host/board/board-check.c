@@ -2,7 +2,9 @@
  * board-check.c - checks between the items of a board, run after the
  * command-line overrides: unique ids, required keys of sections, bus
  * placement and slot conflicts, IRQ targets, chardev references and
- * overlapping address ranges (devices and RAM).
+ * overlapping address ranges (devices and RAM).  First, the per-hart
+ * templates (`each-hart` IRQ groups, `$harts` property values) are
+ * expanded for the hart count every override has had its say on.
  *
  * Checks that need the device classes (default register sizes, IRQ
  * groups) run again or only in board_build(); everything here needs the

@@ -3,7 +3,10 @@
  * (reg), IRQ references (irq, irqs), bus placement (bus, slot, addr) and
  * properties.  Each key has a loader shared by the YAML loader and the
  * command-line overrides; references to other entries are checked later,
- * in board-check.c, once all overrides are in.
+ * in board-check.c, once all overrides are in.  An entry whose id names a
+ * device of an included board changes that device instead of adding one
+ * (or, with `remove: true`, deletes it); `{each-hart: [...]}` IRQ groups
+ * are kept as templates until the hart count is final.
  */
 #include <string.h>
 

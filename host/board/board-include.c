@@ -9,7 +9,8 @@
  * that names it; a bare file name that is not there is looked up among
  * the shipped boards (the source tree's boards/ when running from the
  * build tree, PREFIX/share/breadboard/boards when installed), so an
- * out-of-tree board can say `include: riscv-virt.yaml`.  Every node keeps
+ * out-of-tree board can say `include: riscv-virt.yaml`.  A file is loaded
+ * once even if several included boards include it.  Every node keeps
  * the file it was read from, so errors in an included file name that
  * file's line; cycles and missing files are errors at the include.
  */
@@ -140,6 +141,20 @@ bool board_include_enter(BoardSpec *spec, const char *origin,
     return true;
 }
 
+/* Record that the file on top of the chain is being loaded; false if it
+ * was loaded before (a board two included boards both include). */
+bool board_include_first(BoardSpec *spec)
+{
+    const char *key = g_ptr_array_index(spec->include_stack,
+                                        spec->include_stack->len - 2);
+
+    if (g_hash_table_contains(spec->loaded, key)) {
+        return false;
+    }
+    g_hash_table_add(spec->loaded, g_strdup(key));
+    return true;
+}
+
 void board_include_leave(BoardSpec *spec)
 {
     g_ptr_array_set_size(spec->include_stack,
@@ -157,7 +172,10 @@ static bool include_one(BoardSpec *spec, const BoardNode *item,
     if (!origin || !board_include_enter(spec, origin, &item->loc, error)) {
         return false;
     }
-    ok = board_spec_load_file(spec, origin, &item->loc, error);
+    /* Loaded once: loading it again would undo what the boards included
+     * in between changed in it. */
+    ok = !board_include_first(spec) ||
+         board_spec_load_file(spec, origin, &item->loc, error);
     board_include_leave(spec);
     return ok;
 }

@@ -4,9 +4,11 @@
  * A board file is parsed in two steps: board-yaml.c turns the YAML text
  * into a small tree of BoardNode (scalars, sequences, mappings, each with
  * its FILE:LINE:COLUMN), and board-spec.c turns that tree into a BoardSpec,
- * the checked, typed description of the board.  board-override.c applies
- * --set/--device to a spec, board-check.c runs the whole-board checks,
- * board-build.c creates the objects and board-describe.c prints them.
+ * the checked, typed description of the board; board-include.c loads the
+ * files a board includes into the same spec first.  board-override.c
+ * applies --set/--device to a spec, board-check.c expands the per-hart
+ * wiring and runs the whole-board checks, board-build.c creates the
+ * objects and board-describe*.c print them (text, JSON, Graphviz).
  * Every item of a spec remembers where it came from (BoardLoc) so that any
  * later error, even one found after realize, points at the board text.
  */
@@ -184,11 +186,12 @@ struct BoardSpec {
     GPtrArray *devices;       /* of BoardDevice * */
 
     /* While loading: which file load is running (1, 2, ... in the order
-     * files are opened; a file included twice is loaded twice), and the
-     * chain of files being loaded, for include cycles. */
+     * files are opened), the chain of files being loaded, for include
+     * cycles, and the files loaded so far. */
     unsigned cur_file;
     unsigned n_files;
     GPtrArray *include_stack; /* real path, path as shown, ... */
+    GHashTable *loaded;       /* real paths of the files loaded so far */
 };
 
 extern const char *const board_boot_keys[BOARD_BOOT_N];
@@ -203,6 +206,9 @@ bool board_include(BoardSpec *spec, const BoardNode *value, GError **error);
 bool board_include_enter(BoardSpec *spec, const char *origin,
                          const BoardLoc *from, GError **error);
 void board_include_leave(BoardSpec *spec);
+/* Mark the file on top of the chain as loaded; false if it already was
+ * (a board is loaded once, however many included boards include it). */
+bool board_include_first(BoardSpec *spec);
 /* The absolute directory of the file @origin names. */
 char *board_origin_dir(const char *origin);
 /* Expand each-hart IRQ templates and `$harts` property values for the

@@ -539,6 +539,8 @@ BoardSpec *board_spec_new(const char *path)
     spec->devices = g_ptr_array_new_with_free_func(
         (GDestroyNotify)board_device_free);
     spec->include_stack = g_ptr_array_new_with_free_func(g_free);
+    spec->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         NULL);
     return spec;
 }
 
@@ -563,6 +565,7 @@ void board_spec_free(BoardSpec *spec)
     g_ptr_array_free(spec->requires, true);
     g_ptr_array_free(spec->devices, true);
     g_ptr_array_free(spec->include_stack, true);
+    g_hash_table_destroy(spec->loaded);
     g_free(spec);
 }
 
@@ -675,6 +678,7 @@ BoardSpec *board_spec_load(const char *path, GError **error)
     BoardSpec *spec = board_spec_new(path);
 
     if (!board_include_enter(spec, path, NULL, error) ||
+        !board_include_first(spec) ||
         !board_spec_load_file(spec, path, NULL, error)) {
         board_spec_free(spec);
         return NULL;
