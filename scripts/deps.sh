@@ -11,10 +11,12 @@ packages=(
   picolibc-riscv64-unknown-elf
   opensbi u-boot-qemu
   qemu-system-misc
+  graphviz
 )
 # opensbi, u-boot-qemu: the firmware the riscv-virt board boots by default.
 # qemu-system-misc: the oracle of the differential tests and the peer in
 # bench/ -- never used by breadboard itself.
+# graphviz: `dot`, which the tests run on `describe --format dot` output.
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -2,7 +2,9 @@
  * board-check.c - checks between the items of a board, run after the
  * command-line overrides: unique ids, required keys of sections, bus
  * placement and slot conflicts, IRQ targets, chardev references and
- * overlapping address ranges (devices and RAM).
+ * overlapping address ranges (devices and RAM).  First, the per-hart
+ * templates (`each-hart` IRQ groups, `$harts` property values) are
+ * expanded for the hart count every override has had its say on.
  *
  * Checks that need the device classes (default register sizes, IRQ
  * groups) run again or only in board_build(); everything here needs the
@@ -253,9 +255,84 @@ static bool check_chardev_refs(const BoardSpec *spec, const BoardDevice *dev,
     return true;
 }
 
+/* ------------------------------------------------- per-hart expansion */
+
+static BoardIrqRef *expand_ref(const BoardIrqRef *t, unsigned hart)
+{
+    BoardIrqRef *ref = g_new0(BoardIrqRef, 1);
+
+    ref->out_group = g_strdup(t->out_group);
+    ref->out_index = hart * t->per_hart + t->out_index;
+    ref->text = g_strdup_printf("hart%u.%s", hart, t->text);
+    ref->target = g_strdup_printf("hart%u", hart);
+    ref->in_group = g_strdup(t->in_group);
+    ref->in_index = t->in_index;
+    ref->loc = t->loc;
+    ref->group_loc = t->group_loc;
+    return ref;
+}
+
+/* Replace the each-hart templates of @dev by one reference per hart and
+ * template, hart by hart (the order the lines are numbered in). */
+static void expand_irqs(BoardDevice *dev, unsigned harts)
+{
+    GPtrArray *irqs = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)board_irq_ref_free);
+    g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < dev->irqs->len; i++) {
+        BoardIrqRef *ref = g_ptr_array_index(dev->irqs, i);
+        if (!ref->per_hart) {
+            g_ptr_array_add(irqs, g_ptr_array_steal_index(dev->irqs, i--));
+            continue;
+        }
+        if (g_hash_table_contains(done, ref->out_group)) {
+            continue;
+        }
+        g_hash_table_add(done, ref->out_group);
+        for (unsigned h = 0; h < harts; h++) {
+            for (guint j = i; j < dev->irqs->len; j++) {
+                BoardIrqRef *t = g_ptr_array_index(dev->irqs, j);
+                if (t->per_hart && !strcmp(t->out_group, ref->out_group)) {
+                    g_ptr_array_add(irqs, expand_ref(t, h));
+                }
+            }
+        }
+    }
+    g_ptr_array_free(dev->irqs, true);
+    dev->irqs = irqs;
+}
+
+static void expand_props(GPtrArray *props, unsigned harts)
+{
+    for (guint i = 0; i < props->len; i++) {
+        BoardProp *p = g_ptr_array_index(props, i);
+        if (!strcmp(p->value, "$harts")) {
+            g_free(p->value);
+            p->value = g_strdup_printf("%u", harts);
+        }
+    }
+}
+
+void board_spec_expand_harts(BoardSpec *spec)
+{
+    unsigned harts = spec->has_harts ? spec->hart_count : 0;
+
+    expand_props(spec->machine_props, harts);
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *dev = g_ptr_array_index(spec->devices, i);
+        expand_irqs(dev, harts);
+        expand_props(dev->props, harts);
+    }
+}
+
 bool board_spec_check(BoardSpec *spec, GError **error)
 {
-    if (!check_sections(spec, error) || !check_unique_ids(spec, error)) {
+    if (!check_sections(spec, error)) {
+        return false;
+    }
+    board_spec_expand_harts(spec);
+    if (!check_unique_ids(spec, error)) {
         return false;
     }
     for (guint i = 0; i < spec->devices->len; i++) {

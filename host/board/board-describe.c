@@ -19,8 +19,7 @@
 
 #define KIB (UINT64_C(1) << 10)
 
-/* "uart0" for /machine/uart0, "machine" for /machine, else the path. */
-static char *short_name(BbObject *obj)
+char *board_describe_name(BbObject *obj)
 {
     g_autofree char *path = bb_object_get_canonical_path(obj);
 
@@ -30,7 +29,7 @@ static char *short_name(BbObject *obj)
     return g_strdup(path[0] == '/' && path[1] ? path + 1 : path);
 }
 
-static char *format_size(uint64_t n)
+char *board_describe_size(uint64_t n)
 {
     static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
     int u = -1;
@@ -55,10 +54,10 @@ static void append_value(GString *out, const char *v)
     }
 }
 
-/* " name=value" as read back from @obj; unsigned values in hex when
+/* The value of @name as read back from @obj; unsigned values in hex when
  * @hex (the board wrote them so). */
-static void append_prop(GString *out, BbObject *obj, const char *name,
-                        bool hex)
+static void add_prop(GPtrArray *out, BbObject *obj, const char *name,
+                     bool hex)
 {
     g_autofree char *v = bb_object_get_prop(obj, name, NULL);
     const BbPropertyInfo *p = bb_object_find_property(obj, name);
@@ -66,23 +65,53 @@ static void append_prop(GString *out, BbObject *obj, const char *name,
     if (!v) {
         return;
     }
-    g_string_append_printf(out, " %s=", name);
+    g_ptr_array_add(out, g_strdup(name));
     if (hex && p && (p->kind == BB_PROP_UINT || p->kind == BB_PROP_SIZE)) {
-        g_string_append_printf(out, "0x%" G_GINT64_MODIFIER "x",
-                               g_ascii_strtoull(v, NULL, 10));
+        g_ptr_array_add(out, g_strdup_printf("0x%" G_GINT64_MODIFIER "x",
+                                             g_ascii_strtoull(v, NULL, 10)));
     } else {
-        append_value(out, v);
+        g_ptr_array_add(out, g_steal_pointer(&v));
     }
 }
 
-static void append_props(GString *out, BbObject *obj, GPtrArray *props)
+static void add_props(GPtrArray *out, BbObject *obj, GPtrArray *props)
 {
     for (guint i = 0; i < props->len; i++) {
         BoardProp *p = g_ptr_array_index(props, i);
-        append_prop(out, obj, p->name,
-                    g_str_has_prefix(p->value, "0x") ||
-                        g_str_has_prefix(p->value, "0X"));
+        add_prop(out, obj, p->name,
+                 g_str_has_prefix(p->value, "0x") ||
+                     g_str_has_prefix(p->value, "0X"));
     }
+}
+
+GPtrArray *board_describe_props(Board *board, BbObject *obj)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    BoardSpec *spec = board_get_spec(board);
+    GPtrArray *devs = board_get_devices(board);
+    GPtrArray *harts = board_get_harts(board);
+    guint i;
+
+    if (obj == BB_OBJECT(board_get_machine(board))) {
+        if (spec->has_ram) {
+            add_prop(out, obj, "ram-base", true);
+            add_prop(out, obj, "ram-size", false);
+        }
+        if (spec->has_harts) {
+            add_prop(out, obj, "harts", false);
+        }
+        add_props(out, obj, spec->machine_props);
+    } else if (g_ptr_array_find(harts, obj, NULL)) {
+        add_prop(out, obj, "hartid", false);
+        if (spec->hart_isa) {
+            add_prop(out, obj, "isa", false);
+        }
+        add_props(out, obj, spec->hart_props);
+    } else if (g_ptr_array_find(devs, obj, &i)) {
+        BoardDevice *bd = g_ptr_array_index(spec->devices, i);
+        add_props(out, obj, bd->props);
+    }
+    return out;
 }
 
 /* ------------------------------------------------------- object tree */
@@ -93,32 +122,15 @@ typedef struct TreeCtx {
     int depth;
 } TreeCtx;
 
-/* The properties the board set on @obj. */
+/* " name=value" for the properties the board set on @obj. */
 static void append_board_props(TreeCtx *ctx, BbObject *obj)
 {
-    BoardSpec *spec = board_get_spec(ctx->board);
-    GPtrArray *devs = board_get_devices(ctx->board);
-    GPtrArray *harts = board_get_harts(ctx->board);
-    guint i;
+    g_autoptr(GPtrArray) props = board_describe_props(ctx->board, obj);
 
-    if (obj == BB_OBJECT(board_get_machine(ctx->board))) {
-        if (spec->has_ram) {
-            append_prop(ctx->out, obj, "ram-base", true);
-            append_prop(ctx->out, obj, "ram-size", false);
-        }
-        if (spec->has_harts) {
-            append_prop(ctx->out, obj, "harts", false);
-        }
-        append_props(ctx->out, obj, spec->machine_props);
-    } else if (g_ptr_array_find(harts, obj, NULL)) {
-        append_prop(ctx->out, obj, "hartid", false);
-        if (spec->hart_isa) {
-            append_prop(ctx->out, obj, "isa", false);
-        }
-        append_props(ctx->out, obj, spec->hart_props);
-    } else if (g_ptr_array_find(devs, obj, &i)) {
-        BoardDevice *bd = g_ptr_array_index(spec->devices, i);
-        append_props(ctx->out, obj, bd->props);
+    for (guint i = 0; i + 1 < props->len; i += 2) {
+        g_string_append_printf(ctx->out, " %s=",
+                               (char *)g_ptr_array_index(props, i));
+        append_value(ctx->out, g_ptr_array_index(props, i + 1));
     }
 }
 
@@ -139,19 +151,14 @@ static bool print_node(BbObject *obj, void *opaque)
 
 /* ------------------------------------------------------- memory map */
 
-typedef struct MapLine {
-    uint64_t base, last;
-    char *label;
-} MapLine;
-
-static void map_line_clear(gpointer p)
+static void map_row_clear(gpointer p)
 {
-    g_free(((MapLine *)p)->label);
+    g_free(((BoardMapRow *)p)->label);
 }
 
-static gint map_line_cmp(gconstpointer a, gconstpointer b)
+static gint map_row_cmp(gconstpointer a, gconstpointer b)
 {
-    const MapLine *x = a, *y = b;
+    const BoardMapRow *x = a, *y = b;
 
     if (x->base != y->base) {
         return x->base < y->base ? -1 : 1;
@@ -165,11 +172,13 @@ static bool collect_ranges(BbObject *obj, void *opaque)
     unsigned n = dev ? bb_device_get_reg_count(dev) : 0;
 
     for (unsigned i = 0; i < n; i++) {
-        g_autofree char *name = short_name(obj);
-        MapLine l;
+        g_autofree char *name = board_describe_name(obj);
+        BoardMapRow l = { 0 };
         uint64_t size;
         bb_device_get_reg(dev, i, &l.base, &size);
         l.last = l.base + size - 1;
+        l.owner = obj;
+        l.reg = n > 1 ? (int)i : -1;
         l.label = n > 1 ? g_strdup_printf("%s (%s) reg[%u]", name,
                                           bb_object_get_type_name(obj), i)
                         : g_strdup_printf("%s (%s)", name,
@@ -196,23 +205,30 @@ static bool collect_ranges(BbObject *obj, void *opaque)
     return true;
 }
 
-static void describe_memory(Board *board, GString *out)
+GArray *board_describe_memory_map(Board *board)
 {
-    g_autoptr(GArray) lines = g_array_new(false, false, sizeof(MapLine));
+    GArray *rows = g_array_new(false, false, sizeof(BoardMapRow));
     BbMachine *m = board_get_machine(board);
 
-    g_array_set_clear_func(lines, map_line_clear);
+    g_array_set_clear_func(rows, map_row_clear);
     if (m->ram_size) {
-        g_autofree char *size = format_size(m->ram_size);
-        MapLine l = { m->ram_base, m->ram_base + m->ram_size - 1,
-                      g_strdup_printf("RAM (%s)", size) };
-        g_array_append_val(lines, l);
+        g_autofree char *size = board_describe_size(m->ram_size);
+        BoardMapRow l = { m->ram_base, m->ram_base + m->ram_size - 1, NULL,
+                          -1, g_strdup_printf("RAM (%s)", size) };
+        g_array_append_val(rows, l);
     }
-    collect_ranges(BB_OBJECT(m), lines);
-    g_array_sort(lines, map_line_cmp);
+    collect_ranges(BB_OBJECT(m), rows);
+    g_array_sort(rows, map_row_cmp);
+    return rows;
+}
+
+static void describe_memory(Board *board, GString *out)
+{
+    g_autoptr(GArray) lines = board_describe_memory_map(board);
+
     g_string_append(out, "\nMemory map:\n");
     for (guint i = 0; i < lines->len; i++) {
-        MapLine *l = &g_array_index(lines, MapLine, i);
+        BoardMapRow *l = &g_array_index(lines, BoardMapRow, i);
         g_string_append_printf(out, "  0x%016" G_GINT64_MODIFIER "x-0x%016"
                                G_GINT64_MODIFIER "x  %s\n", l->base, l->last,
                                l->label);
@@ -226,26 +242,24 @@ static void describe_memory(Board *board, GString *out)
 
 typedef struct WireCtx {
     BbDevice *dev;
-    GString *out;
-    guint count;
+    GArray *wires;
 } WireCtx;
 
-static void print_group_wires(const char *group, unsigned count, void *opaque)
+static void collect_group_wires(const char *group, unsigned count,
+                                void *opaque)
 {
     WireCtx *ctx = opaque;
-    g_autofree char *src = short_name(BB_OBJECT(ctx->dev));
 
     for (unsigned i = 0; i < count; i++) {
         BbIrqOut *o = bb_device_get_irq_out(ctx->dev, group, i);
         for (unsigned j = 0; o && j < bb_irq_out_get_sink_count(o); j++) {
             BbIrqIn *in = bb_irq_out_get_sink(o, j);
-            g_autofree char *dst = short_name(
-                BB_OBJECT(bb_irq_in_get_device(in)));
-            g_string_append_printf(ctx->out, "  %s.%s[%u] -> %s.%s[%u]\n",
-                                   src, group, i, dst,
-                                   bb_irq_in_get_group(in),
-                                   bb_irq_in_get_index(in));
-            ctx->count++;
+            BoardWire w = {
+                BB_OBJECT(ctx->dev), group, i,
+                BB_OBJECT(bb_irq_in_get_device(in)), bb_irq_in_get_group(in),
+                bb_irq_in_get_index(in),
+            };
+            g_array_append_val(ctx->wires, w);
         }
     }
 }
@@ -257,10 +271,36 @@ static bool collect_wires(BbObject *obj, void *opaque)
 
     if (dev) {
         ctx->dev = dev;
-        device_foreach_irq_group(dev, false, print_group_wires, ctx);
+        device_foreach_irq_group(dev, false, collect_group_wires, ctx);
     }
     bb_object_foreach_child(obj, collect_wires, ctx);
     return true;
+}
+
+GArray *board_describe_wires(Board *board)
+{
+    WireCtx ctx = { NULL, g_array_new(false, false, sizeof(BoardWire)) };
+
+    collect_wires(BB_OBJECT(board_get_machine(board)), &ctx);
+    return ctx.wires;
+}
+
+static void describe_wires(Board *board, GString *out)
+{
+    g_autoptr(GArray) wires = board_describe_wires(board);
+
+    g_string_append(out, "\nIRQ wiring:\n");
+    for (guint i = 0; i < wires->len; i++) {
+        BoardWire *w = &g_array_index(wires, BoardWire, i);
+        g_autofree char *src = board_describe_name(w->src);
+        g_autofree char *dst = board_describe_name(w->dst);
+        g_string_append_printf(out, "  %s.%s[%u] -> %s.%s[%u]\n", src,
+                               w->src_group, w->src_line, dst, w->dst_group,
+                               w->dst_line);
+    }
+    if (!wires->len) {
+        g_string_append(out, "  (none)\n");
+    }
 }
 
 /* ------------------------------------------------ buses, chardevs, boot */
@@ -369,7 +409,6 @@ void board_describe(Board *board, GString *out)
 {
     BoardSpec *spec = board_get_spec(board);
     TreeCtx tree = { board, out, 0 };
-    WireCtx wires = { NULL, out, 0 };
 
     g_string_append_printf(out, "Board: %s\n", spec->path);
     if (spec->name) {
@@ -384,11 +423,7 @@ void board_describe(Board *board, GString *out)
     g_string_append(out, "\nObject tree:\n");
     print_node(board_get_root(board), &tree);
     describe_memory(board, out);
-    g_string_append(out, "\nIRQ wiring:\n");
-    collect_wires(BB_OBJECT(board_get_machine(board)), &wires);
-    if (!wires.count) {
-        g_string_append(out, "  (none)\n");
-    }
+    describe_wires(board, out);
     describe_buses(board, out);
     describe_chardevs_boot(spec, out);
     describe_regions(board, out);

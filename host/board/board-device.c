@@ -3,7 +3,10 @@
  * (reg), IRQ references (irq, irqs), bus placement (bus, slot, addr) and
  * properties.  Each key has a loader shared by the YAML loader and the
  * command-line overrides; references to other entries are checked later,
- * in board-check.c, once all overrides are in.
+ * in board-check.c, once all overrides are in.  An entry whose id names a
+ * device of an included board changes that device instead of adding one
+ * (or, with `remove: true`, deletes it); `{each-hart: [...]}` IRQ groups
+ * are kept as templates until the hart count is final.
  */
 #include <string.h>
 
@@ -171,6 +174,76 @@ static bool dev_irq(BoardSpec *spec, void *t, const BoardNode *key,
            add_irq_ref(dev, value, NULL, 0, &key->loc, error);
 }
 
+/* One input of an each-hart template: INPUT-GROUP[:INDEX] of a hart. */
+static bool add_each_hart_ref(BoardDevice *dev, const BoardNode *item,
+                              const char *group, unsigned index,
+                              unsigned per_hart, const BoardLoc *group_loc,
+                              GError **error)
+{
+    g_autofree char *full = NULL;
+    BoardIrqRef *ref;
+
+    if (!board_expect_kind(item, BOARD_NODE_SCALAR, "an each-hart input",
+                           error)) {
+        return false;
+    }
+    /* Parsed as a reference to a stand-in target, so the grammar is the
+     * reference grammar minus the target. */
+    full = g_strconcat("h.", item->value, NULL);
+    ref = g_new0(BoardIrqRef, 1);
+    if (!*item->value || strchr(item->value, '.') ||
+        !board_parse_irq_ref(full, ref, &item->loc, NULL)) {
+        board_irq_ref_free(ref);
+        board_error(error, BB_ERROR_INVALID, &item->loc,
+                    "invalid each-hart input '%s': expected "
+                    "INPUT-GROUP[:INDEX] of every hart, e.g. meip or "
+                    "mtip:0", item->value);
+        return false;
+    }
+    g_free(ref->text);
+    ref->text = g_strdup(item->value);
+    ref->out_group = g_strdup(group);
+    ref->out_index = index;
+    ref->per_hart = per_hart;
+    ref->group_loc = *group_loc;
+    g_ptr_array_add(dev->irqs, ref);
+    return true;
+}
+
+/* {each-hart: INPUT} or {each-hart: [INPUT, ...]}: lines h*n .. h*n+n-1
+ * of the group drive the listed inputs of hart h, n being the number of
+ * inputs listed (a null leaves that line of every hart unconnected);
+ * expanded by board_spec_expand_harts() once the hart count is final. */
+static bool load_each_hart(BoardDevice *dev, const BoardNode *key,
+                           const BoardNode *value, GError **error)
+{
+    const BoardNode *k = value->items->len == 2
+                             ? g_ptr_array_index(value->items, 0) : NULL;
+    const BoardNode *v = k ? g_ptr_array_index(value->items, 1) : NULL;
+    guint n;
+
+    if (!k || strcmp(k->value, "each-hart")) {
+        board_error(error, BB_ERROR_INVALID, &value->loc,
+                    "IRQ group '%s' must be a reference, a list of "
+                    "references or {each-hart: [INPUT, ...]}", key->value);
+        return false;
+    }
+    if (v->kind != BOARD_NODE_SEQ) {
+        return board_node_is_null(v) ||
+               add_each_hart_ref(dev, v, key->value, 0, 1, &key->loc, error);
+    }
+    n = v->items->len;
+    for (guint i = 0; i < n; i++) {
+        const BoardNode *item = g_ptr_array_index(v->items, i);
+        if (!board_node_is_null(item) &&
+            !add_each_hart_ref(dev, item, key->value, i, n, &key->loc,
+                               error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool board_spec_load_irq_group(BoardSpec *spec, BoardDevice *dev,
                                const BoardNode *key, const BoardNode *value,
                                GError **error)
@@ -185,6 +258,9 @@ bool board_spec_load_irq_group(BoardSpec *spec, BoardDevice *dev,
         return false;
     }
     drop_irq_refs(dev, key->value);
+    if (value->kind == BOARD_NODE_MAP) {
+        return load_each_hart(dev, key, value, error);
+    }
     if (value->kind != BOARD_NODE_SEQ) {
         return board_node_is_null(value) ||
                add_irq_ref(dev, value, key->value, 0, &key->loc, error);
@@ -304,6 +380,15 @@ static bool dev_props(BoardSpec *spec, void *t, const BoardNode *key,
     return board_load_props(dev->props, value, "props", error);
 }
 
+/* Handled by board_load_device() in a file; not an override. */
+static bool dev_remove(BoardSpec *spec, void *t, const BoardNode *key,
+                       const BoardNode *value, GError **error)
+{
+    board_error(error, BB_ERROR_INVALID, &key->loc,
+                "remove is only valid in a device entry of a board file");
+    return false;
+}
+
 static const BoardKeyDef device_keys[] = {
     { "type", dev_type },
     { "id", dev_id },
@@ -314,6 +399,7 @@ static const BoardKeyDef device_keys[] = {
     { "slot", dev_slot },
     { "addr", dev_addr },
     { "props", dev_props },
+    { "remove", dev_remove },
     { NULL, NULL },
 };
 
@@ -335,18 +421,113 @@ bool board_spec_load_device_key(BoardSpec *spec, BoardDevice *dev,
                               error);
 }
 
+/* The value of key @name in mapping @node, or NULL. */
+static const BoardNode *map_get(const BoardNode *node, const char *name,
+                                const BoardNode **key)
+{
+    for (guint i = 0; i + 1 < node->items->len; i += 2) {
+        const BoardNode *k = g_ptr_array_index(node->items, i);
+        if (!strcmp(k->value, name)) {
+            if (key) {
+                *key = k;
+            }
+            return g_ptr_array_index(node->items, i + 1);
+        }
+    }
+    return NULL;
+}
+
+/* `remove: true`: drop the device an included board defined. */
+static bool remove_device(BoardSpec *spec, const BoardNode *node,
+                          const BoardNode *key, const BoardNode *value,
+                          BoardDevice *old, GError **error)
+{
+    const BoardNode *id = map_get(node, "id", NULL);
+
+    if (value->kind != BOARD_NODE_SCALAR || strcmp(value->value, "true")) {
+        board_error(error, BB_ERROR_INVALID, &value->loc,
+                    "remove must be true (leave it out to keep the "
+                    "device)");
+        return false;
+    }
+    if (!id || id->kind != BOARD_NODE_SCALAR || node->items->len != 4) {
+        board_error(error, BB_ERROR_INVALID, &key->loc,
+                    "an entry with 'remove: true' takes only 'id' (the "
+                    "device of an included board to remove)");
+        return false;
+    }
+    if (!old) {
+        g_autofree char *ids = board_spec_list_ids(spec, false);
+        board_error(error, BB_ERROR_NOT_FOUND, &id->loc,
+                    "cannot remove '%s': no included board defines it; "
+                    "devices are: %s", id->value, ids);
+        return false;
+    }
+    g_ptr_array_remove(spec->devices, old);
+    return true;
+}
+
+/* An entry whose id names a device an included board defined changes
+ * that device: `irq` replaces all its IRQ references, `irqs` the groups
+ * it names (and an `irq:` line), every other key its own value. */
+static void prepare_merge(BoardDevice *dev, const BoardNode *node)
+{
+    if (map_get(node, "irq", NULL)) {
+        g_ptr_array_set_size(dev->irqs, 0);
+        dev->has_irq = dev->has_irqs = false;
+    } else if (map_get(node, "irqs", NULL) && dev->has_irq) {
+        drop_irq_refs(dev, NULL);
+        dev->has_irq = false;
+    }
+}
+
+/* Whether some device of @spec comes from another file (an include). */
+static bool from_includes(const BoardSpec *spec)
+{
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *dev = g_ptr_array_index(spec->devices, i);
+        if (dev->file != spec->cur_file) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool board_load_device(BoardSpec *spec, const BoardNode *node,
                        GError **error)
 {
-    BoardDevice *dev;
+    BoardDevice *dev = NULL, *old = NULL;
+    const BoardNode *id, *remove, *remove_key = NULL;
     bool has_slot = false, has_addr = false;
 
     if (!board_expect_kind(node, BOARD_NODE_MAP, "a device entry", error)) {
         return false;
     }
-    dev = board_device_new();
-    dev->loc = node->loc;
-    g_ptr_array_add(spec->devices, dev);
+    id = map_get(node, "id", NULL);
+    if (id && id->kind == BOARD_NODE_SCALAR) {
+        old = board_spec_find_device(spec, id->value);
+        /* An included board's device may be changed once per file. */
+        if (old && old->file == spec->cur_file) {
+            g_autofree char *where = board_loc_format(&old->id_loc);
+            board_error(error, BB_ERROR_EXISTS, &id->loc,
+                        "duplicate device id '%s' (first used at %s)",
+                        id->value, where);
+            return false;
+        }
+    }
+    remove = map_get(node, "remove", &remove_key);
+    if (remove) {
+        return remove_device(spec, node, remove_key, remove, old, error);
+    }
+    if (old) {
+        dev = old;
+        prepare_merge(dev, node);
+    } else {
+        dev = board_device_new();
+        dev->loc = node->loc;
+        g_ptr_array_add(spec->devices, dev);
+    }
+    dev->file = spec->cur_file;
     for (guint i = 0; i + 1 < node->items->len; i += 2) {
         const BoardNode *key = g_ptr_array_index(node->items, i);
         has_slot |= !strcmp(key->value, "slot");
@@ -362,6 +543,18 @@ bool board_load_device(BoardSpec *spec, const BoardNode *node,
             return false;
         }
     }
+    if (!dev->type && dev->id && from_includes(spec)) {
+        /* Most likely a misspelt id meant to change an included device;
+         * list the others (this new entry is the last one). */
+        g_autofree char *name = g_strdup(dev->id);
+        g_autofree char *ids = NULL;
+        g_ptr_array_remove_index(spec->devices, spec->devices->len - 1);
+        ids = board_spec_list_ids(spec, false);
+        board_error(error, BB_ERROR_INVALID, &node->loc,
+                    "device entry '%s' without 'type', and no included "
+                    "board defines '%s'; devices are: %s", name, name, ids);
+        return false;
+    }
     if (!dev->type || !dev->id) {
         board_error(error, BB_ERROR_INVALID, &node->loc,
                     "device entry without '%s' (every device needs a type "
@@ -370,4 +563,3 @@ bool board_load_device(BoardSpec *spec, const BoardNode *node,
     }
     return true;
 }
-

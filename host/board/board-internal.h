@@ -4,9 +4,11 @@
  * A board file is parsed in two steps: board-yaml.c turns the YAML text
  * into a small tree of BoardNode (scalars, sequences, mappings, each with
  * its FILE:LINE:COLUMN), and board-spec.c turns that tree into a BoardSpec,
- * the checked, typed description of the board.  board-override.c applies
- * --set/--device to a spec, board-check.c runs the whole-board checks,
- * board-build.c creates the objects and board-describe.c prints them.
+ * the checked, typed description of the board; board-include.c loads the
+ * files a board includes into the same spec first.  board-override.c
+ * applies --set/--device to a spec, board-check.c expands the per-hart
+ * wiring and runs the whole-board checks, board-build.c creates the
+ * objects and board-describe*.c print them (text, JSON, Graphviz).
  * Every item of a spec remembers where it came from (BoardLoc) so that any
  * later error, even one found after realize, points at the board text.
  */
@@ -100,6 +102,7 @@ typedef struct BoardIrqRef {
     unsigned in_index;
     BoardLoc loc;       /* of the reference */
     BoardLoc group_loc; /* of the output group name (irqs key) */
+    unsigned per_hart;  /* each-hart template: lines per hart (0: not) */
 } BoardIrqRef;
 
 typedef struct BoardDevice {
@@ -118,6 +121,7 @@ typedef struct BoardDevice {
     int func;
     BoardLoc slot_loc;
     GPtrArray *props;   /* of BoardProp * */
+    unsigned file;      /* the file load that last wrote the entry */
 } BoardDevice;
 
 typedef struct BoardChardev {
@@ -149,7 +153,6 @@ typedef enum {
 
 struct BoardSpec {
     char *path;               /* board file as given */
-    char *dir;                /* absolute directory of the board file */
     GStringChunk *strings;    /* BoardLoc origins */
     BoardLoc file_loc;        /* FILE:1:1 */
 
@@ -181,9 +184,36 @@ struct BoardSpec {
     GPtrArray *plugin_dirs;   /* absolute paths (char *) */
     GPtrArray *requires;      /* of BoardRequire * */
     GPtrArray *devices;       /* of BoardDevice * */
+
+    /* While loading: which file load is running (1, 2, ... in the order
+     * files are opened), the chain of files being loaded, for include
+     * cycles, and the files loaded so far. */
+    unsigned cur_file;
+    unsigned n_files;
+    GPtrArray *include_stack; /* real path, path as shown, ... */
+    GHashTable *loaded;       /* real paths of the files loaded so far */
 };
 
 extern const char *const board_boot_keys[BOARD_BOOT_N];
+
+/* Load one board file into @spec (board-spec.c); @from is the include
+ * naming it, NULL for the top file. */
+bool board_spec_load_file(BoardSpec *spec, const char *origin,
+                          const BoardLoc *from, GError **error);
+/* Load the boards named by an `include:` value (board-include.c). */
+bool board_include(BoardSpec *spec, const BoardNode *value, GError **error);
+/* Push @origin on the chain of files being loaded; false on a cycle. */
+bool board_include_enter(BoardSpec *spec, const char *origin,
+                         const BoardLoc *from, GError **error);
+void board_include_leave(BoardSpec *spec);
+/* Mark the file on top of the chain as loaded; false if it already was
+ * (a board is loaded once, however many included boards include it). */
+bool board_include_first(BoardSpec *spec);
+/* The absolute directory of the file @origin names. */
+char *board_origin_dir(const char *origin);
+/* Expand each-hart IRQ templates and `$harts` property values for the
+ * final hart count (board-check.c, before the other checks). */
+void board_spec_expand_harts(BoardSpec *spec);
 
 /* Intern @s in the spec (for BoardLoc origins). */
 const char *board_spec_intern(BoardSpec *spec, const char *s);
@@ -287,6 +317,33 @@ bool board_wire_irqs(Board *board, GError **error);
 BoardSpec *board_get_spec(Board *board);
 GPtrArray *board_get_devices(Board *board); /* BbObject *, spec order */
 GPtrArray *board_get_harts(Board *board);   /* BbObject * */
+
+/* What describe shows, for its three formats (board-describe.c). */
+typedef struct BoardMapRow {
+    uint64_t base, last;  /* inclusive */
+    BbObject *owner;      /* the device; NULL for RAM */
+    int reg;              /* range index if the device has several, or -1 */
+    char *label;          /* "uart0 (ns16550a)", "RAM (128 MiB)" */
+} BoardMapRow;
+/* Every device range and RAM, by address (of BoardMapRow). */
+GArray *board_describe_memory_map(Board *board);
+
+typedef struct BoardWire {
+    BbObject *src;          /* device driving the line */
+    const char *src_group;  /* its output group */
+    unsigned src_line;
+    BbObject *dst;          /* device or hart */
+    const char *dst_group;  /* its input group */
+    unsigned dst_line;
+} BoardWire;
+/* Every connected output line, in tree and group order (of BoardWire). */
+GArray *board_describe_wires(Board *board);
+/* The properties the board set on @obj, read back: name, value, ... */
+GPtrArray *board_describe_props(Board *board, BbObject *obj);
+/* "uart0" for /machine/uart0, "machine" for /machine, else the path. */
+char *board_describe_name(BbObject *obj);
+/* "128 MiB", "36 bytes". */
+char *board_describe_size(uint64_t n);
 
 /* Overlap check over every range with a known size (+ RAM); @sizes, if
  * not NULL, gives per device the class reg_size for size-0 ranges. */

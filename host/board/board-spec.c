@@ -24,21 +24,23 @@ const char *const board_boot_keys[BOARD_BOOT_N] = {
     "firmware", "kernel", "initrd", "append", "dtb",
 };
 
-/* Board-relative path: board text is relative to the board file's
- * directory, command-line text to the current directory. */
+/* Board-relative path: board text is relative to the directory of the
+ * file it is written in (an included file's own directory, so a board
+ * can be included from anywhere), command-line text to the current
+ * directory. */
 static char *resolve_path(const BoardSpec *spec, const BoardNode *node,
                           const char *path)
 {
-    g_autofree char *cwd = NULL;
+    g_autofree char *dir = NULL;
 
     if (g_path_is_absolute(path)) {
         return g_canonicalize_filename(path, NULL);
     }
     if (node->loc.line > 0) {
-        return g_canonicalize_filename(path, spec->dir);
+        dir = board_origin_dir(node->loc.origin);
+        return g_canonicalize_filename(path, dir);
     }
-    cwd = g_get_current_dir();
-    return g_canonicalize_filename(path, cwd);
+    return g_canonicalize_filename(path, NULL);
 }
 
 bool board_spec_check_id(const char *what, const char *id,
@@ -249,10 +251,13 @@ static bool add_require(BoardSpec *spec, const BoardNode *item,
     return true;
 }
 
+/* A file adds to the lists of the boards it includes; --set replaces. */
 static bool plugins_paths(BoardSpec *spec, void *t, const BoardNode *key,
                           const BoardNode *value, GError **error)
 {
-    g_ptr_array_set_size(spec->plugin_dirs, 0);
+    if (key->loc.line == 0) {
+        g_ptr_array_set_size(spec->plugin_dirs, 0);
+    }
     return foreach_scalar(value, "plugins.paths", add_plugin_path, spec,
                           error);
 }
@@ -260,7 +265,9 @@ static bool plugins_paths(BoardSpec *spec, void *t, const BoardNode *key,
 static bool plugins_require(BoardSpec *spec, void *t, const BoardNode *key,
                             const BoardNode *value, GError **error)
 {
-    g_ptr_array_set_size(spec->requires, 0);
+    if (key->loc.line == 0) {
+        g_ptr_array_set_size(spec->requires, 0);
+    }
     return foreach_scalar(value, "plugins.require", add_require, spec,
                           error);
 }
@@ -440,8 +447,22 @@ static bool top_devices(BoardSpec *spec, void *t, const BoardNode *key,
     return true;
 }
 
+/* Includes are loaded by load_root() before the file's other keys; this
+ * entry makes `include` a known key, and refuses it from --set. */
+static bool top_include(BoardSpec *spec, void *t, const BoardNode *key,
+                        const BoardNode *value, GError **error)
+{
+    if (key->loc.line == 0) {
+        board_error(error, BB_ERROR_INVALID, &key->loc,
+                    "include can only be given in a board file");
+        return false;
+    }
+    return true;
+}
+
 static const BoardKeyDef top_keys[] = {
     { "schema", top_schema },
+    { "include", top_include },
     { "name", top_name },
     { "machine", top_machine },
     { "machine-props", top_machine_props },
@@ -504,10 +525,8 @@ bool board_spec_load_section_key(BoardSpec *spec, const char *section,
 BoardSpec *board_spec_new(const char *path)
 {
     BoardSpec *spec = g_new0(BoardSpec, 1);
-    g_autofree char *dir = g_path_get_dirname(path);
 
     spec->path = g_strdup(path);
-    spec->dir = g_canonicalize_filename(dir, NULL);
     spec->strings = g_string_chunk_new(256);
     spec->file_loc = (BoardLoc){ board_spec_intern(spec, path), 1, 1 };
     spec->machine = g_strdup(BB_TYPE_MACHINE);
@@ -519,6 +538,9 @@ BoardSpec *board_spec_new(const char *path)
     spec->requires = g_ptr_array_new_with_free_func(board_require_free);
     spec->devices = g_ptr_array_new_with_free_func(
         (GDestroyNotify)board_device_free);
+    spec->include_stack = g_ptr_array_new_with_free_func(g_free);
+    spec->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         NULL);
     return spec;
 }
 
@@ -528,7 +550,6 @@ void board_spec_free(BoardSpec *spec)
         return;
     }
     g_free(spec->path);
-    g_free(spec->dir);
     g_string_chunk_free(spec->strings);
     g_free(spec->name);
     g_free(spec->machine);
@@ -543,6 +564,8 @@ void board_spec_free(BoardSpec *spec)
     g_ptr_array_free(spec->plugin_dirs, true);
     g_ptr_array_free(spec->requires, true);
     g_ptr_array_free(spec->devices, true);
+    g_ptr_array_free(spec->include_stack, true);
+    g_hash_table_destroy(spec->loaded);
     g_free(spec);
 }
 
@@ -562,8 +585,9 @@ static char *read_board_file(const char *path, const BoardLoc *loc,
 
     if (fd < 0 || fstat(fd, &st) < 0) {
         int err = errno;
-        board_error(error, BB_ERROR_IO, loc, "cannot read board file: %s",
-                    g_strerror(err));
+        board_error(error, BB_ERROR_IO, loc, "cannot read board file%s%s%s: "
+                    "%s", loc->line ? " '" : "", loc->line ? path : "",
+                    loc->line ? "'" : "", g_strerror(err));
         if (fd >= 0) {
             close(fd);
         }
@@ -589,7 +613,7 @@ static char *read_board_file(const char *path, const BoardLoc *loc,
 
 static bool load_root(BoardSpec *spec, const BoardNode *root, GError **error)
 {
-    const BoardNode *schema = NULL;
+    const BoardNode *schema = NULL, *include = NULL;
 
     if (!board_expect_kind(root, BOARD_NODE_MAP, "a board file", error)) {
         return false;
@@ -599,6 +623,8 @@ static bool load_root(BoardSpec *spec, const BoardNode *root, GError **error)
         const BoardNode *key = g_ptr_array_index(root->items, i);
         if (!strcmp(key->value, "schema")) {
             schema = g_ptr_array_index(root->items, i + 1);
+        } else if (!strcmp(key->value, "include")) {
+            include = g_ptr_array_index(root->items, i + 1);
         }
     }
     if (!schema) {
@@ -608,6 +634,12 @@ static bool load_root(BoardSpec *spec, const BoardNode *root, GError **error)
         return false;
     }
     if (!top_schema(spec, NULL, NULL, schema, error)) {
+        return false;
+    }
+    /* Then the included boards, wherever `include` stands, so that every
+     * other key of this file applies on top of them. */
+    if (include && (!board_include(spec, include, error) ||
+                    !top_schema(spec, NULL, NULL, schema, error))) {
         return false;
     }
     for (guint i = 0; i + 1 < root->items->len; i += 2) {
@@ -622,23 +654,36 @@ static bool load_root(BoardSpec *spec, const BoardNode *root, GError **error)
     return true;
 }
 
-BoardSpec *board_spec_load(const char *path, GError **error)
+bool board_spec_load_file(BoardSpec *spec, const char *origin,
+                          const BoardLoc *from, GError **error)
 {
-    BoardSpec *spec = board_spec_new(path);
-    BoardLoc loc = { spec->file_loc.origin, 0, 0 };
+    BoardLoc loc = { board_spec_intern(spec, origin), 0, 0 };
+    unsigned outer = spec->cur_file;
     g_autofree char *text = NULL;
     BoardNode *root;
     size_t len = 0;
     bool ok;
 
-    text = read_board_file(path, &loc, &len, error);
+    text = read_board_file(origin, from ? from : &loc, &len, error);
     root = text ? board_yaml_parse(text, len, loc.origin, true, error) : NULL;
+    spec->cur_file = ++spec->n_files;
     ok = root && load_root(spec, root, error);
+    spec->cur_file = outer;
     board_node_free(root);
-    if (!ok) {
+    return ok;
+}
+
+BoardSpec *board_spec_load(const char *path, GError **error)
+{
+    BoardSpec *spec = board_spec_new(path);
+
+    if (!board_include_enter(spec, path, NULL, error) ||
+        !board_include_first(spec) ||
+        !board_spec_load_file(spec, path, NULL, error)) {
         board_spec_free(spec);
         return NULL;
     }
+    board_include_leave(spec);
     return spec;
 }
 

@@ -58,5 +58,9 @@ BbObject *board_get_root(Board *board);
 BbMachine *board_get_machine(Board *board);
 /* Object tree, memory map and IRQ wiring, as `breadboard describe` prints. */
 void board_describe(Board *board, GString *out);
+/* The same as one JSON object (board-describe-json.c) and as a Graphviz
+ * graph (board-describe-dot.c); shapes in docs/boards.md. */
+void board_describe_json(Board *board, GString *out);
+void board_describe_dot(Board *board, GString *out);
 
 #endif /* HOST_BOARD_BOARD_H */

@@ -1,17 +1,32 @@
 /*
- * cmd-describe.c - `breadboard describe BOARD.yaml [--device ...]
- * [--set ...]`: load a board, apply the command-line overrides (every
- * --device first, then every --set, each in command-line order), build it
- * with the plugins it needs, and print its object tree, memory map, IRQ
- * wiring, buses, chardevs and boot images (board-describe.c).  Nothing
- * runs: this is the way to check a board file.
+ * cmd-describe.c - `breadboard describe BOARD.yaml [--format FORMAT]
+ * [--device ...] [--set ...]`: load a board, apply the command-line
+ * overrides (every --device first, then every --set, each in command-line
+ * order), build it with the plugins it needs, and print its object tree,
+ * memory map, IRQ wiring, buses, chardevs and boot images as text
+ * (board-describe.c), JSON (board-describe-json.c) or a Graphviz graph
+ * (board-describe-dot.c).  Nothing runs: this is the way to check a board
+ * file.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "board/board.h"
 #include "cli/cli.h"
 
-static int describe(const char *path, const CliBoardOptions *o)
+typedef void (*DescribeFn)(Board *board, GString *out);
+
+static const struct {
+    const char *name;
+    DescribeFn fn;
+} formats[] = {
+    { "text", board_describe },
+    { "json", board_describe_json },
+    { "dot", board_describe_dot },
+};
+
+static int describe(const char *path, const CliBoardOptions *o,
+                    DescribeFn fn)
 {
     CliBoard cb = { 0 };
     GError *error = NULL;
@@ -22,7 +37,7 @@ static int describe(const char *path, const CliBoardOptions *o)
         status = CLI_EXIT_ERROR;
     } else {
         g_autoptr(GString) out = g_string_new(NULL);
-        board_describe(cb.board, out);
+        fn(cb.board, out);
         fwrite(out->str, 1, out->len, stdout);
     }
     cli_board_close(&cb);
@@ -37,9 +52,18 @@ int cli_describe(int argc, char **argv)
         "wiring");
     GOptionGroup *group = g_option_group_new("describe", "describe options",
                                              "describe options", NULL, NULL);
+    g_autofree char *format = NULL;
+    GOptionEntry entries[] = {
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+          "Output format: text (default), json or dot (Graphviz)",
+          "FORMAT" },
+        { NULL },
+    };
+    DescribeFn fn = board_describe;
     GError *error = NULL;
     int status;
 
+    g_option_group_add_entries(group, entries);
     cli_add_board_options(group, &o);
     g_option_context_set_main_group(ctx, group);
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
@@ -54,7 +78,20 @@ int cli_describe(int argc, char **argv)
         cli_board_options_clear(&o);
         return CLI_EXIT_USAGE;
     }
-    status = describe(argv[1], &o);
+    if (format) {
+        guint i = 0;
+        while (i < G_N_ELEMENTS(formats) && strcmp(formats[i].name, format)) {
+            i++;
+        }
+        if (i == G_N_ELEMENTS(formats)) {
+            g_printerr("breadboard: describe: unknown format '%s'; formats: "
+                       "text, json, dot\n", format);
+            cli_board_options_clear(&o);
+            return CLI_EXIT_USAGE;
+        }
+        fn = formats[i].fn;
+    }
+    status = describe(argv[1], &o, fn);
     cli_board_options_clear(&o);
     return status;
 }

@@ -8,6 +8,7 @@
 #             jump     fw_jump.bin + S-mode U-Boot
 #             mmode    M-mode U-Boot as the firmware, no OpenSBI
 #             smp2     fw_jump + S-mode U-Boot on boards/riscv-virt-smp2.yaml
+#             smp4     the same on boards/riscv-virt-smp4.yaml
 #   ACCEL: jit or interp.
 # Skips (77) when the Debian firmware packages are not installed.
 set -u
@@ -26,6 +27,8 @@ case $scenario in
   mmode) args=(--bios $ub_m --set boot.kernel=) opensbi=no image=$ub_m image_addr=0x80000000 ;;
   smp2) args=(--bios $sbi/fw_jump.bin --kernel $ub_s)
         board=$src/boards/riscv-virt-smp2.yaml ;;
+  smp4) args=(--bios $sbi/fw_jump.bin --kernel $ub_s)
+        board=$src/boards/riscv-virt-smp4.yaml ;;
   *) echo "unknown scenario $scenario"; exit 2 ;;
 esac
 timeout_s=${BB_BOOT_TIMEOUT:-240}
@@ -74,6 +77,7 @@ if [ $opensbi = yes ]; then
     expect "$line"
   done
   [ $scenario = smp2 ] && expect "Platform HART Count       : 2"
+  [ $scenario = smp4 ] && expect "Platform HART Count       : 4"
 fi
 expect "U-Boot 2023.01"
 expect "Hit any key to stop autoboot"

@@ -1,18 +1,26 @@
 #!/bin/bash
-# dtb-compare.sh BREADBOARD SRC_DIR HARTS - compare the device tree the
+# dtb-compare.sh BREADBOARD SRC_DIR HARTS [set] - compare the device tree the
 # riscv-virt board generates (`breadboard dtb`) with the one QEMU's virt
 # machine generates (`-M virt,dumpdtb=`, same RAM, harts and ISA), node by
 # node and property by property, for the nodes OpenSBI, U-Boot and Linux
 # read (reference/hardware.md section 1.5).  Phandle cells are compared by
 # the path of the node they point to, since the numbering differs.
+# The board is boards/riscv-virt.yaml for one hart, else
+# boards/riscv-virt-smpHARTS.yaml; with "set", boards/riscv-virt.yaml with
+# `--set harts.count=HARTS` (the per-hart wiring must follow the count).
 # Skips (exit 77) when qemu-system-riscv64 is not installed.
 set -u
-bb=$1 src=$2 harts=${3:-1}
+bb=$1 src=$2 harts=${3:-1} how=${4:-}
 command -v qemu-system-riscv64 > /dev/null || { echo "no qemu: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 board=$src/boards/riscv-virt.yaml
-[ "$harts" = 1 ] || board=$src/boards/riscv-virt-smp$harts.yaml
+board_args=()
+if [ "$how" = set ]; then
+  board_args=(--set "harts.count=$harts")
+elif [ "$harts" != 1 ]; then
+  board=$src/boards/riscv-virt-smp$harts.yaml
+fi
 
 # With a kernel, an initrd and a command line, /chosen carries them too:
 # the initrd's placement must be QEMU's.
@@ -23,7 +31,7 @@ if [ -f "${boot[1]}" ]; then
 else
   boot=()
 fi
-"$bb" dtb "$board" "${boot[@]}" -o "$tmp/bb.dtb" ||
+"$bb" dtb "$board" "${board_args[@]}" "${boot[@]}" -o "$tmp/bb.dtb" ||
   { echo "FAIL: breadboard dtb"; exit 1; }
 qemu_boot=("${boot[@]}")
 qemu_boot=("${qemu_boot[@]/#--/-}")
