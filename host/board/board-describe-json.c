@@ -154,7 +154,8 @@ static void add_memory_map(Board *board, JsonBuilder *b)
         json_builder_begin_object(b);
         add_hex(b, "base", r->base);
         add_hex(b, "size", r->last - r->base + 1);
-        add_string(b, "kind", r->owner ? "device" : "ram");
+        add_string(b, "kind", !r->owner ? "ram" : r->region ? "region"
+                                                            : "device");
         add_string(b, "device", name);
         add_string(b, "type", r->owner ? bb_object_get_type_name(r->owner)
                                        : NULL);
@@ -163,6 +164,11 @@ static void add_memory_map(Board *board, JsonBuilder *b)
             json_builder_add_int_value(b, r->reg);
         } else {
             json_builder_add_null_value(b);
+        }
+        if (r->region) {
+            add_string(b, "region", r->region);
+            json_builder_set_member_name(b, "overlay");
+            json_builder_add_boolean_value(b, r->overlay);
         }
         json_builder_end_object(b);
     }

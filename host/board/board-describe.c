@@ -193,12 +193,18 @@ static bool collect_ranges(BbObject *obj, void *opaque)
         if (dm->reg >= 0 || (m && dm->mr == m->ram)) {
             continue;
         }
-        g_autofree char *name = short_name(obj);
-        MapLine l = { dm->base, dm->base + bb_memory_region_size(dm->mr) - 1,
-                      g_strdup_printf("%s (%s) region '%s'%s", name,
-                                      bb_object_get_type_name(obj),
-                                      bb_memory_region_name(dm->mr),
-                                      dm->priority > 0 ? ", overlay" : "") };
+        g_autofree char *name = board_describe_name(obj);
+        BoardMapRow l = { 0 };
+        l.base = dm->base;
+        l.last = dm->base + bb_memory_region_size(dm->mr) - 1;
+        l.owner = obj;
+        l.reg = -1;
+        l.region = bb_memory_region_name(dm->mr);
+        l.overlay = dm->priority > 0;
+        l.label = g_strdup_printf("%s (%s) region '%s'%s", name,
+                                  bb_object_get_type_name(obj),
+                                  bb_memory_region_name(dm->mr),
+                                  dm->priority > 0 ? ", overlay" : "");
         g_array_append_val((GArray *)opaque, l);
     }
     bb_object_foreach_child(obj, collect_ranges, opaque);
@@ -214,7 +220,8 @@ GArray *board_describe_memory_map(Board *board)
     if (m->ram_size) {
         g_autofree char *size = board_describe_size(m->ram_size);
         BoardMapRow l = { m->ram_base, m->ram_base + m->ram_size - 1, NULL,
-                          -1, g_strdup_printf("RAM (%s)", size) };
+                          -1, NULL, false,
+                          g_strdup_printf("RAM (%s)", size) };
         g_array_append_val(rows, l);
     }
     collect_ranges(BB_OBJECT(m), rows);

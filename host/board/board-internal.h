@@ -323,6 +323,8 @@ typedef struct BoardMapRow {
     uint64_t base, last;  /* inclusive */
     BbObject *owner;      /* the device; NULL for RAM */
     int reg;              /* range index if the device has several, or -1 */
+    const char *region;   /* a region the device placed itself, or NULL */
+    bool overlay;         /* @region is a deliberate overlay (priority > 0) */
     char *label;          /* "uart0 (ns16550a)", "RAM (128 MiB)" */
 } BoardMapRow;
 /* Every device range and RAM, by address (of BoardMapRow). */

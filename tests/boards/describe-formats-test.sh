@@ -56,7 +56,11 @@ nmap=0
 while read -r range label; do
   [ "$range" = "(empty)" ] && continue
   nmap=$((nmap + 1))
-  grep -qF "<td align=\"left\">$range</td><td align=\"left\">$label</td>" "$tmp/dot" ||
+  # XML-escape as dot labels are ('\&': bash 5.2 expands a bare & in a
+  # replacement to the match)
+  xml=${label//&/\&amp;} xml=${xml//</\&lt;} xml=${xml//>/\&gt;}
+  xml=${xml//\'/\&apos;} xml=${xml//\"/\&quot;}
+  grep -qF "<td align=\"left\">$range</td><td align=\"left\">$xml</td>" "$tmp/dot" ||
     bad "memory map row $range $label missing"
 done < <(section 'Memory map')
 
