@@ -79,6 +79,9 @@ static void prop_text(const BbPropertyInfo *p, void *opaque)
     if (range) {
         printf(" in %s", range);
     }
+    if (bb_prop_is_array(p) && p->count_max) {
+        printf(" (at most %u)", p->count_max);
+    }
     printf("%s%s\n", p->description ? "  - " : "",
            p->description ? p->description : "");
 }
