@@ -10,6 +10,10 @@
  * Changelog (newest first; every entry dated):
  *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
  *                     the major): see the entries below, one per change.
+ *                     BbPropertyInfo: +count_offset/count_size/count_max.
+ *                     Array properties: BB_PROP_*_ARRAY, set_prop_list etc.
+ *                     BB_PROP_F_READONLY, BB_PROP_READONLY() (object.h).
+ *                     Unknown property names get "did you mean" hints.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
