@@ -462,6 +462,13 @@ struct BbPropertyInfo {
       .link_type = BB_TYPE_OBJECT, .flags = BB_PROP_F_READONLY,               \
       .description = (desc) }
 
+/*
+ * BB_PROP_ARRAY_FIELD_() - the field part of an array entry, for
+ * hand-written entries the macros below do not cover (INT or SIZE
+ * elements, .count_max): { .name = "x", .kind = BB_PROP_INT,
+ * BB_PROP_ARRAY_FIELD_(State, xs, nr_xs), .min = -5, .max = 5 }.
+ * Since: ABI 2.0
+ */
 #define BB_PROP_ARRAY_FIELD_(State, field, count)                             \
     .offset = offsetof(State, field),                                         \
     .size = sizeof(*((State *)0)->field),                                     \
