@@ -252,16 +252,49 @@ static bool resolve_types(const BoardSpec *spec, Registry *reg,
 
 /* ----------------------------------------------------------- creation */
 
+/* Set one board property: a scalar from its text, an array from a
+ * sequence's elements (or from the scalar's comma-separated form). */
+static bool set_prop(BbObject *obj, const BoardProp *p, GError **error)
+{
+    const BbPropertyInfo *info = bb_object_find_property(obj, p->name);
+    size_t failed = SIZE_MAX;
+    GError *err = NULL;
+    bool ok;
+
+    if (info && p->items && !bb_prop_is_array(info)) {
+        board_error(error, BB_ERROR_INVALID, &p->value_loc,
+                    "value of property '%s' must be a scalar, not a "
+                    "sequence", p->name);
+        return false;
+    }
+    if (p->items) {
+        ok = object_set_prop_list(obj, p->name,
+                                  (const char *const *)p->items->pdata,
+                                  p->items->len, &failed, &err);
+    } else {
+        ok = bb_object_set_prop(obj, p->name, p->value, &err);
+    }
+    if (ok) {
+        return true;
+    }
+    /* Point at the name if it is unknown or read-only, at the bad
+     * element of a sequence, else at the value. */
+    if (!info || (info->flags & BB_PROP_F_READONLY)) {
+        board_error_propagate(error, err, &p->key_loc);
+    } else if (failed != SIZE_MAX) {
+        board_error_propagate(error, err,
+                              &g_array_index(p->item_locs, BoardLoc,
+                                             failed));
+    } else {
+        board_error_propagate(error, err, &p->value_loc);
+    }
+    return false;
+}
+
 static bool set_props(BbObject *obj, GPtrArray *props, GError **error)
 {
     for (guint i = 0; i < props->len; i++) {
-        BoardProp *p = g_ptr_array_index(props, i);
-        GError *err = NULL;
-        if (!bb_object_set_prop(obj, p->name, p->value, &err)) {
-            /* Point at the name if it is unknown, else at the value. */
-            board_error_propagate(error, err,
-                                  bb_object_find_property(obj, p->name)
-                                      ? &p->value_loc : &p->key_loc);
+        if (!set_prop(obj, g_ptr_array_index(props, i), error)) {
             return false;
         }
     }

@@ -217,7 +217,7 @@ static bool check_chardev_refs(const BoardSpec *spec, const BoardDevice *dev,
     for (guint i = 0; i < dev->props->len; i++) {
         BoardProp *prop = g_ptr_array_index(dev->props, i);
         GString *ids;
-        if (strcmp(prop->name, "chardev") || !*prop->value) {
+        if (strcmp(prop->name, "chardev") || prop->items || !*prop->value) {
             continue;
         }
         /* An inline backend instead of a chardev id. */

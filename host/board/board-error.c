@@ -4,8 +4,8 @@
  * Every message starts with where the problem is, "FILE:LINE:COL: " for
  * board text or "--set PATH=VALUE: " for a command-line override, then
  * says what is wrong, then lists the valid choices.  Suggestions for
- * misspelt names use an edit distance that also counts swapped
- * neighbours as one edit, the usual "did you mean" heuristic.
+ * misspelt names come from util_suggest(), which the object model uses
+ * for property names too.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include <breadboard/error.h>
 
 #include "board/board-internal.h"
+#include "util/suggest.h"
 
 char *board_loc_format(const BoardLoc *loc)
 {
@@ -47,59 +48,9 @@ void board_error_propagate(GError **dest, GError *src, const BoardLoc *loc)
     g_error_free(src);
 }
 
-/* Edit distance where swapping two neighbours counts as one edit
- * ("optimal string alignment"), so "iqr" is one edit from "irq". */
-static guint edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    g_autofree guint *d = NULL;
-
-    if (la > 64 || lb > 64) {
-        return G_MAXUINT;
-    }
-    d = g_new(guint, (la + 1) * (lb + 1));
-#define D(i, j) d[(i) * (lb + 1) + (j)]
-    for (size_t i = 0; i <= la; i++) {
-        D(i, 0) = i;
-    }
-    for (size_t j = 0; j <= lb; j++) {
-        D(0, j) = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            D(i, j) = MIN(MIN(D(i - 1, j) + 1, D(i, j - 1) + 1),
-                          D(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-                a[i - 2] == b[j - 1]) {
-                D(i, j) = MIN(D(i, j), D(i - 2, j - 2) + 1);
-            }
-        }
-    }
-    return D(la, lb);
-#undef D
-}
-
 char *board_suggest(const char *word, const char *const *choices, guint n)
 {
-    GString *out = g_string_new(NULL);
-    guint limit = strlen(word) <= 4 ? 1 : strlen(word) <= 8 ? 2 : 3;
-    guint found = 0;
-
-    for (guint d = 1; d <= limit && found < 3; d++) {
-        for (guint i = 0; i < n && found < 3; i++) {
-            if (choices[i] && edit_distance(word, choices[i]) == d) {
-                g_string_append_printf(out, "%s'%s'", found ? ", " : "",
-                                       choices[i]);
-                found++;
-            }
-        }
-    }
-    if (!found) {
-        g_string_free(out, true);
-        return NULL;
-    }
-    return g_string_free(out, false);
+    return util_suggest(word, choices, n);
 }
 
 char *board_join_list(const char *const *items, guint n,

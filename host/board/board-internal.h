@@ -81,7 +81,9 @@ char *board_join_list(const char *const *items, guint n,
 
 typedef struct BoardProp {
     char *name;
-    char *value;
+    char *value;        /* scalar text; "[a,b]" for a sequence */
+    GPtrArray *items;   /* a sequence's element texts; NULL for a scalar */
+    GArray *item_locs;  /* of BoardLoc, one per element of @items */
     BoardLoc key_loc;   /* the property name */
     BoardLoc value_loc; /* its value */
 } BoardProp;
@@ -253,7 +255,8 @@ const char *board_get_string(const BoardNode *node, const char *what,
 /* Replace *@field by the non-empty scalar @value; record its place. */
 bool board_set_string(char **field, BoardLoc *loc, const BoardNode *value,
                       const char *what, GError **error);
-/* A mapping of property names to scalar values (null: nothing). */
+/* A mapping of property names to values: scalars, or sequences of
+ * scalars for array properties (null: nothing). */
 bool board_load_props(GPtrArray *props, const BoardNode *node,
                       const char *what, GError **error);
 void board_prop_free(gpointer prop);
@@ -275,7 +278,8 @@ bool board_spec_load_irq_group(BoardSpec *spec, BoardDevice *dev,
                                GError **error);
 bool board_spec_load_chardev(BoardSpec *spec, const BoardNode *key,
                              const BoardNode *value, GError **error);
-/* Set or replace a property in @props. */
+/* Set or replace a property in @props (a scalar or a sequence of
+ * scalars; whether the property is an array is checked at build time). */
 bool board_spec_load_prop(GPtrArray *props, const BoardNode *key,
                           const BoardNode *value, GError **error);
 bool board_spec_is_device_key(const char *key);

@@ -3,8 +3,9 @@
  * tables of valid keys with one loader each (an unknown key is an error
  * that lists the table and suggests the nearest name), typed access to
  * nodes with uniform "X must be a mapping, not a sequence" messages, and
- * property maps (name -> scalar) whose values go to bb_object_set_prop()
- * unchanged at build time.
+ * property maps (name -> scalar, or sequence of scalars for an array
+ * property) whose values go to bb_object_set_prop() or
+ * bb_object_set_prop_list() unchanged at build time.
  */
 #include <string.h>
 
@@ -119,44 +120,92 @@ void board_prop_free(gpointer p)
 
     g_free(prop->name);
     g_free(prop->value);
+    if (prop->items) {
+        g_ptr_array_unref(prop->items);
+        g_array_unref(prop->item_locs);
+    }
     g_free(prop);
+}
+
+/* The elements of a sequence value, each a scalar with a value. */
+static bool load_prop_items(BoardProp *prop, const BoardNode *key,
+                            const BoardNode *value, GError **error)
+{
+    GString *text = g_string_new("[");
+
+    prop->items = g_ptr_array_new_with_free_func(g_free);
+    prop->item_locs = g_array_new(false, false, sizeof(BoardLoc));
+    for (guint i = 0; i < value->items->len; i++) {
+        const BoardNode *item = g_ptr_array_index(value->items, i);
+        if (item->kind != BOARD_NODE_SCALAR) {
+            board_error(error, BB_ERROR_INVALID, &item->loc,
+                        "element %u of property '%s' must be a scalar, not "
+                        "%s", i, key->value, board_node_kind_name(item));
+            g_string_free(text, true);
+            return false;
+        }
+        if (board_node_is_null(item) && !*item->value) {
+            board_error(error, BB_ERROR_INVALID, &item->loc,
+                        "element %u of property '%s' has no value (write "
+                        "\"\" for an empty string)", i, key->value);
+            g_string_free(text, true);
+            return false;
+        }
+        g_ptr_array_add(prop->items, g_strdup(item->value));
+        g_array_append_val(prop->item_locs, item->loc);
+        g_string_append_printf(text, "%s%s", i ? "," : "", item->value);
+    }
+    g_string_append_c(text, ']');
+    g_free(prop->value);
+    prop->value = g_string_free(text, false);
+    return true;
 }
 
 bool board_spec_load_prop(GPtrArray *props, const BoardNode *key,
                           const BoardNode *value, GError **error)
 {
-    g_autofree char *text = NULL;
-    BoardProp *prop;
+    guint at = props->len;
 
-    if (value->kind != BOARD_NODE_SCALAR) {
+    if (value->kind == BOARD_NODE_MAP) {
         board_error(error, BB_ERROR_INVALID, &value->loc,
-                    "value of property '%s' must be a scalar, not %s",
+                    "value of property '%s' must be a scalar (or a "
+                    "sequence for an array property), not %s",
                     key->value, board_node_kind_name(value));
         return false;
     }
-    if (board_node_is_null(value) && !*value->value) {
+    if (value->kind == BOARD_NODE_SCALAR && board_node_is_null(value) &&
+        !*value->value) {
         board_error(error, BB_ERROR_INVALID, &value->loc,
                     "property '%s' has no value (write \"\" for an empty "
                     "string)", key->value);
         return false;
     }
-    text = g_strdup(value->value);
     for (guint i = 0; i < props->len; i++) {
-        prop = g_ptr_array_index(props, i);
-        if (!strcmp(prop->name, key->value)) {
-            g_free(prop->value); /* an override keeps the position */
-            prop->value = g_steal_pointer(&text);
-            prop->key_loc = key->loc;
-            prop->value_loc = value->loc;
-            return true;
+        BoardProp *old = g_ptr_array_index(props, i);
+        if (!strcmp(old->name, key->value)) {
+            at = i; /* an override keeps the position */
+            break;
         }
     }
-    prop = g_new0(BoardProp, 1);
-    prop->name = g_strdup(key->value);
-    prop->value = g_steal_pointer(&text);
-    prop->key_loc = key->loc;
-    prop->value_loc = value->loc;
-    g_ptr_array_add(props, prop);
+    /* Build the new value aside so a bad sequence changes nothing. */
+    BoardProp *fresh = g_new0(BoardProp, 1);
+    fresh->name = g_strdup(key->value);
+    fresh->key_loc = key->loc;
+    fresh->value_loc = value->loc;
+    if (value->kind == BOARD_NODE_SEQ) {
+        if (!load_prop_items(fresh, key, value, error)) {
+            board_prop_free(fresh);
+            return false;
+        }
+    } else {
+        fresh->value = g_strdup(value->value);
+    }
+    if (at < props->len) {
+        board_prop_free(g_ptr_array_index(props, at));
+        g_ptr_array_index(props, at) = fresh;
+    } else {
+        g_ptr_array_add(props, fresh);
+    }
     return true;
 }
 

@@ -140,17 +140,20 @@ bool board_spec_set(BoardSpec *spec, const char *assignment, GError **error)
 
 /* ------------------------------------------------------------ --device */
 
-/* Split at ',' with ",," standing for a literal comma. */
+/* Split at ',' with ",," standing for a literal comma; commas inside
+ * [...] (an array value, "harts=[hart0,hart1]") do not split. */
 static GPtrArray *split_device_desc(const char *desc)
 {
     GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
     GString *cur = g_string_new(NULL);
+    int depth = 0;
 
     for (const char *p = desc; *p; p++) {
-        if (*p == ',' && p[1] == ',') {
+        depth += *p == '[' ? 1 : *p == ']' && depth ? -1 : 0;
+        if (*p == ',' && p[1] == ',' && !depth) {
             g_string_append_c(cur, ',');
             p++;
-        } else if (*p == ',') {
+        } else if (*p == ',' && !depth) {
             g_ptr_array_add(parts, g_string_free(cur, false));
             cur = g_string_new(NULL);
         } else {
@@ -236,8 +239,13 @@ static bool device_option(BoardSpec *spec, BoardDevice *dev, const char *kv,
         g_ptr_array_add(seq->items, board_node_new_scalar(eq + 1, loc));
         return true;
     }
+    /* "[a,b]": an array, parsed as --set parses it. */
+    value = eq[1] == '[' ? value_node(eq + 1, loc, error)
+                         : board_node_new_scalar(eq + 1, loc);
+    if (!value) {
+        return false;
+    }
     key = board_node_new_scalar(k, loc);
-    value = board_node_new_scalar(eq + 1, loc);
     if (board_spec_is_device_key(k) && strcmp(k, "props") &&
         strcmp(k, "irqs")) {
         ok = board_spec_load_device_key(spec, dev, key, value, error);

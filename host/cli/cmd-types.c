@@ -1,7 +1,8 @@
 /*
  * cmd-types.c - `breadboard types [--json] [TYPE...]`: every registered
  * type (host built-ins and all usable plugins, loaded for the purpose) with
- * its parent, providing plugin, interfaces and properties.
+ * its parent, providing plugin, interfaces and properties (type, default,
+ * declared range, enum choices, required / read-only, arrays).
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,36 +33,108 @@ static char *prop_default(const BbPropertyInfo *p)
 
 static char *prop_kind(const BbPropertyInfo *p)
 {
+    const char *array = bb_prop_is_array(p) ? "[]" : "";
+
     if (p->kind == BB_PROP_LINK) {
-        return g_strdup_printf("link<%s>", p->link_type);
+        return g_strdup_printf("link<%s>%s", p->link_type, array);
     }
     if (p->kind == BB_PROP_ENUM) {
         g_autofree char *c = g_strjoinv("|", (char **)p->choices);
         return g_strdup_printf("enum(%s)", c);
     }
-    return g_strdup(bb_prop_kind_name(p->kind));
+    return g_strdup_printf("%s%s", bb_prop_kind_name(p->kind), array);
+}
+
+/* "[0, 15]" for a declared range, else NULL (the field's width). */
+static char *prop_range_text(const BbPropertyInfo *p)
+{
+    int64_t min, max;
+    uint64_t umin, umax;
+
+    if (!prop_range(p, &min, &max, &umin, &umax)) {
+        return NULL;
+    }
+    if (p->kind == BB_PROP_INT) {
+        return g_strdup_printf("[%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+                               min, max);
+    }
+    return g_strdup_printf("[%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "]",
+                           umin, umax);
 }
 
 static void prop_text(const BbPropertyInfo *p, void *opaque)
 {
     g_autofree char *kind = prop_kind(p);
-    g_autofree char *def = prop_default(p);
+    g_autofree char *def = bb_prop_is_array(p) ? NULL : prop_default(p);
+    g_autofree char *range = prop_range_text(p);
 
     printf("    %-22s %-16s", p->name, kind);
     if (p->flags & BB_PROP_F_REQUIRED) {
         printf(" (required)");
+    } else if (p->flags & BB_PROP_F_READONLY) {
+        printf(" (read-only)");
     } else if (def) {
         printf(" = %s", def);
     }
+    if (range) {
+        printf(" in %s", range);
+    }
+    if (bb_prop_is_array(p) && p->count_max) {
+        printf(" (at most %u)", p->count_max);
+    }
     printf("%s%s\n", p->description ? "  - " : "",
            p->description ? p->description : "");
+}
+
+/* A bound as a JSON number, or as a decimal string past INT64_MAX. */
+static void json_add_u64(JsonBuilder *b, const char *name, uint64_t v)
+{
+    json_builder_set_member_name(b, name);
+    if (v <= INT64_MAX) {
+        json_builder_add_int_value(b, (int64_t)v);
+    } else {
+        g_autofree char *s = g_strdup_printf("%" G_GUINT64_FORMAT, v);
+        json_builder_add_string_value(b, s);
+    }
+}
+
+/* "min"/"max" of a declared range, "choices" of an enum, "max_count" of
+ * an array. */
+static void prop_json_limits(const BbPropertyInfo *p, JsonBuilder *b)
+{
+    int64_t min, max;
+    uint64_t umin, umax;
+
+    if (prop_range(p, &min, &max, &umin, &umax)) {
+        if (p->kind == BB_PROP_INT) {
+            json_builder_set_member_name(b, "min");
+            json_builder_add_int_value(b, min);
+            json_builder_set_member_name(b, "max");
+            json_builder_add_int_value(b, max);
+        } else {
+            json_add_u64(b, "min", umin);
+            json_add_u64(b, "max", umax);
+        }
+    }
+    if (p->kind == BB_PROP_ENUM) {
+        json_builder_set_member_name(b, "choices");
+        json_builder_begin_array(b);
+        for (size_t i = 0; p->choices[i]; i++) {
+            json_builder_add_string_value(b, p->choices[i]);
+        }
+        json_builder_end_array(b);
+    }
+    if (bb_prop_is_array(p)) {
+        json_add_u64(b, "max_count",
+                     p->count_max ? p->count_max : BB_PROP_ARRAY_MAX);
+    }
 }
 
 static void prop_json(const BbPropertyInfo *p, void *opaque)
 {
     JsonBuilder *b = opaque;
     g_autofree char *kind = prop_kind(p);
-    g_autofree char *def = prop_default(p);
+    g_autofree char *def = bb_prop_is_array(p) ? NULL : prop_default(p);
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "name");
@@ -70,6 +143,11 @@ static void prop_json(const BbPropertyInfo *p, void *opaque)
     json_builder_add_string_value(b, kind);
     json_builder_set_member_name(b, "required");
     json_builder_add_boolean_value(b, p->flags & BB_PROP_F_REQUIRED);
+    json_builder_set_member_name(b, "read_only");
+    json_builder_add_boolean_value(b, (p->flags & BB_PROP_F_READONLY) != 0);
+    json_builder_set_member_name(b, "array");
+    json_builder_add_boolean_value(b, bb_prop_is_array(p));
+    prop_json_limits(p, b);
     if (def) {
         json_builder_set_member_name(b, "default");
         json_builder_add_string_value(b, def);

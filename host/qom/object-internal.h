@@ -33,6 +33,23 @@ char *object_label(const BbObject *obj);
 /* Comma-separated property names of @obj ("a, b, c"), for messages. */
 char *object_property_names(BbObject *obj);
 
+/* bb_object_set_prop_list(); on failure *@failed (optional) is the index
+ * of the bad element, or SIZE_MAX when no single element is to blame
+ * (unknown or read-only property, too many elements), so the board
+ * loader can point at the element in the board text. */
+bool object_set_prop_list(BbObject *obj, const char *name,
+                          const char *const *values, size_t n,
+                          size_t *failed, GError **error);
+
+/* "uint", "link", "uint[]"...: the property's type as messages show it. */
+char *prop_type_name(const BbPropertyInfo *p);
+
+/* The declared range of an INT (*@min, *@max) or UINT/SIZE (*@umin,
+ * *@umax) property or array; false when it declares none (the field's
+ * width is the only limit). */
+bool prop_range(const BbPropertyInfo *p, int64_t *min, int64_t *max,
+                uint64_t *umin, uint64_t *umax);
+
 /* How a number failed to parse. */
 typedef enum {
     QOM_NUM_OK,

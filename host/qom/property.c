@@ -6,17 +6,35 @@
  * Every property is backed by a field of the instance struct at a fixed
  * offset; integer fields may be 1, 2, 4 or 8 bytes wide and values are
  * range-checked against the field width and any declared range before
- * they are stored, so a board can never write past a field.
+ * they are stored, so a board can never write past a field.  An array
+ * property is a pointer field to elements the object model allocates plus
+ * a count field; a write builds and checks the whole new array before it
+ * replaces the old one, so a bad element leaves the property as it was.
+ * Read-only properties are written only by the object's own code: the
+ * string setters, which boards and the command line go through, refuse
+ * them.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "qom/object-internal.h"
 #include "qom/property-internal.h"
+#include "util/suggest.h"
+
+/* Big enough for one scalar value of any kind (the widest is 8 bytes). */
+typedef union PropSlot {
+    uint64_t u;
+    void *ptr;
+} PropSlot;
 
 static void *field_ptr(BbObject *obj, const BbPropertyInfo *p)
 {
     return (char *)obj + p->offset;
+}
+
+bool bb_prop_is_array(const BbPropertyInfo *prop)
+{
+    return prop->count_offset != 0;
 }
 
 const char *bb_prop_kind_name(BbPropKind kind)
@@ -32,6 +50,12 @@ const char *bb_prop_kind_name(BbPropKind kind)
     case BB_PROP_CHILD: return "child";
     }
     return "invalid";
+}
+
+char *prop_type_name(const BbPropertyInfo *p)
+{
+    return g_strdup_printf("%s%s", bb_prop_kind_name(p->kind),
+                           bb_prop_is_array(p) ? "[]" : "");
 }
 
 static bool int_width_ok(size_t size)
@@ -55,11 +79,40 @@ static int64_t int_field_max(const BbPropertyInfo *p)
     return p->size == 8 ? INT64_MAX : (INT64_C(1) << (p->size * 8 - 1)) - 1;
 }
 
+static uint64_t width_max(size_t size)
+{
+    return size == 8 ? UINT64_MAX : (UINT64_C(1) << (size * 8)) - 1;
+}
+
 static uint64_t uint_field_max(const BbPropertyInfo *p)
 {
-    uint64_t width_max = p->size == 8 ? UINT64_MAX
-                                      : (UINT64_C(1) << (p->size * 8)) - 1;
-    return p->umax && p->umax < width_max ? p->umax : width_max;
+    uint64_t wmax = width_max(p->size);
+    return p->umax && p->umax < wmax ? p->umax : wmax;
+}
+
+bool prop_range(const BbPropertyInfo *p, int64_t *min, int64_t *max,
+                uint64_t *umin, uint64_t *umax)
+{
+    if (p->kind == BB_PROP_INT && (p->min || p->max)) {
+        *min = p->min;
+        *max = p->max;
+        return true;
+    }
+    if ((p->kind == BB_PROP_UINT || p->kind == BB_PROP_SIZE) &&
+        (p->umin || p->umax)) {
+        *umin = p->umin;
+        *umax = uint_field_max(p);
+        return true;
+    }
+    return false;
+}
+
+/* Most elements an array takes: the declared limit (or the default one),
+ * and never more than its count field holds. */
+static uint64_t array_max(const BbPropertyInfo *p)
+{
+    uint64_t max = p->count_max ? p->count_max : BB_PROP_ARRAY_MAX;
+    return MIN(max, width_max(p->count_size));
 }
 
 static size_t choices_count(const char *const *choices)
@@ -80,20 +133,79 @@ static bool size_fail(const BbPropertyInfo *p, const char *expected,
     return false;
 }
 
+static bool array_info_check(const BbPropertyInfo *p, size_t instance_size,
+                             GError **error)
+{
+    if (p->count_offset < sizeof(BbObject) ||
+        p->count_offset + p->count_size > instance_size) {
+        g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                    "property '%s': count field at %zu+%zu lies outside "
+                    "the instance (%zu bytes)",
+                    p->name, p->count_offset, p->count_size, instance_size);
+        return false;
+    }
+    if (!int_width_ok(p->count_size)) {
+        g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                    "property '%s': count field size %zu, expected 1, 2, "
+                    "4 or 8", p->name, p->count_size);
+        return false;
+    }
+    switch (p->kind) {
+    case BB_PROP_INT:
+    case BB_PROP_UINT:
+    case BB_PROP_SIZE:
+        return int_width_ok(p->size) ||
+               size_fail(p, "1, 2, 4 or 8 per element", error);
+    case BB_PROP_STRING:
+        return p->size == sizeof(char *) ||
+               size_fail(p, "a char * per element", error);
+    case BB_PROP_LINK:
+        if (p->size != sizeof(BbObject *)) {
+            return size_fail(p, "a pointer per element", error);
+        }
+        if (!p->link_type) {
+            g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                        "property '%s': link array without a target type",
+                        p->name);
+            return false;
+        }
+        return true;
+    default:
+        g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                    "property '%s': arrays of %s are not supported "
+                    "(int, uint, size, string and link are)",
+                    p->name, bb_prop_kind_name(p->kind));
+        return false;
+    }
+}
+
 bool prop_info_check(const BbPropertyInfo *p, size_t instance_size,
                      GError **error)
 {
+    bool array = bb_prop_is_array(p);
+    size_t field_size = array ? sizeof(void *) : p->size;
+
     if (!*p->name) {
         g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
                     "property with an empty name");
         return false;
     }
-    if (p->offset < sizeof(BbObject) || p->offset + p->size > instance_size) {
+    if (p->offset < sizeof(BbObject) ||
+        p->offset + field_size > instance_size) {
         g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
                     "property '%s': field at %zu+%zu lies outside the "
                     "instance (%zu bytes)",
-                    p->name, p->offset, p->size, instance_size);
+                    p->name, p->offset, field_size, instance_size);
         return false;
+    }
+    if ((p->flags & BB_PROP_F_READONLY) && (p->flags & BB_PROP_F_REQUIRED)) {
+        g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                    "property '%s': read-only and required at once (a "
+                    "board cannot set a read-only property)", p->name);
+        return false;
+    }
+    if (array) {
+        return array_info_check(p, instance_size, error);
     }
     switch (p->kind) {
     case BB_PROP_BOOL:
@@ -181,10 +293,57 @@ static int64_t load_int(const void *field, size_t size)
     }
 }
 
+static size_t array_count(BbObject *obj, const BbPropertyInfo *p)
+{
+    return load_uint((char *)obj + p->count_offset, p->count_size);
+}
+
+static void *array_elem(const BbPropertyInfo *p, void *elems, size_t i)
+{
+    return (char *)elems + i * p->size;
+}
+
+/* Drop what @n elements own (strings, link references). */
+static void release_elems(const BbPropertyInfo *p, void *elems, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *e = array_elem(p, elems, i);
+        if (p->kind == BB_PROP_STRING) {
+            g_free(*(char **)e);
+        } else if (p->kind == BB_PROP_LINK) {
+            bb_object_unref(*(BbObject **)e);
+        }
+    }
+}
+
+/* Install @elems (@n of them, owned) as the array's value. */
+static void replace_array(BbObject *obj, const BbPropertyInfo *p,
+                          void *elems, size_t n)
+{
+    void **f = field_ptr(obj, p);
+    void *old = *f;
+
+    release_elems(p, old, array_count(obj, p));
+    g_free(old);
+    *f = elems;
+    store_int((char *)obj + p->count_offset, p->count_size, n);
+}
+
+/* Zeroed room for @n elements, plus a NULL terminator for pointer
+ * arrays; NULL for none. */
+static void *alloc_elems(const BbPropertyInfo *p, size_t n)
+{
+    bool terminated = p->kind == BB_PROP_STRING || p->kind == BB_PROP_LINK;
+    return n ? g_malloc0(p->size * (n + terminated)) : NULL;
+}
+
 void prop_apply_default(BbObject *obj, const BbPropertyInfo *p)
 {
     void *f = field_ptr(obj, p);
 
+    if (bb_prop_is_array(p)) {
+        return; /* empty: the instance is zeroed */
+    }
     switch (p->kind) {
     case BB_PROP_BOOL: *(bool *)f = p->def_i != 0; break;
     case BB_PROP_INT: store_int(f, p->size, (uint64_t)p->def_i); break;
@@ -200,7 +359,9 @@ void prop_release(BbObject *obj, const BbPropertyInfo *p)
 {
     void *f = field_ptr(obj, p);
 
-    if (p->kind == BB_PROP_STRING) {
+    if (bb_prop_is_array(p)) {
+        replace_array(obj, p, NULL, 0);
+    } else if (p->kind == BB_PROP_STRING) {
         g_clear_pointer((char **)f, g_free);
     } else if (p->kind == BB_PROP_LINK) {
         g_clear_pointer((BbObject **)f, bb_object_unref);
@@ -217,10 +378,18 @@ static const BbPropertyInfo *prop_find(BbObject *obj, const char *name,
     if (!p) {
         g_autofree char *label = object_label(obj);
         g_autofree char *names = object_property_names(obj);
+        GPtrArray *props = class_props(bb_object_get_class(obj));
+        g_autofree const char **list = g_new0(const char *, props->len + 1);
+        for (guint i = 0; i < props->len; i++) {
+            list[i] = ((const BbPropertyInfo *)props->pdata[i])->name;
+        }
+        g_autofree char *hint = util_suggest(name, list, props->len);
         if (*names) {
             g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND,
-                        "%s has no property '%s'; valid properties: %s",
-                        label, name, names);
+                        "%s has no property '%s'%s%s%s; valid properties: "
+                        "%s",
+                        label, name, hint ? " (did you mean " : "",
+                        hint ? hint : "", hint ? "?)" : "", names);
         } else {
             g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND,
                         "%s has no property '%s'; it has no properties",
@@ -230,14 +399,26 @@ static const BbPropertyInfo *prop_find(BbObject *obj, const char *name,
     return p;
 }
 
+/* Whether the write may go ahead.  @from_string: the value comes in
+ * string form (boards, the command line), which read-only properties
+ * refuse; the object's own code uses the typed setters. */
 static bool prop_check_write(BbObject *obj, const BbPropertyInfo *p,
-                             GError **error)
+                             bool from_string, GError **error)
 {
     if (p->kind == BB_PROP_CHILD) {
         g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
                     "'%s' is a child object, not a settable property",
                     p->name);
         return false;
+    }
+    if (p->flags & BB_PROP_F_READONLY) {
+        if (from_string) {
+            g_autofree char *label = object_label(obj);
+            g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                        "property '%s' of %s is read-only", p->name, label);
+            return false;
+        }
+        return true; /* the object's own bookkeeping: no veto */
     }
     BbObjectClass *klass = bb_object_get_class(obj);
     return !klass->check_set_property ||
@@ -247,9 +428,10 @@ static bool prop_check_write(BbObject *obj, const BbPropertyInfo *p,
 static bool kind_mismatch(const BbPropertyInfo *p, const char *wanted,
                           GError **error)
 {
+    g_autofree char *type = prop_type_name(p);
     g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
-                "property '%s' is of type %s, not %s", p->name,
-                bb_prop_kind_name(p->kind), wanted);
+                "property '%s' is of type %s, not %s", p->name, type,
+                wanted);
     return false;
 }
 
@@ -356,61 +538,64 @@ static bool parse_int(const char *s, int64_t *out)
     return true;
 }
 
-static bool bad_value(const BbPropertyInfo *p, const char *value,
+/* ------------------------------------------------------ values */
+
+/* How messages name what is being written: "property 'x'" or, for an
+ * element of an array, "property 'x', element 3". */
+static char *prop_what(const BbPropertyInfo *p, size_t index)
+{
+    if (index == SIZE_MAX) {
+        return g_strdup_printf("property '%s'", p->name);
+    }
+    return g_strdup_printf("property '%s', element %zu", p->name, index);
+}
+
+static bool bad_value(const char *what, const char *value,
                       const char *expected, GError **error)
 {
     g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
-                "property '%s': invalid value '%s': expected %s", p->name,
-                value, expected);
+                "%s: invalid value '%s': expected %s", what, value,
+                expected);
     return false;
 }
 
-/* ------------------------------------------------------ raw writes */
-
-static bool write_int(BbObject *obj, const BbPropertyInfo *p, int64_t v,
+static bool check_int(const BbPropertyInfo *p, const char *what, int64_t v,
                       GError **error)
 {
     if (v < int_field_min(p) || v > int_field_max(p)) {
         g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
-                    "property '%s': value %" G_GINT64_FORMAT
+                    "%s: value %" G_GINT64_FORMAT
                     " out of range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
                     "]",
-                    p->name, v, int_field_min(p), int_field_max(p));
+                    what, v, int_field_min(p), int_field_max(p));
         return false;
     }
-    store_int(field_ptr(obj, p), p->size, (uint64_t)v);
     return true;
 }
 
-static bool write_uint(BbObject *obj, const BbPropertyInfo *p, uint64_t v,
-                       GError **error)
+static bool check_uint(const BbPropertyInfo *p, const char *what,
+                       uint64_t v, GError **error)
 {
     if (v < p->umin || v > uint_field_max(p)) {
         g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
-                    "property '%s': value %" G_GUINT64_FORMAT
+                    "%s: value %" G_GUINT64_FORMAT
                     " out of range [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
                     "]",
-                    p->name, v, p->umin, uint_field_max(p));
+                    what, v, p->umin, uint_field_max(p));
         return false;
     }
-    store_int(field_ptr(obj, p), p->size, v);
     return true;
 }
 
-static bool write_link(BbObject *obj, const BbPropertyInfo *p,
+static bool check_link(const BbPropertyInfo *p, const char *what,
                        BbObject *target, GError **error)
 {
     if (target && !bb_object_dynamic_cast(target, p->link_type)) {
         g_autofree char *label = object_label(target);
         g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
-                    "property '%s': %s is not a '%s'", p->name, label,
-                    p->link_type);
+                    "%s: %s is not a '%s'", what, label, p->link_type);
         return false;
     }
-    BbObject **f = field_ptr(obj, p);
-    BbObject *old = *f;
-    *f = target ? bb_object_ref(target) : NULL;
-    bb_object_unref(old);
     return true;
 }
 
@@ -423,88 +608,172 @@ static GString *choices_list(const char *const *choices)
     return s;
 }
 
-static bool write_from_string(BbObject *obj, const BbPropertyInfo *p,
-                              const char *value, GError **error)
+/* Parse one value of @p's kind from @value into @slot (p->size bytes that
+ * own nothing yet); a string is copied, a link referenced. */
+static bool parse_value(BbObject *obj, const BbPropertyInfo *p,
+                        const char *what, const char *value, void *slot,
+                        GError **error)
 {
     switch (p->kind) {
     case BB_PROP_BOOL: {
         bool b;
         if (!parse_bool(value, &b)) {
-            return bad_value(p, value, "true or false", error);
+            return bad_value(what, value, "true or false", error);
         }
-        *(bool *)field_ptr(obj, p) = b;
+        *(bool *)slot = b;
         return true;
     }
     case BB_PROP_INT: {
         int64_t v;
         if (!parse_int(value, &v)) {
-            return bad_value(p, value, "an integer", error);
+            return bad_value(what, value, "an integer", error);
         }
-        return write_int(obj, p, v, error);
-    }
-    case BB_PROP_UINT: {
-        uint64_t v;
-        if (!qom_parse_uint(value, &v)) {
-            return bad_value(p, value, "an unsigned integer", error);
+        if (!check_int(p, what, v, error)) {
+            return false;
         }
-        return write_uint(obj, p, v, error);
+        store_int(slot, p->size, (uint64_t)v);
+        return true;
     }
+    case BB_PROP_UINT:
     case BB_PROP_SIZE: {
         uint64_t v;
-        if (!qom_parse_size(value, &v)) {
-            return bad_value(p, value,
+        if (p->kind == BB_PROP_UINT && !qom_parse_uint(value, &v)) {
+            return bad_value(what, value, "an unsigned integer", error);
+        }
+        if (p->kind == BB_PROP_SIZE && !qom_parse_size(value, &v)) {
+            return bad_value(what, value,
                              "a size (a number with an optional K, M, G, "
                              "T, P or E suffix, powers of 1024)",
                              error);
         }
-        return write_uint(obj, p, v, error);
-    }
-    case BB_PROP_STRING: {
-        char **f = field_ptr(obj, p);
-        g_free(*f);
-        *f = g_strdup(value);
+        if (!check_uint(p, what, v, error)) {
+            return false;
+        }
+        store_int(slot, p->size, v);
         return true;
     }
+    case BB_PROP_STRING:
+        *(char **)slot = g_strdup(value);
+        return true;
     case BB_PROP_ENUM: {
         for (int i = 0; p->choices[i]; i++) {
             if (!strcmp(p->choices[i], value)) {
-                *(int *)field_ptr(obj, p) = i;
+                *(int *)slot = i;
                 return true;
             }
         }
         g_autoptr(GString) list = choices_list(p->choices);
         g_autofree char *expected = g_strdup_printf("one of: %s", list->str);
-        return bad_value(p, value, expected, error);
+        return bad_value(what, value, expected, error);
     }
     case BB_PROP_LINK: {
-        if (!*value) {
-            return write_link(obj, p, NULL, error);
+        BbObject *target = NULL;
+        if (*value) {
+            target = bb_object_resolve_path(obj, value);
+            if (!target) {
+                g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND,
+                            "%s: no object at path '%s'", what, value);
+                return false;
+            }
         }
-        BbObject *target = bb_object_resolve_path(obj, value);
-        if (!target) {
-            g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND,
-                        "property '%s': no object at path '%s'", p->name,
-                        value);
+        if (!check_link(p, what, target, error)) {
             return false;
         }
-        return write_link(obj, p, target, error);
+        *(BbObject **)slot = target ? bb_object_ref(target) : NULL;
+        return true;
     }
     default:
         return kind_mismatch(p, "settable from a string", error);
     }
 }
 
-/* ------------------------------------------------------ public setters */
+/* Store a scalar value parsed into @slot, releasing the old one. */
+static void replace_scalar(BbObject *obj, const BbPropertyInfo *p,
+                           const void *slot)
+{
+    void *f = field_ptr(obj, p);
+
+    if (p->kind == BB_PROP_STRING) {
+        g_free(*(char **)f);
+    } else if (p->kind == BB_PROP_LINK) {
+        bb_object_unref(*(BbObject **)f);
+    }
+    memcpy(f, slot, p->size);
+}
+
+/* ------------------------------------------------------ array writes */
+
+static bool check_array_len(const BbPropertyInfo *p, size_t n,
+                            GError **error)
+{
+    if (n > array_max(p)) {
+        g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                    "property '%s': %zu elements, at most %" G_GUINT64_FORMAT
+                    " allowed",
+                    p->name, n, array_max(p));
+        return false;
+    }
+    return true;
+}
+
+/* Replace an array by the elements parsed from @values; on failure
+ * *@failed is the index of the bad element (or SIZE_MAX when the list as
+ * a whole is wrong) and the array is unchanged. */
+static bool write_list(BbObject *obj, const BbPropertyInfo *p,
+                       const char *const *values, size_t n, size_t *failed,
+                       GError **error)
+{
+    *failed = SIZE_MAX;
+    if (!check_array_len(p, n, error)) {
+        return false;
+    }
+    void *elems = alloc_elems(p, n);
+    for (size_t i = 0; i < n; i++) {
+        g_autofree char *what = prop_what(p, i);
+        if (!parse_value(obj, p, what, values[i], array_elem(p, elems, i),
+                         error)) {
+            release_elems(p, elems, i);
+            g_free(elems);
+            *failed = i;
+            return false;
+        }
+    }
+    replace_array(obj, p, elems, n);
+    return true;
+}
+
+/* "[a, b]", "a,b", "[]", "": the elements of an array's string form. */
+static char **split_list(const char *value)
+{
+    g_autofree char *text = g_strstrip(g_strdup(value));
+    size_t len = strlen(text);
+    char *inner = text;
+
+    if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+        text[len - 1] = '\0';
+        inner = g_strstrip(text + 1);
+    }
+    if (!*inner) {
+        return g_new0(char *, 1);
+    }
+    char **elems = g_strsplit(inner, ",", -1);
+    for (char **e = elems; *e; e++) {
+        g_strstrip(*e);
+    }
+    return elems;
+}
+
+/* ------------------------------------------------------ setters */
 
 typedef bool (*PropWriter)(BbObject *obj, const BbPropertyInfo *p,
                            const void *arg, GError **error);
 
 static bool prop_set(BbObject *obj, const char *name, PropWriter writer,
-                     const void *arg, GError **error)
+                     const void *arg, bool from_string, GError **error)
 {
     const BbPropertyInfo *p = prop_find(obj, name, error);
 
-    if (!p || !prop_check_write(obj, p, error)) {
+    if (!p || !prop_check_write(obj, p, from_string, error)) {
         return false;
     }
     if (!writer(obj, p, arg, error)) {
@@ -517,16 +786,51 @@ static bool prop_set(BbObject *obj, const char *name, PropWriter writer,
 static bool writer_string(BbObject *obj, const BbPropertyInfo *p,
                           const void *arg, GError **error)
 {
-    return write_from_string(obj, p, arg, error);
+    if (bb_prop_is_array(p)) {
+        g_auto(GStrv) elems = split_list(arg);
+        size_t failed;
+        return write_list(obj, p, (const char *const *)elems,
+                          g_strv_length(elems), &failed, error);
+    }
+    g_autofree char *what = prop_what(p, SIZE_MAX);
+    PropSlot slot = { 0 };
+    if (!parse_value(obj, p, what, arg, &slot, error)) {
+        return false;
+    }
+    replace_scalar(obj, p, &slot);
+    return true;
 }
 
 static bool writer_bool(BbObject *obj, const BbPropertyInfo *p,
                         const void *arg, GError **error)
 {
-    if (p->kind != BB_PROP_BOOL) {
+    if (p->kind != BB_PROP_BOOL || bb_prop_is_array(p)) {
         return kind_mismatch(p, "bool", error);
     }
     *(bool *)field_ptr(obj, p) = *(const bool *)arg;
+    return true;
+}
+
+/* An int or uint for an INT, UINT or SIZE element or field: range-checked
+ * and stored at @slot. */
+static bool store_number(const BbPropertyInfo *p, const char *what,
+                         bool negative, uint64_t v, void *slot,
+                         GError **error)
+{
+    if (p->kind == BB_PROP_INT) {
+        if (!negative && v > INT64_MAX) {
+            g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_INVALID,
+                        "%s: value %" G_GUINT64_FORMAT " out of range",
+                        what, v);
+            return false;
+        }
+        if (!check_int(p, what, (int64_t)v, error)) {
+            return false;
+        }
+    } else if (!check_uint(p, what, v, error)) {
+        return false;
+    }
+    store_int(slot, p->size, v);
     return true;
 }
 
@@ -534,12 +838,18 @@ static bool writer_int(BbObject *obj, const BbPropertyInfo *p,
                        const void *arg, GError **error)
 {
     int64_t v = *(const int64_t *)arg;
+    g_autofree char *what = prop_what(p, SIZE_MAX);
 
+    if (bb_prop_is_array(p)) {
+        return kind_mismatch(p, "int", error);
+    }
     if (p->kind == BB_PROP_INT) {
-        return write_int(obj, p, v, error);
+        return store_number(p, what, v < 0, (uint64_t)v, field_ptr(obj, p),
+                            error);
     }
     if ((p->kind == BB_PROP_UINT || p->kind == BB_PROP_SIZE) && v >= 0) {
-        return write_uint(obj, p, (uint64_t)v, error);
+        return store_number(p, what, false, (uint64_t)v, field_ptr(obj, p),
+                            error);
     }
     return kind_mismatch(p, "int", error);
 }
@@ -548,12 +858,14 @@ static bool writer_uint(BbObject *obj, const BbPropertyInfo *p,
                         const void *arg, GError **error)
 {
     uint64_t v = *(const uint64_t *)arg;
+    g_autofree char *what = prop_what(p, SIZE_MAX);
 
-    if (p->kind == BB_PROP_UINT || p->kind == BB_PROP_SIZE) {
-        return write_uint(obj, p, v, error);
+    if (bb_prop_is_array(p)) {
+        return kind_mismatch(p, "uint", error);
     }
-    if (p->kind == BB_PROP_INT && v <= INT64_MAX) {
-        return write_int(obj, p, (int64_t)v, error);
+    if (p->kind == BB_PROP_UINT || p->kind == BB_PROP_SIZE ||
+        (p->kind == BB_PROP_INT && v <= INT64_MAX)) {
+        return store_number(p, what, false, v, field_ptr(obj, p), error);
     }
     return kind_mismatch(p, "uint", error);
 }
@@ -561,63 +873,203 @@ static bool writer_uint(BbObject *obj, const BbPropertyInfo *p,
 static bool writer_str(BbObject *obj, const BbPropertyInfo *p,
                        const void *arg, GError **error)
 {
-    if (p->kind != BB_PROP_STRING && p->kind != BB_PROP_ENUM &&
-        p->kind != BB_PROP_LINK) {
+    if ((p->kind != BB_PROP_STRING && p->kind != BB_PROP_ENUM &&
+         p->kind != BB_PROP_LINK) || bb_prop_is_array(p)) {
         return kind_mismatch(p, "string", error);
     }
     if (p->kind == BB_PROP_STRING && !arg) {
         g_clear_pointer((char **)field_ptr(obj, p), g_free);
         return true;
     }
-    return write_from_string(obj, p, arg ? arg : "", error);
+    return writer_string(obj, p, arg ? arg : "", error);
 }
 
 static bool writer_link(BbObject *obj, const BbPropertyInfo *p,
                         const void *arg, GError **error)
 {
-    if (p->kind != BB_PROP_LINK) {
+    BbObject *target = (BbObject *)arg;
+    g_autofree char *what = prop_what(p, SIZE_MAX);
+
+    if (p->kind != BB_PROP_LINK || bb_prop_is_array(p)) {
         return kind_mismatch(p, "link", error);
     }
-    return write_link(obj, p, (BbObject *)arg, error);
+    if (!check_link(p, what, target, error)) {
+        return false;
+    }
+    PropSlot slot = { .ptr = target ? bb_object_ref(target) : NULL };
+    replace_scalar(obj, p, &slot);
+    return true;
+}
+
+typedef struct ListArg {
+    const void *values; /* const char *const *, uint64_t *, BbObject ** */
+    size_t n;
+    size_t failed;      /* out: index of the bad element, or SIZE_MAX */
+} ListArg;
+
+static bool writer_list(BbObject *obj, const BbPropertyInfo *p,
+                        const void *arg, GError **error)
+{
+    ListArg *la = (ListArg *)arg;
+
+    la->failed = SIZE_MAX;
+    if (!bb_prop_is_array(p)) {
+        return kind_mismatch(p, "an array", error);
+    }
+    return write_list(obj, p, la->values, la->n, &la->failed, error);
+}
+
+static bool writer_uint_array(BbObject *obj, const BbPropertyInfo *p,
+                              const void *arg, GError **error)
+{
+    const ListArg *la = arg;
+    const uint64_t *values = la->values;
+
+    if (!bb_prop_is_array(p) ||
+        (p->kind != BB_PROP_UINT && p->kind != BB_PROP_SIZE)) {
+        return kind_mismatch(p, "a uint array", error);
+    }
+    if (!check_array_len(p, la->n, error)) {
+        return false;
+    }
+    void *elems = alloc_elems(p, la->n);
+    for (size_t i = 0; i < la->n; i++) {
+        g_autofree char *what = prop_what(p, i);
+        if (!store_number(p, what, false, values[i], array_elem(p, elems, i),
+                          error)) {
+            g_free(elems);
+            return false;
+        }
+    }
+    replace_array(obj, p, elems, la->n);
+    return true;
+}
+
+static bool writer_link_array(BbObject *obj, const BbPropertyInfo *p,
+                              const void *arg, GError **error)
+{
+    const ListArg *la = arg;
+    BbObject *const *targets = la->values;
+
+    if (!bb_prop_is_array(p) || p->kind != BB_PROP_LINK) {
+        return kind_mismatch(p, "a link array", error);
+    }
+    if (!check_array_len(p, la->n, error)) {
+        return false;
+    }
+    for (size_t i = 0; i < la->n; i++) {
+        g_autofree char *what = prop_what(p, i);
+        if (!check_link(p, what, targets[i], error)) {
+            return false;
+        }
+    }
+    BbObject **elems = alloc_elems(p, la->n);
+    for (size_t i = 0; i < la->n; i++) {
+        elems[i] = targets[i] ? bb_object_ref(targets[i]) : NULL;
+    }
+    replace_array(obj, p, elems, la->n);
+    return true;
 }
 
 bool bb_object_set_prop(BbObject *obj, const char *name, const char *value,
                         GError **error)
 {
-    return prop_set(obj, name, writer_string, value ? value : "", error);
+    return prop_set(obj, name, writer_string, value ? value : "", true,
+                    error);
+}
+
+bool object_set_prop_list(BbObject *obj, const char *name,
+                          const char *const *values, size_t n,
+                          size_t *failed, GError **error)
+{
+    ListArg la = { .values = values, .n = n, .failed = SIZE_MAX };
+    bool ok = prop_set(obj, name, writer_list, &la, true, error);
+
+    if (failed) {
+        *failed = ok ? SIZE_MAX : la.failed;
+    }
+    return ok;
+}
+
+bool bb_object_set_prop_list(BbObject *obj, const char *name,
+                             const char *const *values, size_t n,
+                             GError **error)
+{
+    return object_set_prop_list(obj, name, values, n, NULL, error);
+}
+
+bool bb_object_set_uint_array(BbObject *obj, const char *name,
+                              const uint64_t *values, size_t n,
+                              GError **error)
+{
+    ListArg la = { .values = values, .n = n };
+    return prop_set(obj, name, writer_uint_array, &la, false, error);
+}
+
+bool bb_object_set_link_array(BbObject *obj, const char *name,
+                              BbObject *const *targets, size_t n,
+                              GError **error)
+{
+    ListArg la = { .values = targets, .n = n };
+    return prop_set(obj, name, writer_link_array, &la, false, error);
 }
 
 bool bb_object_set_bool(BbObject *obj, const char *name, bool value,
                         GError **error)
 {
-    return prop_set(obj, name, writer_bool, &value, error);
+    return prop_set(obj, name, writer_bool, &value, false, error);
 }
 
 bool bb_object_set_int(BbObject *obj, const char *name, int64_t value,
                        GError **error)
 {
-    return prop_set(obj, name, writer_int, &value, error);
+    return prop_set(obj, name, writer_int, &value, false, error);
 }
 
 bool bb_object_set_uint(BbObject *obj, const char *name, uint64_t value,
                         GError **error)
 {
-    return prop_set(obj, name, writer_uint, &value, error);
+    return prop_set(obj, name, writer_uint, &value, false, error);
 }
 
 bool bb_object_set_str(BbObject *obj, const char *name, const char *value,
                        GError **error)
 {
-    return prop_set(obj, name, writer_str, value, error);
+    return prop_set(obj, name, writer_str, value, false, error);
 }
 
 bool bb_object_set_link(BbObject *obj, const char *name, BbObject *target,
                         GError **error)
 {
-    return prop_set(obj, name, writer_link, target, error);
+    return prop_set(obj, name, writer_link, target, false, error);
 }
 
 /* ------------------------------------------------------ getters */
+
+/* The string form of the value at @slot. */
+static char *format_value(const BbPropertyInfo *p, const void *slot)
+{
+    switch (p->kind) {
+    case BB_PROP_BOOL:
+        return g_strdup(*(const bool *)slot ? "true" : "false");
+    case BB_PROP_INT:
+        return g_strdup_printf("%" G_GINT64_FORMAT, load_int(slot, p->size));
+    case BB_PROP_UINT:
+    case BB_PROP_SIZE:
+        return g_strdup_printf("%" G_GUINT64_FORMAT,
+                               load_uint(slot, p->size));
+    case BB_PROP_STRING:
+        return g_strdup(*(char *const *)slot ? *(char *const *)slot : "");
+    case BB_PROP_ENUM:
+        return g_strdup(p->choices[*(const int *)slot]);
+    case BB_PROP_LINK:
+        return *(BbObject *const *)slot
+                   ? bb_object_get_canonical_path(*(BbObject *const *)slot)
+                   : g_strdup("");
+    default:
+        return NULL;
+    }
+}
 
 char *bb_object_get_prop(BbObject *obj, const char *name, GError **error)
 {
@@ -629,44 +1081,55 @@ char *bb_object_get_prop(BbObject *obj, const char *name, GError **error)
     if (p->kind == BB_PROP_CHILD) {
         return bb_object_get_canonical_path(bb_object_get_child(obj, name));
     }
-    void *f = field_ptr(obj, p);
-    switch (p->kind) {
-    case BB_PROP_BOOL:
-        return g_strdup(*(bool *)f ? "true" : "false");
-    case BB_PROP_INT:
-        return g_strdup_printf("%" G_GINT64_FORMAT, load_int(f, p->size));
-    case BB_PROP_UINT:
-    case BB_PROP_SIZE:
-        return g_strdup_printf("%" G_GUINT64_FORMAT, load_uint(f, p->size));
-    case BB_PROP_STRING:
-        return g_strdup(*(char **)f ? *(char **)f : "");
-    case BB_PROP_ENUM:
-        return g_strdup(p->choices[*(int *)f]);
-    case BB_PROP_LINK:
-        return *(BbObject **)f ? bb_object_get_canonical_path(*(BbObject **)f)
-                               : g_strdup("");
-    default:
-        kind_mismatch(p, "readable", error);
-        return NULL;
+    if (bb_prop_is_array(p)) {
+        void *elems = *(void **)field_ptr(obj, p);
+        size_t n = array_count(obj, p);
+        GString *s = g_string_new("[");
+        for (size_t i = 0; i < n; i++) {
+            g_autofree char *v = format_value(p, array_elem(p, elems, i));
+            g_string_append_printf(s, "%s%s", i ? "," : "", v);
+        }
+        g_string_append_c(s, ']');
+        return g_string_free(s, false);
     }
+    char *v = format_value(p, field_ptr(obj, p));
+    if (!v) {
+        kind_mismatch(p, "readable", error);
+    }
+    return v;
 }
 
-bool bb_object_get_bool(BbObject *obj, const char *name, GError **error)
+/* The property @name if it is a scalar of one of @kinds (0-terminated). */
+static const BbPropertyInfo *find_scalar(BbObject *obj, const char *name,
+                                         const BbPropKind *kinds,
+                                         const char *wanted, GError **error)
 {
     const BbPropertyInfo *p = prop_find(obj, name, error);
 
     if (!p) {
-        return false;
+        return NULL;
     }
-    if (p->kind != BB_PROP_BOOL) {
-        return kind_mismatch(p, "bool", error);
+    for (; *kinds && !bb_prop_is_array(p); kinds++) {
+        if (p->kind == *kinds) {
+            return p;
+        }
     }
-    return *(bool *)field_ptr(obj, p);
+    kind_mismatch(p, wanted, error);
+    return NULL;
+}
+
+bool bb_object_get_bool(BbObject *obj, const char *name, GError **error)
+{
+    static const BbPropKind kinds[] = { BB_PROP_BOOL, 0 };
+    const BbPropertyInfo *p = find_scalar(obj, name, kinds, "bool", error);
+
+    return p && *(bool *)field_ptr(obj, p);
 }
 
 int64_t bb_object_get_int(BbObject *obj, const char *name, GError **error)
 {
-    const BbPropertyInfo *p = prop_find(obj, name, error);
+    static const BbPropKind kinds[] = { BB_PROP_INT, BB_PROP_ENUM, 0 };
+    const BbPropertyInfo *p = find_scalar(obj, name, kinds, "int", error);
 
     if (!p) {
         return 0;
@@ -674,30 +1137,21 @@ int64_t bb_object_get_int(BbObject *obj, const char *name, GError **error)
     if (p->kind == BB_PROP_ENUM) {
         return *(int *)field_ptr(obj, p);
     }
-    if (p->kind != BB_PROP_INT) {
-        kind_mismatch(p, "int", error);
-        return 0;
-    }
     return load_int(field_ptr(obj, p), p->size);
 }
 
 uint64_t bb_object_get_uint(BbObject *obj, const char *name, GError **error)
 {
-    const BbPropertyInfo *p = prop_find(obj, name, error);
+    static const BbPropKind kinds[] = { BB_PROP_UINT, BB_PROP_SIZE, 0 };
+    const BbPropertyInfo *p = find_scalar(obj, name, kinds, "uint", error);
 
-    if (!p) {
-        return 0;
-    }
-    if (p->kind != BB_PROP_UINT && p->kind != BB_PROP_SIZE) {
-        kind_mismatch(p, "uint", error);
-        return 0;
-    }
-    return load_uint(field_ptr(obj, p), p->size);
+    return p ? load_uint(field_ptr(obj, p), p->size) : 0;
 }
 
 BbObject *bb_object_get_link(BbObject *obj, const char *name, GError **error)
 {
-    const BbPropertyInfo *p = prop_find(obj, name, error);
+    static const BbPropKind kinds[] = { BB_PROP_LINK, BB_PROP_CHILD, 0 };
+    const BbPropertyInfo *p = find_scalar(obj, name, kinds, "link", error);
 
     if (!p) {
         return NULL;
@@ -705,9 +1159,20 @@ BbObject *bb_object_get_link(BbObject *obj, const char *name, GError **error)
     if (p->kind == BB_PROP_CHILD) {
         return bb_object_get_child(obj, name);
     }
-    if (p->kind != BB_PROP_LINK) {
-        kind_mismatch(p, "link", error);
-        return NULL;
-    }
     return *(BbObject **)field_ptr(obj, p);
+}
+
+size_t bb_object_get_array_length(BbObject *obj, const char *name,
+                                  GError **error)
+{
+    const BbPropertyInfo *p = prop_find(obj, name, error);
+
+    if (!p) {
+        return 0;
+    }
+    if (!bb_prop_is_array(p)) {
+        kind_mismatch(p, "an array", error);
+        return 0;
+    }
+    return array_count(obj, p);
 }

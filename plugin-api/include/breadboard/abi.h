@@ -17,6 +17,10 @@
  *                     bb_device_get_system(), bb_device_init_mmio() and
  *                     bb_device_get_mmio() declared in device.h (was
  *                     system.h); breadboard.h includes <inttypes.h>.
+ *                     BbPropertyInfo: +count_offset/count_size/count_max.
+ *                     Array properties: BB_PROP_*_ARRAY, set_prop_list etc.
+ *                     BB_PROP_F_READONLY, BB_PROP_READONLY() (object.h).
+ *                     Unknown property names get "did you mean" hints.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);

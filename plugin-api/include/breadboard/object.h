@@ -85,7 +85,9 @@ typedef struct BbTypeInfo {
  * struct BbObjectClass - base of every class struct.
  * @type: the type this class belongs to (set by the object model).
  * @check_set_property: optional veto on property writes; the device type
- *   uses it to freeze properties once a device is realized.
+ *   uses it to freeze properties once a device is realized.  Not consulted
+ *   for read-only properties (BB_PROP_F_READONLY), which only the object's
+ *   own code writes (since ABI 2.0).
  * @release: optional; runs when the last reference goes, before any
  *   instance_finalize, while the whole instance is still intact (the
  *   device type unrealizes here).
@@ -340,11 +342,21 @@ typedef enum {
 /**
  * enum BbPropFlags - property flags.
  * @BB_PROP_F_REQUIRED: a board must set the property before realize.
+ * @BB_PROP_F_READONLY: the object's own code sets the value (with the
+ *   typed setters, e.g. in realize, or by writing its field); boards,
+ *   --set, --device and every string setter (bb_object_set_prop(),
+ *   bb_object_set_prop_list()) are refused.  It is readable and shown by
+ *   `breadboard types` like any other property.  Since: ABI 2.0
  * Since: ABI 1.0
  */
 typedef enum {
     BB_PROP_F_REQUIRED = 1 << 0,
+    BB_PROP_F_READONLY = 1 << 1,
 } BbPropFlags;
+
+/* Most elements an array property takes when it declares no @count_max.
+ * Since: ABI 2.0 */
+#define BB_PROP_ARRAY_MAX 4096
 
 /**
  * struct BbPropertyInfo - one typed property backed by an instance field.
@@ -366,6 +378,20 @@ typedef enum {
  * @choices: ENUM choices, NULL-terminated.
  * @link_type: required type of a LINK's target.
  * @flags: BbPropFlags.
+ * @count_offset: non-zero for an array property (since ABI 2.0): the
+ *   offset of its element count, an unsigned integer field of
+ *   @count_size bytes.  The field at @offset is then a pointer to the
+ *   elements (uint32_t *, char **, BbObject **...), @size is the size of
+ *   one element and @kind their type (INT, UINT, SIZE, STRING or LINK);
+ *   @min/@max/@umin/@umax/@link_type apply to every element.  The object
+ *   model owns the elements (g_new; strings g_strdup'd, links referenced;
+ *   string and link arrays have a NULL after the last element) and
+ *   replaces them whole on every write; an unset array is NULL with a
+ *   count of 0.
+ * @count_size: size of the count field (1, 2, 4 or 8).
+ * @count_max: most elements accepted; 0 means BB_PROP_ARRAY_MAX.
+ *
+ * Since: ABI 1.0; @count_offset, @count_size and @count_max since ABI 2.0.
  */
 struct BbPropertyInfo {
     const char *name;
@@ -381,6 +407,9 @@ struct BbPropertyInfo {
     const char *const *choices;
     const char *link_type;
     unsigned flags;
+    size_t count_offset;
+    size_t count_size;
+    unsigned count_max;
     void *reserved[4];
 };
 
@@ -423,6 +452,53 @@ struct BbPropertyInfo {
 #define BB_PROP_LINK(n, State, field, type, desc)                             \
     { .name = (n), .kind = BB_PROP_LINK, BB_PROP_FIELD_(State, field),        \
       .link_type = (type), .description = (desc) }
+/**
+ * BB_PROP_READONLY() - a read-only property of kind @kind_ (BOOL, INT,
+ * UINT, SIZE, STRING or LINK of any object type), default 0/NULL; the
+ * object's own code sets it (BB_PROP_F_READONLY).  Since: ABI 2.0
+ */
+#define BB_PROP_READONLY(n, kind_, State, field, desc)                        \
+    { .name = (n), .kind = (kind_), BB_PROP_FIELD_(State, field),             \
+      .link_type = BB_TYPE_OBJECT, .flags = BB_PROP_F_READONLY,               \
+      .description = (desc) }
+
+/*
+ * BB_PROP_ARRAY_FIELD_() - the field part of an array entry, for
+ * hand-written entries the macros below do not cover (INT or SIZE
+ * elements, .count_max): { .name = "x", .kind = BB_PROP_INT,
+ * BB_PROP_ARRAY_FIELD_(State, xs, nr_xs), .min = -5, .max = 5 }.
+ * Since: ABI 2.0
+ */
+#define BB_PROP_ARRAY_FIELD_(State, field, count)                             \
+    .offset = offsetof(State, field),                                         \
+    .size = sizeof(*((State *)0)->field),                                     \
+    .count_offset = offsetof(State, count),                                   \
+    .count_size = sizeof(((State *)0)->count)
+
+/**
+ * BB_PROP_UINT_ARRAY() - an array of unsigned integers: @field points to
+ * them (uint32_t *...), @count holds how many.  Since: ABI 2.0
+ */
+#define BB_PROP_UINT_ARRAY(n, State, field, count, desc)                      \
+    { .name = (n), .kind = BB_PROP_UINT,                                      \
+      BB_PROP_ARRAY_FIELD_(State, field, count), .description = (desc) }
+/** BB_PROP_UINT_ARRAY_RANGE() - an array of unsigned integers, each in
+ * [lo, hi].  Since: ABI 2.0 */
+#define BB_PROP_UINT_ARRAY_RANGE(n, State, field, count, lo, hi, desc)        \
+    { .name = (n), .kind = BB_PROP_UINT,                                      \
+      BB_PROP_ARRAY_FIELD_(State, field, count), .umin = (lo), .umax = (hi), \
+      .description = (desc) }
+/** BB_PROP_STRING_ARRAY() - an array of strings (char **, NULL after the
+ * last).  Since: ABI 2.0 */
+#define BB_PROP_STRING_ARRAY(n, State, field, count, desc)                    \
+    { .name = (n), .kind = BB_PROP_STRING,                                    \
+      BB_PROP_ARRAY_FIELD_(State, field, count), .description = (desc) }
+/** BB_PROP_LINK_ARRAY() - an array of links to objects of type @type
+ * (BbObject **, NULL after the last).  Since: ABI 2.0 */
+#define BB_PROP_LINK_ARRAY(n, State, field, count, type, desc)                \
+    { .name = (n), .kind = BB_PROP_LINK,                                      \
+      BB_PROP_ARRAY_FIELD_(State, field, count), .link_type = (type),        \
+      .description = (desc) }
 /** BB_PROP_END - terminates a property table. */
 #define BB_PROP_END { .name = NULL }
 
@@ -447,9 +523,15 @@ BB_API const BbPropertyInfo *bb_object_find_property(BbObject *obj,
  * @obj: the object.
  * @name: property name.
  * @value: "true", "42", "0x10", "-3", "128M", "ns16550a", "/machine/plic"...
+ *   For an array property (since ABI 2.0), the elements separated by
+ *   commas, optionally in brackets: "[1,2,3]", "1, 2", "[]" (empty); no
+ *   element may contain a comma here (bb_object_set_prop_list() has no
+ *   such limit).
  * @error: set when the property is unknown (the message lists the valid
- *   ones), the value does not parse or is out of range (the message says
- *   what was expected), or the object refuses the write (realized device).
+ *   ones and, since ABI 2.0, suggests near misses), the value does not
+ *   parse or is out of range (the message says what was expected), the
+ *   property is read-only (since ABI 2.0), or the object refuses the write
+ *   (realized device).
  *
  * Return: true on success.
  * Since: ABI 1.0
@@ -458,9 +540,68 @@ BB_API bool bb_object_set_prop(BbObject *obj, const char *name,
                                const char *value, GError **error);
 
 /**
+ * bb_object_set_prop_list() - set an array property from the string forms
+ * of its elements (as bb_object_set_prop() takes them one at a time); a
+ * board's YAML sequence arrives here.
+ * @obj: the object.
+ * @name: property name.
+ * @values: @n strings; NULL when @n is 0.
+ * @n: element count (0 empties the array).
+ * @error: as bb_object_set_prop(); a bad element is named by its index
+ *   ("property 'harts', element 2: no object at path '/machine/hart9'"),
+ *   too many elements by the limit.  Refused for read-only properties and
+ *   for properties that are not arrays.
+ *
+ * The array is replaced only if every element is valid.
+ * Return: true on success.
+ * Since: ABI 2.0
+ */
+BB_API bool bb_object_set_prop_list(BbObject *obj, const char *name,
+                                    const char *const *values, size_t n,
+                                    GError **error);
+
+/**
+ * bb_object_set_uint_array() - typed setter of a UINT or SIZE array
+ * property; every element is range-checked before any is stored.
+ * @values: @n values; NULL when @n is 0.
+ * Return: true on success.
+ * Since: ABI 2.0
+ */
+BB_API bool bb_object_set_uint_array(BbObject *obj, const char *name,
+                                     const uint64_t *values, size_t n,
+                                     GError **error);
+
+/**
+ * bb_object_set_link_array() - typed setter of a LINK array property.
+ * @targets: @n objects of the property's link type (NULL entries
+ *   allowed); the array takes a reference to each.
+ * Return: true on success.
+ * Since: ABI 2.0
+ */
+BB_API bool bb_object_set_link_array(BbObject *obj, const char *name,
+                                     BbObject *const *targets, size_t n,
+                                     GError **error);
+
+/**
+ * bb_object_get_array_length() - the element count of an array property.
+ * Return: the count; 0 with @error set if @name is unknown or not an
+ * array.
+ * Since: ABI 2.0
+ */
+BB_API size_t bb_object_get_array_length(BbObject *obj, const char *name,
+                                         GError **error);
+
+/**
+ * bb_prop_is_array() - whether @prop is an array property (non-zero
+ * @count_offset).
+ * Since: ABI 2.0
+ */
+BB_API bool bb_prop_is_array(const BbPropertyInfo *prop);
+
+/**
  * bb_object_get_prop() - the string form of a property (the form
  * bb_object_set_prop() accepts; integers in decimal, links as paths,
- * children as paths).
+ * children as paths, arrays as "[a,b,c]").
  * Return: a newly allocated string, or NULL with @error set.
  * Since: ABI 1.0
  */

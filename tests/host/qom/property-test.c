@@ -5,9 +5,14 @@
  * setters and read back in string and typed form; parse errors, per-width
  * and declared ranges, size suffixes and their overflow, enum choices,
  * links (by path, type-checked, holding a reference); unknown names listing
- * the valid ones; kind mismatches of the typed accessors; inheritance and
- * declaration order; and the property tables that make a type unusable
- * (a name declared twice along the hierarchy, malformed entries).
+ * the valid ones and suggesting near misses; kind mismatches of the typed
+ * accessors; inheritance and declaration order; and the property tables
+ * that make a type unusable (a name declared twice along the hierarchy,
+ * malformed entries).  Since ABI 2.0 also array properties (uint, int,
+ * size, string, link: string and list forms, typed setters, element
+ * ranges and types named by index, count limits, all-or-nothing writes,
+ * references) and read-only properties (refused from strings, written by
+ * typed setters, exempt from the class's write veto).
  */
 #include "host-test.h"
 
@@ -201,6 +206,32 @@ BAD_TABLE(bad_child, { .name = "childish", .kind = BB_PROP_CHILD,
                        .offset = offsetof(PtBad, ptr),
                        .size = sizeof(BbObject *) });
 
+BAD_TABLE(bad_array_kind, { .name = "flags", .kind = BB_PROP_BOOL,
+                            .offset = offsetof(PtBad, ptr), .size = 1,
+                            .count_offset = offsetof(PtBad, word),
+                            .count_size = 4 });
+BAD_TABLE(bad_array_count_size, { .name = "odd-count", .kind = BB_PROP_UINT,
+                                  .offset = offsetof(PtBad, ptr), .size = 4,
+                                  .count_offset = offsetof(PtBad, three),
+                                  .count_size = 3 });
+BAD_TABLE(bad_array_count_far, { .name = "far-count", .kind = BB_PROP_UINT,
+                                 .offset = offsetof(PtBad, ptr), .size = 4,
+                                 .count_offset = sizeof(PtBad),
+                                 .count_size = 4 });
+BAD_TABLE(bad_array_elem, { .name = "odd-elems", .kind = BB_PROP_UINT,
+                            .offset = offsetof(PtBad, ptr), .size = 3,
+                            .count_offset = offsetof(PtBad, word),
+                            .count_size = 4 });
+BAD_TABLE(bad_array_link, { .name = "links", .kind = BB_PROP_LINK,
+                            .offset = offsetof(PtBad, ptr),
+                            .size = sizeof(BbObject *),
+                            .count_offset = offsetof(PtBad, word),
+                            .count_size = 4 });
+BAD_TABLE(bad_ro_required, { .name = "both", .kind = BB_PROP_UINT,
+                             .offset = offsetof(PtBad, word), .size = 4,
+                             .flags = BB_PROP_F_READONLY |
+                                      BB_PROP_F_REQUIRED });
+
 typedef struct BadCase {
     BbTypeInfo info;
     const char *prop; /* the entry the error must name */
@@ -229,6 +260,86 @@ static const BadCase bad_cases[] = {
     BAD_CASE("pt-bad-header", bad_header, "inside-header"),
     BAD_CASE("pt-bad-kind", bad_kind, "kindless"),
     BAD_CASE("pt-bad-child", bad_child, "childish"),
+    BAD_CASE("pt-bad-array-kind", bad_array_kind, "flags"),
+    BAD_CASE("pt-bad-array-count-size", bad_array_count_size, "odd-count"),
+    BAD_CASE("pt-bad-array-count-far", bad_array_count_far, "far-count"),
+    BAD_CASE("pt-bad-array-elem", bad_array_elem, "odd-elems"),
+    BAD_CASE("pt-bad-array-link", bad_array_link, "links"),
+    BAD_CASE("pt-bad-ro-required", bad_ro_required, "both"),
+};
+
+/* ------------------------------------------- arrays and read-only */
+
+#define TYPE_PT_ARRAYS "pt-arrays"
+
+typedef struct PtArrays {
+    BbObject parent_obj;
+    uint16_t *u16s;      /* uint array in [1, 1000], at most 4 */
+    unsigned n_u16s;
+    int32_t *ints;       /* int array in [-5, 5], 1-byte count */
+    uint8_t n_ints;
+    uint64_t *sizes;     /* size array */
+    size_t n_sizes;
+    char **names;        /* string array */
+    unsigned n_names;
+    BbObject **targets;  /* link array of pt-target */
+    unsigned n_targets;
+    uint32_t *ro_list;   /* read-only uint array */
+    unsigned n_ro_list;
+    uint32_t ro;         /* read-only uint */
+    char *ro_s;          /* read-only string */
+    BbObject *ro_link;   /* read-only link */
+    uint32_t plain;      /* ordinary uint, for the veto */
+} PtArrays;
+
+static const BbPropertyInfo arrays_props[] = {
+    { .name = "u16s", .kind = BB_PROP_UINT,
+      BB_PROP_ARRAY_FIELD_(PtArrays, u16s, n_u16s), .umin = 1, .umax = 1000,
+      .count_max = 4, .description = "at most 4, each in [1, 1000]" },
+    { .name = "ints", .kind = BB_PROP_INT,
+      BB_PROP_ARRAY_FIELD_(PtArrays, ints, n_ints), .min = -5, .max = 5,
+      .description = "each in [-5, 5]; a 1-byte count" },
+    { .name = "sizes", .kind = BB_PROP_SIZE,
+      BB_PROP_ARRAY_FIELD_(PtArrays, sizes, n_sizes),
+      .description = "sizes" },
+    BB_PROP_STRING_ARRAY("names", PtArrays, names, n_names, "strings"),
+    BB_PROP_LINK_ARRAY("targets", PtArrays, targets, n_targets,
+                       TYPE_PT_TARGET, "links"),
+    { .name = "ro-list", .kind = BB_PROP_UINT,
+      BB_PROP_ARRAY_FIELD_(PtArrays, ro_list, n_ro_list),
+      .flags = BB_PROP_F_READONLY, .description = "read-only array" },
+    BB_PROP_READONLY("ro", BB_PROP_UINT, PtArrays, ro, "read-only"),
+    BB_PROP_READONLY("ro-s", BB_PROP_STRING, PtArrays, ro_s, "read-only"),
+    BB_PROP_READONLY("ro-link", BB_PROP_LINK, PtArrays, ro_link,
+                     "read-only"),
+    BB_PROP_UINT("plain", PtArrays, plain, 0, "ordinary"),
+    BB_PROP_END,
+};
+
+static bool veto_writes; /* pt-arrays' check_set_property refuses all */
+
+static bool arrays_check_set(BbObject *obj, const BbPropertyInfo *prop,
+                             GError **error)
+{
+    if (veto_writes) {
+        g_set_error(error, BB_OBJECT_ERROR, BB_ERROR_STATE, "vetoed '%s'",
+                    prop->name);
+        return false;
+    }
+    return true;
+}
+
+static void arrays_class_init(BbObjectClass *klass, const void *data)
+{
+    bb_object_class_add_properties(klass, arrays_props);
+    klass->check_set_property = arrays_check_set;
+}
+
+static const BbTypeInfo arrays_info = {
+    .name = TYPE_PT_ARRAYS,
+    .parent = BB_TYPE_OBJECT,
+    .instance_size = sizeof(PtArrays),
+    .class_init = arrays_class_init,
 };
 
 static const BbTypeInfo bad_sub_info = {
@@ -240,7 +351,7 @@ static int group_setup(void **state)
 {
     static const BbTypeInfo *const infos[] = {
         &props_info, &props_sub_info, &dup_info, &target_info,
-        &target_sub_info, &bad_sub_info,
+        &target_sub_info, &bad_sub_info, &arrays_info,
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
         const BbTypeInfo *info = &bad_cases[i].info;
@@ -259,6 +370,8 @@ typedef struct Fix {
     PtProps *s;
     BbObject *t1;     /* a pt-target at /t1 */
     BbObject *box;    /* a container at /box */
+    BbObject *arr;    /* a pt-arrays at /arrays */
+    PtArrays *a;
 } Fix;
 
 static BbObject *new_obj(const char *type)
@@ -288,7 +401,10 @@ static int fix_setup(void **state)
     f->s = (PtProps *)f->obj;
     f->t1 = add(f->root, "t1", TYPE_PT_TARGET);
     f->box = add(f->root, "box", BB_TYPE_CONTAINER);
+    f->arr = add(f->root, "arrays", TYPE_PT_ARRAYS);
+    f->a = (PtArrays *)f->arr;
     targets_finalized = 0;
+    veto_writes = false;
     *state = f;
     return 0;
 }
@@ -1095,6 +1211,387 @@ static void bb_object_new_subclass_of_malformed_fails(void **state)
     g_error_free(err);
 }
 
+/* ----------------------------------------------------- did you mean */
+
+static void bb_object_set_prop_unknown_suggests_near_names(void **state)
+{
+    Fix *f = *state;
+    GError *err = NULL;
+
+    assert_false(bb_object_set_prop(f->obj, "enabeld", "1", &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND);
+    assert_contains(err->message, "(did you mean 'enabled'?)");
+    assert_contains(err->message, "valid properties: enabled, i8");
+    g_clear_error(&err);
+    /* up to three candidates, nearest first */
+    assert_false(bb_object_set_prop(f->obj, "u6", "1", &err));
+    assert_contains(err->message, "(did you mean 'u8', 'u16', 'u64'?)");
+    g_clear_error(&err);
+    /* getters and typed setters suggest too */
+    assert_null(bb_object_get_prop(f->obj, "lable", &err));
+    assert_contains(err->message, "(did you mean 'label'?)");
+    g_clear_error(&err);
+    /* nothing close: no suggestion */
+    assert_false(bb_object_set_uint(f->obj, "frobnicate", 1, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND);
+    if (strstr(err->message, "did you mean")) {
+        fail_msg("unexpected suggestion: %s", err->message);
+    }
+    g_error_free(err);
+}
+
+/* -------------------------------------------------------------- arrays */
+
+static void array_props_start_empty(void **state)
+{
+    Fix *f = *state;
+    GError *err = NULL;
+
+    assert_null(f->a->u16s);
+    assert_int_equal(f->a->n_u16s, 0);
+    assert_null(f->a->names);
+    assert_prop(f->arr, "u16s", "[]");
+    assert_prop(f->arr, "targets", "[]");
+    assert_int_equal(bb_object_get_array_length(f->arr, "names", &err), 0);
+    assert_no_error(err);
+}
+
+static void bb_object_set_prop_uint_array_string_forms(void **state)
+{
+    Fix *f = *state;
+    GError *err = NULL;
+
+    set_ok(f->arr, "u16s", "[1, 2,3]");
+    assert_int_equal(f->a->n_u16s, 3);
+    assert_int_equal(f->a->u16s[0], 1);
+    assert_int_equal(f->a->u16s[1], 2);
+    assert_int_equal(f->a->u16s[2], 3);
+    assert_prop(f->arr, "u16s", "[1,2,3]");
+    assert_int_equal(bb_object_get_array_length(f->arr, "u16s", &err), 3);
+    assert_no_error(err);
+    set_ok(f->arr, "u16s", "0x3e8"); /* one element, no brackets */
+    assert_int_equal(f->a->n_u16s, 1);
+    assert_int_equal(f->a->u16s[0], 1000);
+    set_ok(f->arr, "u16s", " 7 , 8 ");
+    assert_prop(f->arr, "u16s", "[7,8]");
+    set_ok(f->arr, "u16s", "[]");
+    assert_int_equal(f->a->n_u16s, 0);
+    assert_null(f->a->u16s);
+    set_ok(f->arr, "u16s", "9");
+    set_ok(f->arr, "u16s", "");
+    assert_int_equal(f->a->n_u16s, 0);
+    set_ok(f->arr, "sizes", "[4K, 0x10, 1M]");
+    assert_int_equal(f->a->n_sizes, 3);
+    assert_true(f->a->sizes[0] == 4096 && f->a->sizes[2] == 1 << 20);
+    assert_prop(f->arr, "sizes", "[4096,16,1048576]");
+}
+
+static void bb_object_set_prop_array_bad_element_named_by_index(void **state)
+{
+    Fix *f = *state;
+    GError *err = NULL;
+
+    set_ok(f->arr, "u16s", "[5, 6]");
+    assert_false(bb_object_set_prop(f->arr, "u16s", "[1, 2, 1001]", &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_string_equal(err->message, "property 'u16s', element 2: value "
+                                      "1001 out of range [1, 1000]");
+    g_clear_error(&err);
+    assert_false(bb_object_set_prop(f->arr, "u16s", "[1, x]", &err));
+    assert_string_equal(err->message,
+                        "property 'u16s', element 1: invalid value 'x': "
+                        "expected an unsigned integer");
+    g_clear_error(&err);
+    set_invalid(f->arr, "u16s", "[0]");
+    set_invalid(f->arr, "u16s", "[1,,2]"); /* an empty element */
+    /* all or nothing: the old value stays */
+    assert_prop(f->arr, "u16s", "[5,6]");
+    assert_int_equal(f->a->n_u16s, 2);
+    set_ok(f->arr, "ints", "[-5, 0, 5]");
+    assert_int_equal(f->a->ints[0], -5);
+    assert_prop(f->arr, "ints", "[-5,0,5]");
+    assert_false(bb_object_set_prop(f->arr, "ints", "[1, -6]", &err));
+    assert_string_equal(err->message, "property 'ints', element 1: value "
+                                      "-6 out of range [-5, 5]");
+    g_error_free(err);
+    assert_prop(f->arr, "ints", "[-5,0,5]");
+}
+
+static void bb_object_set_prop_list_count_limits(void **state)
+{
+    Fix *f = *state;
+    const char *five[] = { "1", "2", "3", "4", "5" };
+    g_autofree const char **many = g_new0(const char *, 256);
+    GError *err = NULL;
+
+    assert_true(bb_object_set_prop_list(f->arr, "u16s", five, 4, &err));
+    assert_no_error(err);
+    assert_int_equal(f->a->n_u16s, 4);
+    assert_false(bb_object_set_prop_list(f->arr, "u16s", five, 5, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_string_equal(err->message,
+                        "property 'u16s': 5 elements, at most 4 allowed");
+    g_clear_error(&err);
+    assert_int_equal(f->a->n_u16s, 4);
+    /* the default limit is clipped to what a 1-byte count holds */
+    for (size_t i = 0; i < 256; i++) {
+        many[i] = "1";
+    }
+    assert_true(bb_object_set_prop_list(f->arr, "ints", many, 255, &err));
+    assert_int_equal(f->a->n_ints, 255);
+    assert_false(bb_object_set_prop_list(f->arr, "ints", many, 256, &err));
+    assert_contains(err->message, "at most 255");
+    g_clear_error(&err);
+    assert_int_equal(f->a->n_ints, 255);
+    assert_true(bb_object_set_prop_list(f->arr, "ints", NULL, 0, &err));
+    assert_no_error(err);
+    assert_int_equal(f->a->n_ints, 0);
+    assert_null(f->a->ints);
+}
+
+static void bb_object_set_prop_list_strings_keep_commas(void **state)
+{
+    Fix *f = *state;
+    const char *values[] = { "a, b", "", "c" };
+    GError *err = NULL;
+
+    assert_true(bb_object_set_prop_list(f->arr, "names", values, 3, &err));
+    assert_no_error(err);
+    assert_int_equal(f->a->n_names, 3);
+    assert_string_equal(f->a->names[0], "a, b");
+    assert_string_equal(f->a->names[1], "");
+    assert_null(f->a->names[3]); /* NULL after the last */
+    assert_ptr_not_equal(f->a->names[0], values[0]); /* copies */
+    /* the string form splits at commas */
+    set_ok(f->arr, "names", "x, y");
+    assert_int_equal(f->a->n_names, 2);
+    assert_string_equal(f->a->names[1], "y");
+    assert_prop(f->arr, "names", "[x,y]");
+}
+
+static void bb_object_set_prop_link_array_by_path(void **state)
+{
+    Fix *f = *state;
+    BbObject *t2 = add(f->box, "t2", TYPE_PT_TARGET_SUB);
+    const char *paths[] = { "/t1", "../box/t2", "/t1" };
+    GError *err = NULL;
+
+    assert_true(bb_object_set_prop_list(f->arr, "targets", paths, 3, &err));
+    assert_no_error(err);
+    assert_int_equal(f->a->n_targets, 3);
+    assert_ptr_equal(f->a->targets[0], f->t1);
+    assert_ptr_equal(f->a->targets[1], t2);
+    assert_null(f->a->targets[3]);
+    assert_int_equal(f->t1->ref, 3); /* the tree and two elements */
+    assert_prop(f->arr, "targets", "[/t1,/box/t2,/t1]");
+    /* replacing drops the old references */
+    set_ok(f->arr, "targets", "[/box/t2]");
+    assert_int_equal(f->t1->ref, 1);
+    assert_int_equal(t2->ref, 2);
+}
+
+static void bb_object_set_prop_link_array_bad_element(void **state)
+{
+    Fix *f = *state;
+    const char *wrong_type[] = { "/t1", "/box" };
+    const char *missing[] = { "/t1", "/t1", "/nope" };
+    GError *err = NULL;
+
+    set_ok(f->arr, "targets", "/t1");
+    assert_false(bb_object_set_prop_list(f->arr, "targets", wrong_type, 2,
+                                         &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_string_equal(err->message,
+                        "property 'targets', element 1: '/box' (container) "
+                        "is not a '" TYPE_PT_TARGET "'");
+    g_clear_error(&err);
+    assert_false(bb_object_set_prop_list(f->arr, "targets", missing, 3,
+                                         &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND);
+    assert_contains(err->message, "element 2");
+    assert_contains(err->message, "'/nope'");
+    g_error_free(err);
+    /* unchanged, and the references the failed writes took are back */
+    assert_int_equal(f->a->n_targets, 1);
+    assert_int_equal(f->t1->ref, 2);
+}
+
+static void bb_object_set_link_array_holds_references(void **state)
+{
+    Fix *f = *state;
+    BbObject *t2 = new_obj(TYPE_PT_TARGET);
+    BbObject *targets[] = { t2, NULL, f->t1 };
+    BbObject *bad[] = { f->t1, f->box };
+    GError *err = NULL;
+
+    assert_true(bb_object_set_link_array(f->arr, "targets", targets, 3,
+                                         &err));
+    assert_no_error(err);
+    bb_object_unref(t2); /* only the array holds it */
+    assert_int_equal(targets_finalized, 0);
+    assert_null(f->a->targets[1]);
+    /* t2 has no parent, so its path is "/"; NULL reads back as "" */
+    assert_prop(f->arr, "targets", "[/,,/t1]");
+    assert_false(bb_object_set_link_array(f->arr, "targets", bad, 2, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_contains(err->message, "element 1");
+    g_clear_error(&err);
+    assert_int_equal(f->a->n_targets, 3);
+    assert_true(bb_object_set_link_array(f->arr, "targets", NULL, 0, &err));
+    assert_int_equal(targets_finalized, 1); /* t2 released */
+    assert_int_equal(f->t1->ref, 1);
+}
+
+static void bb_object_unref_releases_arrays(void **state)
+{
+    Fix *f = *state;
+    BbObject *holder = new_obj(TYPE_PT_ARRAYS);
+    BbObject *t2 = new_obj(TYPE_PT_TARGET);
+    GError *err = NULL;
+
+    assert_true(bb_object_set_link_array(holder, "targets", &t2, 1, &err));
+    assert_true(bb_object_set_prop(holder, "names", "a,b", &err));
+    assert_no_error(err);
+    bb_object_unref(t2);
+    assert_int_equal(targets_finalized, 0);
+    bb_object_unref(holder); /* strings freed too: valgrind/ASan check */
+    assert_int_equal(targets_finalized, 1);
+    (void)f;
+}
+
+static void bb_object_set_uint_array_typed(void **state)
+{
+    Fix *f = *state;
+    const uint64_t ok[] = { 1, 1000 };
+    const uint64_t bad[] = { 1, 70000 };
+    GError *err = NULL;
+
+    assert_true(bb_object_set_uint_array(f->arr, "u16s", ok, 2, &err));
+    assert_no_error(err);
+    assert_int_equal(f->a->u16s[1], 1000);
+    assert_false(bb_object_set_uint_array(f->arr, "u16s", bad, 2, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_string_equal(err->message, "property 'u16s', element 1: value "
+                                      "70000 out of range [1, 1000]");
+    g_clear_error(&err);
+    assert_prop(f->arr, "u16s", "[1,1000]");
+    assert_true(bb_object_set_uint_array(f->arr, "sizes", bad, 2, &err));
+    assert_true(f->a->sizes[1] == 70000);
+    /* not for string or link arrays, nor for INT ones (unsigned values) */
+    assert_false(bb_object_set_uint_array(f->arr, "names", ok, 2, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_contains(err->message, "string[]");
+    g_clear_error(&err);
+    assert_false(bb_object_set_uint_array(f->arr, "ints", ok, 2, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_error_free(err);
+}
+
+static void array_and_scalar_accessors_do_not_mix(void **state)
+{
+    Fix *f = *state;
+    const char *one[] = { "1" };
+    GError *err = NULL;
+
+    assert_false(bb_object_set_uint(f->arr, "u16s", 1, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_contains(err->message, "uint[]");
+    g_clear_error(&err);
+    assert_false(bb_object_set_str(f->arr, "names", "a", &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_clear_error(&err);
+    assert_false(bb_object_set_link(f->arr, "targets", f->t1, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_clear_error(&err);
+    assert_int_equal(bb_object_get_uint(f->arr, "u16s", &err), 0);
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_clear_error(&err);
+    assert_null(bb_object_get_link(f->arr, "targets", &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_clear_error(&err);
+    assert_false(bb_object_set_prop_list(f->arr, "plain", one, 1, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_contains(err->message, "'plain'");
+    g_clear_error(&err);
+    assert_false(bb_object_set_prop_list(f->arr, "nope", one, 1, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_NOT_FOUND);
+    g_clear_error(&err);
+    assert_int_equal(bb_object_get_array_length(f->arr, "plain", &err), 0);
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_clear_error(&err);
+    /* a string property takes brackets and commas literally */
+    set_ok(f->obj, "label", "[a,b]");
+    assert_string_equal(f->s->label, "[a,b]");
+    assert_true(bb_prop_is_array(bb_object_find_property(f->arr, "names")));
+    assert_false(bb_prop_is_array(bb_object_find_property(f->obj, "label")));
+}
+
+/* ----------------------------------------------------------- read-only */
+
+static void read_only_refused_from_strings(void **state)
+{
+    Fix *f = *state;
+    const char *one[] = { "1" };
+    GError *err = NULL;
+
+    assert_false(bb_object_set_prop(f->arr, "ro", "5", &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_string_equal(err->message, "property 'ro' of '/arrays' "
+                                      "(pt-arrays) is read-only");
+    g_clear_error(&err);
+    assert_false(bb_object_set_prop(f->arr, "ro-list", "[1]", &err));
+    assert_contains(err->message, "read-only");
+    g_clear_error(&err);
+    assert_false(bb_object_set_prop_list(f->arr, "ro-list", one, 1, &err));
+    assert_contains(err->message, "read-only");
+    g_clear_error(&err);
+    assert_int_equal(f->a->ro, 0);
+    assert_int_equal(f->a->n_ro_list, 0);
+}
+
+static void read_only_written_by_typed_setters(void **state)
+{
+    Fix *f = *state;
+    const uint64_t vals[] = { 4, 5 };
+    GError *err = NULL;
+
+    assert_true(bb_object_set_uint(f->arr, "ro", 42, &err));
+    assert_true(bb_object_set_str(f->arr, "ro-s", "set by code", &err));
+    assert_true(bb_object_set_link(f->arr, "ro-link", f->t1, &err));
+    assert_true(bb_object_set_uint_array(f->arr, "ro-list", vals, 2, &err));
+    assert_no_error(err);
+    /* readable like any other property */
+    assert_prop(f->arr, "ro", "42");
+    assert_int_equal(bb_object_get_uint(f->arr, "ro", &err), 42);
+    assert_prop(f->arr, "ro-s", "set by code");
+    assert_prop(f->arr, "ro-link", "/t1");
+    assert_prop(f->arr, "ro-list", "[4,5]");
+    assert_no_error(err);
+    /* still range-checked */
+    assert_false(bb_object_set_uint(f->arr, "ro", 1ULL << 32, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    g_error_free(err);
+    assert_int_equal(f->a->ro, 42);
+}
+
+static void read_only_not_vetoed_by_class(void **state)
+{
+    Fix *f = *state;
+    GError *err = NULL;
+
+    veto_writes = true; /* as a realized device's class does */
+    assert_false(bb_object_set_uint(f->arr, "plain", 1, &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_STATE);
+    g_clear_error(&err);
+    assert_true(bb_object_set_uint(f->arr, "ro", 7, &err));
+    assert_no_error(err);
+    assert_int_equal(f->a->ro, 7);
+    /* strings are refused as read-only, not by the veto */
+    assert_false(bb_object_set_prop(f->arr, "ro", "8", &err));
+    assert_contains(err->message, "read-only");
+    g_error_free(err);
+}
+
 static void bb_prop_kind_name_names_kinds(void **state)
 {
     assert_string_equal(bb_prop_kind_name(BB_PROP_BOOL), "bool");
@@ -1155,6 +1652,21 @@ int main(void)
         T(bb_object_new_malformed_property_fails),
         T(bb_object_new_subclass_of_malformed_fails),
         T(bb_prop_kind_name_names_kinds),
+        T(bb_object_set_prop_unknown_suggests_near_names),
+        T(array_props_start_empty),
+        T(bb_object_set_prop_uint_array_string_forms),
+        T(bb_object_set_prop_array_bad_element_named_by_index),
+        T(bb_object_set_prop_list_count_limits),
+        T(bb_object_set_prop_list_strings_keep_commas),
+        T(bb_object_set_prop_link_array_by_path),
+        T(bb_object_set_prop_link_array_bad_element),
+        T(bb_object_set_link_array_holds_references),
+        T(bb_object_unref_releases_arrays),
+        T(bb_object_set_uint_array_typed),
+        T(array_and_scalar_accessors_do_not_mix),
+        T(read_only_refused_from_strings),
+        T(read_only_written_by_typed_setters),
+        T(read_only_not_vetoed_by_class),
     };
     return cmocka_run_group_tests_name("host/qom/property", tests,
                                        group_setup, NULL);

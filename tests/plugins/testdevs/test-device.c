@@ -1,6 +1,7 @@
 /*
  * test-device.c - "test-device", a device with one property of every kind
- * (bool, int with a range, uint with a range, size, string, enum, link),
+ * (bool, int with a range, uint with a range, size, string, enum, link,
+ * uint/link/string arrays, a read-only uint set at realize),
  * two IRQ output groups ("irq" with 2 lines, "wake" with 1), a default
  * register size of 0x100, a device-tree node, and on request a range it
  * adds itself at realize ("self-reg"); and "test-nosize", the
@@ -20,6 +21,13 @@ typedef struct TestDevice {
     BbObject *peer;     /* link to another device */
     bool fail;          /* make realize fail */
     uint64_t self_reg;  /* base of a 0x100 range realize adds, or 0 */
+    uint8_t *lanes;     /* uint array, each in [0, 15] */
+    unsigned n_lanes;
+    BbObject **peers;   /* link array (devices or harts) */
+    unsigned n_peers;
+    char **tags;        /* string array */
+    unsigned n_tags;
+    uint32_t generation; /* read-only: realize sets it */
 } TestDevice;
 
 BB_DECLARE_TYPE(TestDevice, BbDeviceClass, TEST_DEVICE, TYPE_TEST_DEVICE)
@@ -43,6 +51,14 @@ static const BbPropertyInfo test_device_props[] = {
                  "make realize fail (tests)"),
     BB_PROP_UINT("self-reg", TestDevice, self_reg, 0,
                  "base of a 0x100 range realize adds itself (tests)"),
+    BB_PROP_UINT_ARRAY_RANGE("lanes", TestDevice, lanes, n_lanes, 0, 15,
+                             "a uint array, each in [0, 15]"),
+    BB_PROP_LINK_ARRAY("peers", TestDevice, peers, n_peers, BB_TYPE_DEVICE,
+                       "a link array"),
+    BB_PROP_STRING_ARRAY("tags", TestDevice, tags, n_tags,
+                         "a string array"),
+    BB_PROP_READONLY("generation", BB_PROP_UINT, TestDevice, generation,
+                     "read-only; realize sets it to 1"),
     BB_PROP_END
 };
 
@@ -64,7 +80,9 @@ static bool test_device_realize(BbDevice *dev, GError **error)
                     "realize failed as requested");
         return false;
     }
-    return !s->self_reg || bb_device_add_reg(dev, s->self_reg, 0x100, error);
+    /* A read-only property is the device's to set, even in realize. */
+    return bb_object_set_uint(BB_OBJECT(dev), "generation", 1, error) &&
+           (!s->self_reg || bb_device_add_reg(dev, s->self_reg, 0x100, error));
 }
 
 static bool test_device_fdt(BbDevice *dev, BbFdt *fdt, GError **error)
