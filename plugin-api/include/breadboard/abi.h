@@ -10,6 +10,7 @@
  * Changelog (newest first; every entry dated):
  *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
  *                     the major): see the entries below, one per change.
+ *                     Register blocks (regs.h): BbRegInfo, bb_reg_block_*().
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
