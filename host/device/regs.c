@@ -389,6 +389,8 @@ BbMemoryRegion *bb_reg_block_new_region(BbRegBlock *block, const char *name,
                                         const BbMemoryAccessRules *valid,
                                         GError **error)
 {
+    g_return_val_if_fail(block != NULL && block->count > 0, NULL);
+
     const BbRegInfo *last = &block->regs[block->count - 1];
     BbMemoryOps ops = {
         .read = bb_reg_block_read,

@@ -104,10 +104,11 @@ typedef void (*BbRegPostWriteHook)(void *opaque, const BbRegInfo *reg,
  * @size: width in bytes: 1, 2, 4 or 8.
  * @field_offset: offset of the value's field from the block's opaque
  *   pointer (set with BB_REG_FIELD).
- * @field_size: size of the field (1, 2, 4 or 8 bytes, unsigned integer or
- *   bool, in host byte order); 0 for a register without a field.  A
+ * @field_size: size of the field (1, 2, 4 or 8 bytes, an unsigned
+ *   integer in host byte order); 0 for a register without a field.  A
  *   field narrower than the register is allowed when the bits above it
- *   are read-only (they read as 0).
+ *   are read-only (they read as 0).  A bool field works for a register
+ *   whose bits other than bit 0 are all read-only.
  * @reset: value at reset (bb_reg_block_reset()); also the "current value"
  *   of a register without a field.
  * @ro_mask: read-only bits: writes leave them as they are (BB_REG_ALL: a

@@ -5,7 +5,8 @@
  * write-only registers, the read / pre-write / post-write hooks, offsets
  * with no register, fields narrower than their register, and accesses
  * through a memory region: narrower and wider than a register, unaligned,
- * big-endian, and sizes the @valid rules refuse.
+ * big-endian, and sizes the @valid rules refuse; register fields saved
+ * and restored by a state table.
  *
  * Guest errors are checked word for word: this program defines its own
  * bb_guest_error(), which takes precedence over the library's (the
@@ -512,6 +513,35 @@ static void access_over_several_registers(void **state)
     assert_guest_log("");
 }
 
+/* Register values are plain fields: a state table names them, and what
+ * it restores is what the guest reads. */
+static void state_table_names_register_fields(void **state)
+{
+    static const BbStateField fields[] = {
+        BB_STATE_U32(Dev, ctrl),
+        BB_STATE_U32(Dev, status),
+        BB_STATE_U64(Dev, count),
+        BB_STATE_END
+    };
+    static const BbStateDesc desc = { .name = "dev", .version = 1,
+                                      .min_version = 1, .fields = fields };
+    Dev *d = *state;
+    g_autoptr(GByteArray) saved = g_byte_array_new();
+    GError *err = NULL;
+
+    wr(d, 0x00, 4, 0x00014444);
+    d->status = 0xaa0f;
+    wr(d, 0x14, 4, 0x7);
+    assert_true(bb_state_save(&desc, d, saved, &err));
+    assert_no_error(err);
+    bb_reg_block_reset(&d->regs);
+    assert_true(bb_state_load(&desc, d, saved->data, saved->len, &err));
+    assert_no_error(err);
+    assert_int_equal(rd(d, 0x00, 4), 0x00014444);
+    assert_int_equal(rd(d, 0x04, 4), 0xaa0f);
+    assert_int_equal(d->count, UINT64_C(0x700000000));
+}
+
 /* --------------------------------------------- through a memory region */
 
 typedef struct Bus {
@@ -712,6 +742,7 @@ int main(void)
         T(narrow_write_merges_with_field),
         T(register_wider_than_access),
         T(access_over_several_registers),
+        T(state_table_names_register_fields),
         T(region_serves_block),
         T(region_valid_rules_and_splitting),
         T(region_too_small_refused),
