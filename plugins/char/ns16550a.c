@@ -39,6 +39,9 @@
  * - Reset (QEMU's values): IER 0, IIR 0x01, LCR 0, MCR 0x08, LSR 0x60,
  *   MSR 0xB0, SCR 0, divisor 12, FIFOs off and empty (bytes still queued
  *   for a full backend are dropped), input resumed.
+ * The registers are a register block (regs.h): the helper stores LCR,
+ * MCR (bits 7:5 read-only zeros), MSR and SCR and logs misuse; offsets 0-2
+ * (banked by LCR.DLAB, or different for reads and writes) are all hooks.
  * Its device-tree node is /soc/serial@BASE (published in the read-only
  * property "fdt-path" for the machine's /chosen/stdout-path).
  */
@@ -117,6 +120,7 @@ typedef struct Ns16550a {
     BbTimerContext *timers;
     BbTimer *rx_timer;        /* character timeout */
     char *name;               /* canonical path, for messages */
+    BbRegBlock regs;          /* uart_regs bound to this device */
 
     uint8_t ier;              /* bits 3:0 */
     uint8_t lcr;
@@ -414,73 +418,84 @@ static void uart_update_msr(Ns16550a *s)
 
 /* ------------------------------------------------------------ registers */
 
-static uint8_t uart_read_lsr(Ns16550a *s)
-{
-    uint8_t lsr = s->lsr_err | (s->rx_count ? LSR_DR : 0) |
-                  (s->tx_count ? 0 : LSR_THRE | LSR_TEMT);
-
-    s->lsr_err = 0; /* reading clears OE, BI and the FIFO error */
-    return lsr;
-}
-
-static uint64_t uart_read(void *opaque, uint64_t addr, unsigned size)
+/* Offsets 0 and 1 are RBR/THR and IER with LCR.DLAB clear, the divisor
+ * latch with it set. */
+static uint64_t uart_rbr_read(void *opaque, const BbRegInfo *reg, uint64_t v)
 {
     Ns16550a *s = opaque;
-    uint8_t v = 0;
 
-    switch (addr) {
-    case UART_RBR:
-        v = (s->lcr & LCR_DLAB) ? s->divisor & 0xff : uart_read_rbr(s);
-        break;
-    case UART_IER:
-        v = (s->lcr & LCR_DLAB) ? s->divisor >> 8 : s->ier;
-        break;
-    case UART_IIR:
-        v = uart_cause(s);
-        if (v == IIR_THRI) {
-            s->thri_pending = false; /* reading the cause withdraws it */
-        }
-        v |= uart_fifo_on(s) ? IIR_FIFO : 0;
-        break;
-    case UART_LCR:
-        v = s->lcr;
-        break;
-    case UART_MCR:
-        v = s->mcr;
-        break;
-    case UART_LSR:
-        v = uart_read_lsr(s);
-        break;
-    case UART_MSR:
-        v = s->msr;
-        s->msr &= ~MSR_DELTAS;
-        break;
-    case UART_SCR:
-        v = s->scr;
-        break;
-    default:
-        bb_guest_error("%s: read at offset 0x%" PRIx64 ": no register "
-                       "there (registers are at 0-7)", s->name, addr);
-        return 0;
+    if (s->lcr & LCR_DLAB) {
+        return s->divisor & 0xff;
     }
+    v = uart_read_rbr(s);
     uart_update_irq(s);
     return v;
 }
 
-static void uart_write_ier(Ns16550a *s, uint8_t v)
+static uint64_t uart_ier_read(void *opaque, const BbRegInfo *reg, uint64_t v)
 {
-    uint8_t old = s->ier;
+    Ns16550a *s = opaque;
 
-    s->ier = v & 0x0f;
-    if (!(s->ier & IER_ETBEI)) {
-        s->thri_pending = false;
-    } else if (!(old & IER_ETBEI) && !s->tx_count) {
-        s->thri_pending = true; /* enabled while THR is empty */
+    return (s->lcr & LCR_DLAB) ? s->divisor >> 8 : s->ier;
+}
+
+static void uart_write_divisor(Ns16550a *s, unsigned shift, uint8_t v)
+{
+    s->divisor = (uint16_t)((s->divisor & ~(0xff << shift)) | v << shift);
+    if (bb_timer_is_pending(s->rx_timer)) {
+        uart_arm_timeout(s); /* the character time changed */
     }
 }
 
-static void uart_write_fcr(Ns16550a *s, uint8_t v)
+static void uart_thr_write(void *opaque, const BbRegInfo *reg, uint64_t old,
+                           uint64_t v)
 {
+    Ns16550a *s = opaque;
+
+    if (s->lcr & LCR_DLAB) {
+        uart_write_divisor(s, 0, v);
+    } else {
+        uart_write_thr(s, v);
+    }
+    uart_update_irq(s);
+}
+
+static void uart_ier_write(void *opaque, const BbRegInfo *reg, uint64_t old,
+                           uint64_t v)
+{
+    Ns16550a *s = opaque;
+    uint8_t was = s->ier;
+
+    if (s->lcr & LCR_DLAB) {
+        uart_write_divisor(s, 8, v);
+        return;
+    }
+    s->ier = v & 0x0f;
+    if (!(s->ier & IER_ETBEI)) {
+        s->thri_pending = false;
+    } else if (!(was & IER_ETBEI) && !s->tx_count) {
+        s->thri_pending = true; /* enabled while THR is empty */
+    }
+    uart_update_irq(s);
+}
+
+static uint64_t uart_iir_read(void *opaque, const BbRegInfo *reg, uint64_t v)
+{
+    Ns16550a *s = opaque;
+    uint8_t cause = uart_cause(s);
+
+    if (cause == IIR_THRI) {
+        s->thri_pending = false; /* reading the cause withdraws it */
+    }
+    uart_update_irq(s);
+    return cause | (uart_fifo_on(s) ? IIR_FIFO : 0);
+}
+
+static void uart_fcr_write(void *opaque, const BbRegInfo *reg, uint64_t old,
+                           uint64_t v)
+{
+    Ns16550a *s = opaque;
+
     if ((v ^ s->fcr) & FCR_ENABLE) {
         /* Switching the FIFOs on or off empties both. */
         s->fcr = 0;
@@ -489,102 +504,90 @@ static void uart_write_fcr(Ns16550a *s, uint8_t v)
     }
     if (!(v & FCR_ENABLE)) {
         s->fcr = 0; /* the other bits are only written with bit 0 set */
-        return;
+    } else {
+        s->fcr = v & FCR_KEPT;
+        if (v & FCR_RX_RESET) {
+            uart_rx_reset(s);
+        }
+        if (v & FCR_TX_RESET) {
+            uart_tx_reset(s);
+        }
     }
-    s->fcr = v & FCR_KEPT;
-    if (v & FCR_RX_RESET) {
-        uart_rx_reset(s);
-    }
-    if (v & FCR_TX_RESET) {
-        uart_tx_reset(s);
-    }
+    uart_update_irq(s);
 }
 
-static void uart_write_lcr(Ns16550a *s, uint8_t v)
+static void uart_lcr_write(void *opaque, const BbRegInfo *reg, uint64_t old,
+                           uint64_t v)
 {
-    uint8_t old = s->lcr;
+    Ns16550a *s = opaque;
 
-    s->lcr = v;
     if ((s->mcr & MCR_LOOP) && (v & ~old & LCR_BREAK)) {
         uart_rx_break(s); /* a break sent in loopback is received */
+        uart_update_irq(s);
     }
     if (bb_timer_is_pending(s->rx_timer)) {
         uart_arm_timeout(s); /* the character time changed */
     }
 }
 
-static void uart_write_mcr(Ns16550a *s, uint8_t v)
-{
-    bool was_loop = s->mcr & MCR_LOOP;
-
-    s->mcr = v & MCR_MASK;
-    uart_update_msr(s);
-    if (was_loop && !(s->mcr & MCR_LOOP)) {
-        uart_rx_resume(s); /* the backend may deliver again */
-    }
-}
-
-static void uart_write(void *opaque, uint64_t addr, uint64_t value,
-                       unsigned size)
+static void uart_mcr_write(void *opaque, const BbRegInfo *reg, uint64_t old,
+                           uint64_t v)
 {
     Ns16550a *s = opaque;
-    uint8_t v = (uint8_t)value;
 
-    switch (addr) {
-    case UART_RBR:
-        if (s->lcr & LCR_DLAB) {
-            s->divisor = (s->divisor & 0xff00) | v;
-            if (bb_timer_is_pending(s->rx_timer)) {
-                uart_arm_timeout(s);
-            }
-        } else {
-            uart_write_thr(s, v);
-        }
-        break;
-    case UART_IER:
-        if (s->lcr & LCR_DLAB) {
-            s->divisor = (uint16_t)((s->divisor & 0xff) | v << 8);
-            if (bb_timer_is_pending(s->rx_timer)) {
-                uart_arm_timeout(s);
-            }
-        } else {
-            uart_write_ier(s, v);
-        }
-        break;
-    case UART_IIR:
-        uart_write_fcr(s, v);
-        break;
-    case UART_LCR:
-        uart_write_lcr(s, v);
-        break;
-    case UART_MCR:
-        uart_write_mcr(s, v);
-        break;
-    case UART_LSR:
-    case UART_MSR:
-        bb_guest_error("%s: write of 0x%02x to read-only %s ignored",
-                       s->name, v, addr == UART_LSR ? "LSR" : "MSR");
-        return;
-    case UART_SCR:
-        s->scr = v;
-        break;
-    default:
-        bb_guest_error("%s: write of 0x%02x at offset 0x%" PRIx64
-                       ": no register there (registers are at 0-7)",
-                       s->name, v, addr);
-        return;
+    uart_update_msr(s);
+    if ((old & MCR_LOOP) && !(v & MCR_LOOP)) {
+        uart_rx_resume(s); /* the backend may deliver again */
     }
     uart_update_irq(s);
 }
 
-static const BbMemoryOps uart_ops = {
-    .read = uart_read,
-    .write = uart_write,
-    .endianness = BB_ENDIAN_LITTLE,
-    /* reg-io-width 1: other sizes are bus errors (the core logs them). */
-    .valid = { .min_access_size = 1, .max_access_size = 1 },
-    .impl = { .min_access_size = 1, .max_access_size = 1 },
+static uint64_t uart_lsr_read(void *opaque, const BbRegInfo *reg, uint64_t v)
+{
+    Ns16550a *s = opaque;
+
+    v = s->lsr_err | (s->rx_count ? LSR_DR : 0) |
+        (s->tx_count ? 0 : LSR_THRE | LSR_TEMT);
+    s->lsr_err = 0; /* reading clears OE, BI and the FIFO error */
+    uart_update_irq(s);
+    return v;
+}
+
+static uint64_t uart_msr_read(void *opaque, const BbRegInfo *reg, uint64_t v)
+{
+    Ns16550a *s = opaque;
+
+    s->msr &= ~MSR_DELTAS; /* reading clears the deltas */
+    uart_update_irq(s);
+    return v;
+}
+
+/* Names are the read side's (THR, FCR and the divisor latch share them). */
+static const BbRegInfo uart_regs[] = {
+    { .name = "RBR", .addr = UART_RBR, .size = 1,
+      .read = uart_rbr_read, .post_write = uart_thr_write },
+    { .name = "IER", .addr = UART_IER, .size = 1,
+      .read = uart_ier_read, .post_write = uart_ier_write },
+    { .name = "IIR", .addr = UART_IIR, .size = 1,
+      .read = uart_iir_read, .post_write = uart_fcr_write },
+    { .name = "LCR", .addr = UART_LCR, .size = 1,
+      BB_REG_FIELD(Ns16550a, lcr), .post_write = uart_lcr_write },
+    { .name = "MCR", .addr = UART_MCR, .size = 1,
+      BB_REG_FIELD(Ns16550a, mcr), .reset = 0x08, /* OUT2, as QEMU */
+      .ro_mask = (uint8_t)~MCR_MASK, .post_write = uart_mcr_write },
+    { .name = "LSR", .addr = UART_LSR, .size = 1, .ro_mask = BB_REG_ALL,
+      .read = uart_lsr_read },
+    { .name = "MSR", .addr = UART_MSR, .size = 1,
+      BB_REG_FIELD(Ns16550a, msr), .reset = UART_MSR_LINES_IDLE,
+      .ro_mask = BB_REG_ALL, .read = uart_msr_read },
+    { .name = "SCR", .addr = UART_SCR, .size = 1,
+      BB_REG_FIELD(Ns16550a, scr) },
+    BB_REG_END
 };
+
+/* reg-io-width 1: other sizes are bus errors (the core logs them). */
+static const BbMemoryAccessRules uart_valid = { .min_access_size = 1,
+                                                .max_access_size = 1 };
 
 /* ----------------------------------------------------------- life cycle */
 
@@ -618,6 +621,17 @@ static bool uart_realize(BbDevice *dev, GError **error)
                     bb_device_get_reg_count(dev));
         return false;
     }
+    /* The region first: nothing to undo if it cannot be made. */
+    const char *id = bb_object_get_name(BB_OBJECT(dev));
+    BbMemoryRegion *mr = NULL;
+    if (!bb_reg_block_init(&s->regs, BB_OBJECT(dev), uart_regs,
+                           BB_ENDIAN_LITTLE, s, error) ||
+        !(mr = bb_reg_block_new_region(&s->regs, id ? id : TYPE_NS16550A,
+                                       size, &uart_valid, error))) {
+        return false;
+    }
+    bb_device_init_mmio(dev, mr);
+    bb_memory_region_unref(mr);
     if (s->chardev) {
         s->chr = bb_system_get_chardev(sys, s->chardev, error);
         if (!s->chr) {
@@ -629,12 +643,6 @@ static bool uart_realize(BbDevice *dev, GError **error)
     s->timers = bb_system_get_timers(sys);
     s->rx_timer = bb_timer_new(s->timers, BB_CLOCK_VIRTUAL,
                                uart_timeout_expired, s);
-
-    const char *id = bb_object_get_name(BB_OBJECT(dev));
-    BbMemoryRegion *mr = bb_memory_region_new_io(
-        BB_OBJECT(dev), id ? id : TYPE_NS16550A, &uart_ops, s, size);
-    bb_device_init_mmio(dev, mr);
-    bb_memory_region_unref(mr);
     if (s->chr) {
         bb_chardev_set_handlers(s->chr, &uart_chardev_handlers, s);
     }
@@ -658,12 +666,9 @@ static void uart_reset(BbDevice *dev)
 {
     Ns16550a *s = NS16550A(dev);
 
+    bb_reg_block_reset(&s->regs); /* LCR, MCR, MSR, SCR */
     s->ier = 0;
-    s->lcr = 0;
-    s->mcr = 0x08; /* OUT2, as QEMU */
     s->lsr_err = 0;
-    s->msr = UART_MSR_LINES_IDLE;
-    s->scr = 0;
     s->fcr = 0;
     s->divisor = 12;
     s->rbr = 0;

@@ -19,6 +19,9 @@
  * An alarm at or before now fires at once; firing disarms and sets the
  * pending flag, and IRQ output "irq" is pending AND enabled.
  *
+ * The register block helper (regs.h) stores ALARM_* and IRQ_ENABLED
+ * (bits 31:1 reserved) and logs misuse of the registers as guest errors.
+ *
  * "Now" is the host's wall clock (BB_CLOCK_HOST) normally and the virtual
  * clock in deterministic mode (--icount, where the RTC starts at the epoch
  * and runs with guest time, so runs repeat exactly), plus an offset that
@@ -49,12 +52,13 @@ typedef struct GoldfishRtc {
     BbTimerContext *timers;
     BbClockType clock;       /* host time, or virtual in deterministic mode */
     BbTimer *alarm_timer;
+    BbRegBlock regs;         /* rtc_regs bound to this device */
     int64_t offset;          /* RTC time = clock + offset (ns) */
-    uint64_t alarm;          /* alarm time (ns since the epoch) */
+    uint32_t alarm[2];       /* ALARM_LOW, ALARM_HIGH: ns since the epoch */
     uint32_t time_high;      /* high half latched by reading TIME_LOW */
-    bool alarm_running;      /* armed and not fired */
+    bool alarm_running;      /* ALARM_STATUS: armed and not fired */
     bool irq_pending;
-    bool irq_enabled;
+    bool irq_enabled;        /* IRQ_ENABLED */
 } GoldfishRtc;
 
 BB_DECLARE_TYPE(GoldfishRtc, BbDeviceClass, GOLDFISH_RTC, TYPE_GOLDFISH_RTC)
@@ -91,14 +95,15 @@ static void rtc_alarm_expired(void *opaque)
 /* Arm the alarm for s->alarm, or fire it now if that has passed. */
 static void rtc_arm(GoldfishRtc *s)
 {
+    uint64_t alarm = (uint64_t)s->alarm[1] << 32 | s->alarm[0];
     uint64_t now = rtc_now(s);
     uint64_t delta;
 
-    if (s->alarm <= now) {
+    if (alarm <= now) {
         rtc_fire(s);
         return;
     }
-    delta = s->alarm - now;
+    delta = alarm - now;
     s->alarm_running = true;
     if (delta > (uint64_t)(INT64_MAX / 2)) {
         /* Centuries away: it will never fire while we run. */
@@ -121,58 +126,41 @@ static void rtc_set_time(GoldfishRtc *s, uint64_t t)
     }
 }
 
-static uint64_t rtc_read(void *opaque, uint64_t addr, unsigned size)
+/* ---------------------------------------------------------- registers */
+
+static uint64_t rtc_time_low_read(void *opaque, const BbRegInfo *reg,
+                                  uint64_t v)
 {
     GoldfishRtc *s = opaque;
-    uint64_t now;
+    uint64_t now = rtc_now(s);
 
-    switch (addr) {
-    case RTC_TIME_LOW:
-        now = rtc_now(s);
-        s->time_high = (uint32_t)(now >> 32);
-        return (uint32_t)now;
-    case RTC_TIME_HIGH:
-        return s->time_high;
-    case RTC_ALARM_LOW:
-        return (uint32_t)s->alarm;
-    case RTC_ALARM_HIGH:
-        return (uint32_t)(s->alarm >> 32);
-    case RTC_IRQ_ENABLED:
-        return s->irq_enabled;
-    case RTC_ALARM_STATUS:
-        return s->alarm_running;
-    default:
-        bb_guest_error("goldfish-rtc: read of write-only or unknown "
-                       "register 0x%" PRIx64, addr);
-        return 0;
-    }
+    s->time_high = (uint32_t)(now >> 32);
+    return (uint32_t)now;
 }
 
-static void rtc_write(void *opaque, uint64_t addr, uint64_t value,
-                      unsigned size)
+static uint64_t rtc_time_high_read(void *opaque, const BbRegInfo *reg,
+                                   uint64_t v)
+{
+    return GOLDFISH_RTC(opaque)->time_high;
+}
+
+/* The side effects of writes; the helper has stored ALARM_* and
+ * IRQ_ENABLED already. */
+static void rtc_write(void *opaque, const BbRegInfo *reg, uint64_t old,
+                      uint64_t v)
 {
     GoldfishRtc *s = opaque;
-    uint64_t now;
+    uint64_t now = rtc_now(s);
 
-    switch (addr) {
+    switch (reg->addr) {
     case RTC_TIME_LOW:
-        now = rtc_now(s);
-        rtc_set_time(s, (now & ~(uint64_t)UINT32_MAX) | (uint32_t)value);
+        rtc_set_time(s, (now & ~(uint64_t)UINT32_MAX) | v);
         break;
     case RTC_TIME_HIGH:
-        now = rtc_now(s);
-        rtc_set_time(s, (value << 32) | (now & UINT32_MAX));
+        rtc_set_time(s, (v << 32) | (now & UINT32_MAX));
         break;
     case RTC_ALARM_LOW:
-        s->alarm = (s->alarm & ~(uint64_t)UINT32_MAX) | (uint32_t)value;
         rtc_arm(s);
-        break;
-    case RTC_ALARM_HIGH:
-        s->alarm = (value << 32) | (s->alarm & UINT32_MAX);
-        break;
-    case RTC_IRQ_ENABLED:
-        s->irq_enabled = value & 1;
-        rtc_update_irq(s);
         break;
     case RTC_CLEAR_ALARM:
         bb_timer_del(s->alarm_timer);
@@ -180,21 +168,37 @@ static void rtc_write(void *opaque, uint64_t addr, uint64_t value,
         break;
     case RTC_CLEAR_INTERRUPT:
         s->irq_pending = false;
-        rtc_update_irq(s);
         break;
-    default:
-        bb_guest_error("goldfish-rtc: write of 0x%" PRIx64 " to read-only "
-                       "or unknown register 0x%" PRIx64, value, addr);
     }
+    rtc_update_irq(s);
 }
 
-static const BbMemoryOps rtc_ops = {
-    .read = rtc_read,
-    .write = rtc_write,
-    .endianness = BB_ENDIAN_LITTLE,
-    .valid = { .min_access_size = 4, .max_access_size = 4 },
-    .impl = { .min_access_size = 4, .max_access_size = 4 },
+static const BbRegInfo rtc_regs[] = {
+    { .name = "TIME_LOW", .addr = RTC_TIME_LOW, .size = 4,
+      .read = rtc_time_low_read, .post_write = rtc_write },
+    { .name = "TIME_HIGH", .addr = RTC_TIME_HIGH, .size = 4,
+      .read = rtc_time_high_read, .post_write = rtc_write },
+    { .name = "ALARM_LOW", .addr = RTC_ALARM_LOW, .size = 4,
+      BB_REG_FIELD(GoldfishRtc, alarm[0]), .post_write = rtc_write },
+    { .name = "ALARM_HIGH", .addr = RTC_ALARM_HIGH, .size = 4,
+      BB_REG_FIELD(GoldfishRtc, alarm[1]) },
+    { .name = "IRQ_ENABLED", .addr = RTC_IRQ_ENABLED, .size = 4,
+      BB_REG_FIELD(GoldfishRtc, irq_enabled), .ro_mask = ~UINT64_C(1),
+      .post_write = rtc_write },
+    { .name = "CLEAR_ALARM", .addr = RTC_CLEAR_ALARM, .size = 4,
+      .wo_mask = BB_REG_ALL, .post_write = rtc_write },
+    { .name = "ALARM_STATUS", .addr = RTC_ALARM_STATUS, .size = 4,
+      BB_REG_FIELD(GoldfishRtc, alarm_running), .ro_mask = BB_REG_ALL },
+    { .name = "CLEAR_INTERRUPT", .addr = RTC_CLEAR_INTERRUPT, .size = 4,
+      .wo_mask = BB_REG_ALL, .post_write = rtc_write },
+    BB_REG_END
 };
+
+/* 32-bit accesses only, as QEMU. */
+static const BbMemoryAccessRules rtc_valid = { .min_access_size = 4,
+                                               .max_access_size = 4 };
+
+/* ----------------------------------------------------------- life cycle */
 
 static void rtc_instance_init(BbObject *obj)
 {
@@ -224,9 +228,14 @@ static bool rtc_realize(BbDevice *dev, GError **error)
     s->timers = bb_system_get_timers(sys);
     s->clock = bb_timer_context_is_deterministic(s->timers)
                    ? BB_CLOCK_VIRTUAL : BB_CLOCK_HOST;
+    if (!bb_reg_block_init(&s->regs, BB_OBJECT(dev), rtc_regs,
+                           BB_ENDIAN_LITTLE, s, error) ||
+        !(mr = bb_reg_block_new_region(&s->regs, "goldfish-rtc",
+                                       GOLDFISH_RTC_SIZE, &rtc_valid,
+                                       error))) {
+        return false;
+    }
     s->alarm_timer = bb_timer_new(s->timers, s->clock, rtc_alarm_expired, s);
-    mr = bb_memory_region_new_io(BB_OBJECT(dev), "goldfish-rtc", &rtc_ops,
-                                 s, GOLDFISH_RTC_SIZE);
     bb_device_init_mmio(dev, mr);
     bb_memory_region_unref(mr);
     return true;
@@ -244,12 +253,10 @@ static void rtc_reset(BbDevice *dev)
     GoldfishRtc *s = GOLDFISH_RTC(dev);
 
     bb_timer_del(s->alarm_timer);
+    bb_reg_block_reset(&s->regs); /* alarm, irq_enabled, alarm_running */
     s->offset = 0;
-    s->alarm = 0;
     s->time_high = 0;
-    s->alarm_running = false;
     s->irq_pending = false;
-    s->irq_enabled = false;
     rtc_update_irq(s);
 }
 
@@ -268,7 +275,7 @@ static bool rtc_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
 
 static const BbStateField rtc_state_fields[] = {
     BB_STATE_I64(GoldfishRtc, offset),
-    BB_STATE_U64(GoldfishRtc, alarm),
+    BB_STATE_U32(GoldfishRtc, alarm), /* as the u64 it was: low half first */
     BB_STATE_U32(GoldfishRtc, time_high),
     BB_STATE_BOOL(GoldfishRtc, alarm_running),
     BB_STATE_BOOL(GoldfishRtc, irq_pending),

@@ -21,6 +21,7 @@
  *                     Array properties: BB_PROP_*_ARRAY, set_prop_list etc.
  *                     BB_PROP_F_READONLY, BB_PROP_READONLY() (object.h).
  *                     Unknown property names get "did you mean" hints.
+ *                     Register blocks (regs.h): BbRegInfo, bb_reg_block_*().
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);

@@ -24,6 +24,7 @@
 #include <breadboard/memory.h>
 #include <breadboard/object.h>
 #include <breadboard/plugin.h>
+#include <breadboard/regs.h>
 #include <breadboard/state.h>
 #include <breadboard/system.h>
 #include <breadboard/tcg.h>
