@@ -10,6 +10,12 @@
  * Changelog (newest first; every entry dated):
  *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
  *                     the major): see the entries below, one per change.
+ *                     state.h: BbStateField: flags, sub, counts, padding.
+ *                     state.h: BbStateDesc: size, needed, pre/post hooks.
+ *                     state.h: STRUCT, TIMER kinds; VARRAY/POINTER/OPTIONAL.
+ *                     state.h: stream is named, versioned sections (new).
+ *                     state.h: bb_state_save() object no longer const.
+ *                     state.h: tables validated at class init.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
