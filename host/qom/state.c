@@ -498,6 +498,28 @@ static bool load_field(const BbStateDesc *desc, const BbStateField *f,
     return true;
 }
 
+/* @len bytes of a name read from a stream, printable (g_free). */
+static char *stream_name(const guint8 *name, size_t len)
+{
+    g_autofree char *raw = g_strndup((const char *)name, MIN(len, 64));
+    return g_strescape(raw, NULL);
+}
+
+/* Whether @len bytes at @name (with @left - 2 bytes available) could be
+ * a section name: then an unknown one is reported by name. */
+static bool looks_like_name(const guint8 *name, size_t len, size_t left)
+{
+    if (left < 2 || len == 0 || len > left - 2) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] < 0x20 || name[i] > 0x7e) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The optional field of @desc whose sub-section is called @name. */
 static const BbStateField *find_optional(const BbStateDesc *desc,
                                          const guint8 *name, size_t len)
@@ -520,15 +542,21 @@ static bool load_optional(const BbStateDesc *desc, void *obj, Reader *body,
         const guint8 *p = body->data + body->pos;
         size_t left = body->len - body->pos;
         size_t name_len = left >= 2 ? get_le(p, 2) : SIZE_MAX;
-        if (name_len > left - 2) {
-            return truncated(desc, "an optional sub-section", error);
-        }
-        const BbStateField *f = find_optional(desc, p + 2, name_len);
-        if (!f) {
+        const BbStateField *f = name_len <= left - 2
+                                    ? find_optional(desc, p + 2, name_len)
+                                    : NULL;
+        if (!f && !looks_like_name(p + 2, name_len, left)) {
             g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                        "state '%s': unknown sub-section '%.*s' (not in "
-                        "version %u of the description)", desc->name,
-                        (int)MIN(name_len, 64), (const char *)p + 2,
+                        "state '%s': %zu bytes after the fields of version "
+                        "%u that are no sub-section", desc->name, left,
+                        desc->version);
+            return false;
+        }
+        if (!f) {
+            g_autofree char *name = stream_name(p + 2, name_len);
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "state '%s': unknown sub-section '%s' (not in "
+                        "version %u of the description)", desc->name, name,
                         desc->version);
             return false;
         }
@@ -561,9 +589,10 @@ static bool load_section(const BbStateDesc *desc, void *obj, Reader *r,
     }
     if (name_len != strlen(desc->name) ||
         memcmp(name, desc->name, name_len)) {
+        g_autofree char *other = stream_name(name, name_len);
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                    "state '%s': the data is section '%.*s', not this one",
-                    desc->name, (int)MIN(name_len, 64), (const char *)name);
+                    "state '%s': the data is section '%s', not this one",
+                    desc->name, other);
         return false;
     }
     uint32_t version = (uint32_t)get_le(hdr, 4);
