@@ -188,14 +188,18 @@ bool state_check_device_class(const BbDeviceClass *dc, size_t instance_size,
     if (!dc->state) {
         return true;
     }
-    if (dc->state->size && dc->state->size != instance_size) {
+    /* A subclass may inherit its parent's description: it then describes
+     * the start of a larger instance. */
+    if (dc->state->size > instance_size) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                    "state '%s': size %zu is not the instance size %zu",
+                    "state '%s': size %zu is larger than the instance (%zu)",
                     dc->state->name ? dc->state->name : "(null)",
                     dc->state->size, instance_size);
         return false;
     }
-    return bb_state_validate(dc->state, instance_size, error);
+    return bb_state_validate(dc->state, dc->state->size ? dc->state->size
+                                                        : instance_size,
+                             error);
 }
 
 /* ---------------------------------------------------------- elements */

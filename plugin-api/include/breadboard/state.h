@@ -126,7 +126,8 @@ typedef struct BbStateField {
  * @min_version: oldest version bb_state_load() accepts.
  * @fields: table terminated by BB_STATE_END.
  * @size: size of the struct described; required for sub-descriptions
- *   (BbStateField.sub), 0 or the instance size for a device.
+ *   (BbStateField.sub); for a device 0 (the instance size) or at most the
+ *   instance size (a subclass may inherit its parent's description).
  *   Since: ABI 2.0
  * @needed: BB_STATE_F_OPTIONAL sub-sections: whether to save it (NULL:
  *   always); @opaque is the nested struct.  A section absent on load

@@ -1016,6 +1016,17 @@ static const BbStateDesc dev_good_state = { TYPE_ST_GOOD_DEV, 1, 1,
 static const BbStateDesc dev_bad_state = { TYPE_ST_BAD_DEV, 1, 1,
                                            dev_bad_fields };
 
+/* A description of a struct larger than the instance. */
+static const BbStateDesc dev_big_state = {
+    .name = "st-big-dev", .version = 1, .min_version = 1,
+    .fields = dev_good_fields, .size = sizeof(StDevObj) + 8,
+};
+/* The good description inherited by a larger subclass. */
+static const BbStateDesc dev_sized_state = {
+    .name = "st-sized-dev", .version = 1, .min_version = 1,
+    .fields = dev_good_fields, .size = sizeof(StDevObj),
+};
+
 static void st_dev_class_init(BbObjectClass *klass, const void *data)
 {
     BB_DEVICE_CLASS(klass)->state = data;
@@ -1036,9 +1047,44 @@ static const BbTypeInfo st_bad_dev_info = {
     .class_data = &dev_bad_state,
 };
 
+static const BbTypeInfo st_big_dev_info = {
+    .name = "st-big-dev",
+    .parent = BB_TYPE_DEVICE,
+    .instance_size = sizeof(StDevObj),
+    .class_init = st_dev_class_init,
+    .class_data = &dev_big_state,
+};
+static const BbTypeInfo st_sized_dev_info = {
+    .name = "st-sized-dev",
+    .parent = BB_TYPE_DEVICE,
+    .instance_size = sizeof(StDevObj),
+    .class_init = st_dev_class_init,
+    .class_data = &dev_sized_state,
+};
+static const BbTypeInfo st_sub_dev_info = {
+    .name = "st-sub-dev",
+    .parent = "st-sized-dev",
+    .instance_size = sizeof(StDevObj) + 16,
+};
+
 static void class_init_refuses_a_bad_state_table(void **state)
 {
     GError *err = NULL;
+
+    assert_true(bb_type_register(&st_big_dev_info, &err));
+    assert_true(bb_type_register(&st_sized_dev_info, &err));
+    assert_true(bb_type_register(&st_sub_dev_info, &err));
+    assert_no_error(err);
+    assert_null(bb_object_class_by_name("st-big-dev", &err));
+    assert_error(err, BB_DEVICE_ERROR, BB_ERROR_INVALID);
+    g_autofree char *big = g_strdup_printf(
+        "type 'st-big-dev': state 'st-big-dev': size %zu is larger than "
+        "the instance (%zu)", sizeof(StDevObj) + 8, sizeof(StDevObj));
+    assert_string_equal(err->message, big);
+    g_clear_error(&err);
+    /* a subclass inherits its parent's description */
+    assert_non_null(bb_object_class_by_name("st-sub-dev", &err));
+    assert_no_error(err);
 
     assert_true(bb_type_register(&st_good_dev_info, &err));
     assert_true(bb_type_register(&st_bad_dev_info, &err));
