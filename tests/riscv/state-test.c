@@ -12,8 +12,9 @@
  * that is itself running the program elsewhere (from a timer callback,
  * between two instructions): the JIT's TLBs and jump cache must follow,
  * which a loaded PMP configuration without execute permission shows.
- * A stream holding a state the hart cannot be in (privilege 2) is
- * refused and changes nothing.
+ * A stream holding a state the hart cannot be in (privilege 2, PMP
+ * entries on a hart configured without PMP) is refused and changes
+ * nothing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,7 +210,7 @@ static int register_types(void **state)
     return 0;
 }
 
-static void rig_init(Rig *r)
+static void rig_init_pmp(Rig *r, bool pmp)
 {
     GError *err = NULL;
     uint32_t code[0x300 / 4];
@@ -245,8 +246,15 @@ static void rig_init(Rig *r)
     bb_object_unref(BB_OBJECT(r->cpu));
     assert_true(bb_object_set_uint(BB_OBJECT(r->cpu), "resetvec", RAM_BASE,
                                    &err));
+    assert_true(bb_object_set_prop(BB_OBJECT(r->cpu), "pmp",
+                                   pmp ? "true" : "false", &err));
     assert_true(bb_device_realize(BB_DEVICE(r->cpu), &err));
     assert_null(err);
+}
+
+static void rig_init(Rig *r)
+{
+    rig_init_pmp(r, true);
 }
 
 static void rig_free(Rig *r)
@@ -402,7 +410,7 @@ static void impossible_state_is_refused(void **state)
     assert_non_null(err);
     assert_string_equal(err->message, "state 'riscv64': privilege level 2 "
                                       "does not exist");
-    g_error_free(err);
+    g_clear_error(&err);
     assert_int_equal(b.cpu->priv, PRV_M);
     assert_int_equal(b.cpu->pc, before.pc);
     assert_memory_equal(b.cpu->gpr, before.gpr, sizeof(before.gpr));
@@ -410,6 +418,19 @@ static void impossible_state_is_refused(void **state)
     /* and it still runs the program from the start */
     assert_int_equal(bb_system_run(b.sys), 0);
     expect_correct(&b.results);
+    rig_free(&b);
+
+    /* a hart configured without PMP cannot take PMP entries */
+    g_autoptr(GByteArray) with_pmp = state_after(101);
+    rig_init_pmp(&b, false);
+    assert_false(bb_state_load(BB_DEVICE_GET_CLASS(b.cpu)->state, b.cpu,
+                               with_pmp->data, with_pmp->len, &err));
+    assert_non_null(err);
+    assert_string_equal(err->message, "state 'riscv64': a PMP entry this "
+                                      "hart does not implement is set");
+    g_clear_error(&err);
+    assert_int_equal(b.cpu->priv, PRV_M);
+    assert_int_equal(b.cpu->pmpcfg[0], 0);
     rig_free(&b);
 }
 

@@ -348,6 +348,14 @@ static const char *riscv_state_problem(const RiscvCpu *s)
     if (s->frm > 7 || s->fflags > 0x1f) {
         return "fcsr holds bits that do not exist";
     }
+    if (s->gpr[0]) {
+        return "x0 is not 0";
+    }
+    for (unsigned i = s->pmp_entries; i < RISCV_PMP_ENTRIES; i++) {
+        if (s->pmpcfg[i] || s->pmpaddr[i]) {
+            return "a PMP entry this hart does not implement is set";
+        }
+    }
     return NULL;
 }
 
