@@ -15,6 +15,7 @@
 #include "builtin-types.h"
 #include "qom/object-internal.h"
 #include "qom/property-internal.h"
+#include "qom/state-internal.h"
 
 struct BbType {
     const BbTypeInfo *info;
@@ -323,6 +324,20 @@ static bool type_initialize_locked(BbType *t, GError **error)
     }
     if (t->broken) {
         g_propagate_error(error, g_error_copy(t->broken));
+        return false;
+    }
+    /* A bad state table fails here, when the type is first used, rather
+     * than at the first snapshot. */
+    BbType *device = type_lookup(BB_TYPE_DEVICE);
+    if (device && type_is_a(t, device) &&
+        !state_check_device_class((const BbDeviceClass *)t->klass,
+                                  t->instance_size, error)) {
+        if (t->owner) {
+            g_prefix_error(error, "plugin '%s': type '%s': ",
+                           bb_plugin_get_name(t->owner), info->name);
+        } else {
+            g_prefix_error(error, "type '%s': ", info->name);
+        }
         return false;
     }
     return true;

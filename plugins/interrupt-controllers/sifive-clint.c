@@ -15,7 +15,9 @@
  * accesses; msip takes 32-bit accesses only; anything else, and offsets
  * from 0xc000 up (unassigned on QEMU), is a bus error.  msip and mtimecmp
  * of harts that do not exist read as 0 and ignore writes, with a guest
- * error.
+ * error.  Saved state: msip and mtimecmp per hart and mtime's offset
+ * from the virtual clock; a load re-drives the outputs and re-arms the
+ * timers.
  */
 #include <inttypes.h>
 
@@ -330,6 +332,63 @@ static bool clint_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
                                   error));
 }
 
+/* The registers are loaded: drive msip, and recompute mtip and the
+ * timer from mtime and mtimecmp (the deadline is derived state, so it is
+ * not saved; mtime_offset is relative to the virtual clock, which a
+ * snapshot restores before the devices). */
+static bool clint_post_load(void *opaque, uint32_t version, GError **error)
+{
+    SifiveClint *s = opaque;
+
+    for (unsigned i = 0; i < s->num_harts; i++) {
+        if (s->harts[i].msip > 1) {
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "msip of hart %u is %u: only bit 0 exists", i,
+                        s->harts[i].msip);
+            return false;
+        }
+    }
+    for (unsigned i = 0; i < s->num_harts; i++) {
+        clint_set_msip(&s->harts[i], s->harts[i].msip);
+        clint_update_timer(&s->harts[i]);
+    }
+    return true;
+}
+
+static const BbStateField clint_hart_state_fields[] = {
+    BB_STATE_U32(ClintHart, msip),
+    BB_STATE_U64(ClintHart, mtimecmp),
+    BB_STATE_END
+};
+
+/* One per hart: element structs are sections of their own, so a later
+ * version can add per-hart registers. */
+static const BbStateDesc clint_hart_state = {
+    .name = "sifive-clint-hart",
+    .version = 1,
+    .min_version = 1,
+    .fields = clint_hart_state_fields,
+    .size = sizeof(ClintHart),
+};
+
+/* The number of harts is configuration: a stream from a CLINT with
+ * another num-harts is refused. */
+static const BbStateField clint_state_fields[] = {
+    BB_STATE_U64(SifiveClint, mtime_offset),
+    BB_STATE_VARRAY_STRUCT_PTR(SifiveClint, harts, num_harts,
+                               &clint_hart_state),
+    BB_STATE_END
+};
+
+static const BbStateDesc clint_state = {
+    .name = TYPE_SIFIVE_CLINT,
+    .version = 1,
+    .min_version = 1,
+    .fields = clint_state_fields,
+    .size = sizeof(SifiveClint),
+    .post_load = clint_post_load,
+};
+
 static const BbPropertyInfo clint_props[] = {
     BB_PROP_UINT_RANGE("num-harts", SifiveClint, num_harts, 1, 1,
                        CLINT_MAX_HARTS, "harts (msip, mtimecmp each)"),
@@ -351,12 +410,11 @@ static void clint_class_init(BbObjectClass *klass, const void *data)
     dc->unrealize = clint_unrealize;
     dc->reset = clint_reset;
     dc->fdt_populate = clint_fdt_populate;
+    dc->state = &clint_state;
     dc->reg_size = CLINT_SIZE;
     bb_device_class_set_compatible(dc, compatible);
 }
 
-/* TODO: a state description for snapshots; msip and mtimecmp are arrays
- * sized by num-harts, which BbStateDesc cannot express. */
 const BbTypeInfo sifive_clint_info = {
     .name = TYPE_SIFIVE_CLINT,
     .parent = BB_TYPE_DEVICE,

@@ -14,7 +14,10 @@
  * bits (0-7) as on virt; a claim returns the highest priority, the lowest
  * ID among equals.  All registers are 32 bits wide; other sizes and
  * unaligned accesses are bus errors, and registers that do not exist read
- * as 0 and ignore writes, with a guest error, as on QEMU.
+ * as 0 and ignore writes, with a guest error, as on QEMU.  Its state
+ * (priorities, pending and in-service bits, enables, thresholds) is
+ * saved as arrays sized by the configuration; after a load the gateways
+ * sample their lines again and the outputs follow.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -40,6 +43,7 @@ typedef struct SifivePlic {
     uint32_t num_harts;    /* property: contexts M, S per hart */
     unsigned num_contexts; /* 2 * num_harts */
     unsigned words;        /* 32-bit words of a source bitmap */
+    unsigned enable_words; /* num_contexts * words */
     BbMemoryRegion *mmio;
     BbIrqIn **lines;       /* [num_sources] the "irq" inputs */
     BbIrqOut **outs;       /* [num_contexts] the "ctx" outputs */
@@ -281,6 +285,7 @@ static bool plic_realize(BbDevice *dev, GError **error)
 
     s->num_contexts = 2 * s->num_harts;
     s->words = (s->num_sources + 31) / 32;
+    s->enable_words = s->num_contexts * s->words;
     need = PLIC_CONTEXT_BASE + (uint64_t)s->num_contexts * PLIC_CONTEXT_STRIDE;
     if (!bb_device_add_irq_in(dev, "irq", s->num_sources, plic_irq, s,
                               error) ||
@@ -298,7 +303,7 @@ static bool plic_realize(BbDevice *dev, GError **error)
     s->priority = g_new0(uint32_t, s->num_sources);
     s->pending = g_new0(uint32_t, s->words);
     s->claimed = g_new0(uint32_t, s->words);
-    s->enable = g_new0(uint32_t, s->num_contexts * s->words);
+    s->enable = g_new0(uint32_t, s->enable_words);
     s->threshold = g_new0(uint32_t, s->num_contexts);
     /* Decode the whole range the board gives (QEMU's virt decodes
      * 0x600000 whatever the number of harts); the board refuses a range
@@ -336,7 +341,7 @@ static void plic_reset(BbDevice *dev)
     memset(s->priority, 0, s->num_sources * sizeof(uint32_t));
     memset(s->pending, 0, s->words * sizeof(uint32_t));
     memset(s->claimed, 0, s->words * sizeof(uint32_t));
-    memset(s->enable, 0, s->num_contexts * s->words * sizeof(uint32_t));
+    memset(s->enable, 0, s->enable_words * sizeof(uint32_t));
     memset(s->threshold, 0, s->num_contexts * sizeof(uint32_t));
     for (unsigned src = 1; src < s->num_sources; src++) {
         plic_sample(s, src);
@@ -401,6 +406,78 @@ static unsigned plic_irq_specifier(BbDevice *dev, const char *group,
     return 1;
 }
 
+/* A loaded register outside what the guest could have written, or NULL.
+ * Pending and claimed bits of sources that do not exist, and the enable
+ * bits that are hard-wired to 0, count as well. */
+static const char *plic_state_problem(const SifivePlic *s, unsigned *at)
+{
+    for (*at = 0; *at < s->num_sources; (*at)++) {
+        if (s->priority[*at] > PLIC_PRIO_MASK ||
+            (*at == 0 && s->priority[0])) {
+            return "priority of source";
+        }
+    }
+    for (*at = 0; *at < s->words; (*at)++) {
+        if ((s->pending[*at] | s->claimed[*at]) & ~word_mask(s, *at)) {
+            return "pending or claimed bits of word";
+        }
+    }
+    for (*at = 0; *at < s->enable_words; (*at)++) {
+        if (s->enable[*at] & ~word_mask(s, *at % s->words)) {
+            return "enable bits of word";
+        }
+    }
+    for (*at = 0; *at < s->num_contexts; (*at)++) {
+        if (s->threshold[*at] > PLIC_PRIO_MASK) {
+            return "threshold of context";
+        }
+    }
+    return NULL;
+}
+
+/* The registers are loaded; the gateways and outputs follow them.  A
+ * source not in service is pending exactly while its line is high (the
+ * line levels belong to the devices driving them, which restore their
+ * own state), and each context's output is recomputed. */
+static bool plic_post_load(void *opaque, uint32_t version, GError **error)
+{
+    SifivePlic *s = opaque;
+    unsigned at;
+    const char *bad = plic_state_problem(s, &at);
+
+    if (bad) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "%s %u holds a value the PLIC cannot (corrupt state?)",
+                    bad, at);
+        return false;
+    }
+    for (unsigned src = 1; src < s->num_sources; src++) {
+        plic_sample(s, src);
+    }
+    plic_update(s);
+    return true;
+}
+
+/* The registers; their sizes follow num-sources and num-harts, so a
+ * stream from a PLIC configured differently is refused. */
+static const BbStateField plic_state_fields[] = {
+    BB_STATE_VARRAY_PTR(BB_STATE_U32, SifivePlic, priority, num_sources),
+    BB_STATE_VARRAY_PTR(BB_STATE_U32, SifivePlic, pending, words),
+    BB_STATE_VARRAY_PTR(BB_STATE_U32, SifivePlic, claimed, words),
+    BB_STATE_VARRAY_PTR(BB_STATE_U32, SifivePlic, enable, enable_words),
+    BB_STATE_VARRAY_PTR(BB_STATE_U32, SifivePlic, threshold, num_contexts),
+    BB_STATE_END
+};
+
+static const BbStateDesc plic_state = {
+    .name = TYPE_SIFIVE_PLIC,
+    .version = 1,
+    .min_version = 1,
+    .fields = plic_state_fields,
+    .size = sizeof(SifivePlic),
+    .post_load = plic_post_load,
+};
+
 static const BbPropertyInfo plic_props[] = {
     BB_PROP_UINT_RANGE("num-sources", SifivePlic, num_sources, 96, 2,
                        PLIC_MAX_SOURCES,
@@ -427,6 +504,7 @@ static void plic_class_init(BbObjectClass *klass, const void *data)
     dc->unrealize = plic_unrealize;
     dc->reset = plic_reset;
     dc->fdt_populate = plic_fdt_populate;
+    dc->state = &plic_state;
     dc->reg_size = PLIC_SPEC_SIZE;
     bb_device_class_set_compatible(dc, compatible);
     ic->irq_specifier = plic_irq_specifier;
@@ -436,8 +514,6 @@ static const BbInterfaceInfo plic_interfaces[] = {
     { BB_TYPE_FDT_INTC }, { NULL }
 };
 
-/* TODO: a state description for snapshots; the registers are arrays
- * sized by num-sources and num-harts, which BbStateDesc cannot express. */
 const BbTypeInfo sifive_plic_info = {
     .name = TYPE_SIFIVE_PLIC,
     .parent = BB_TYPE_DEVICE,

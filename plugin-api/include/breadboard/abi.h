@@ -22,6 +22,12 @@
  *                     BB_PROP_F_READONLY, BB_PROP_READONLY() (object.h).
  *                     Unknown property names get "did you mean" hints.
  *                     Register blocks (regs.h): BbRegInfo, bb_reg_block_*().
+ *                     state.h: BbStateField: flags, sub, counts, padding.
+ *                     state.h: BbStateDesc: size, needed, pre/post hooks.
+ *                     state.h: STRUCT, TIMER kinds; VARRAY/POINTER/OPTIONAL.
+ *                     state.h: stream is named, versioned sections (new).
+ *                     state.h: bb_state_save() object no longer const.
+ *                     state.h: tables validated at class init.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);

@@ -468,6 +468,24 @@ static void write_counter(RiscvCpu *s, unsigned csr, uint64_t v)
     *off = (s->mcountinhibit & bit) ? v : v - retired_after(s);
 }
 
+void riscv_counters_save(RiscvCpu *s)
+{
+    s->mcycle_saved = read_counter(s, CSR_MCYCLE);
+    s->minstret_saved = read_counter(s, CSR_MINSTRET);
+}
+
+/* Like a write, but of the value the counter had before the next
+ * instruction, not after the one writing it. */
+void riscv_counters_load(RiscvCpu *s)
+{
+    uint64_t now = bb_cpu_get_insn_count(&s->parent_obj, 0);
+
+    s->mcycle_offset = (s->mcountinhibit & COUNTINHIBIT_CY)
+                           ? s->mcycle_saved : s->mcycle_saved - now;
+    s->minstret_offset = (s->mcountinhibit & COUNTINHIBIT_IR)
+                             ? s->minstret_saved : s->minstret_saved - now;
+}
+
 static uint64_t read_mcountinhibit(RiscvCpu *s, unsigned csr)
 {
     return s->mcountinhibit;

@@ -187,6 +187,22 @@ static void resolve_reset_pc(RiscvCpu *s)
     }
 }
 
+void riscv_reservation_save(RiscvCpu *s)
+{
+    if (last_hart != s) {
+        s->load_res = UINT64_MAX; /* would be dropped when it next runs */
+    }
+}
+
+void riscv_reservation_load(RiscvCpu *s)
+{
+    if (s->load_res != UINT64_MAX) {
+        last_hart = s;
+    } else if (last_hart == s) {
+        last_hart = NULL;
+    }
+}
+
 void riscv_get_tb_key(BbCpu *cpu, uint64_t *pc, uint64_t *flags)
 {
     RiscvCpu *s = (RiscvCpu *)cpu;

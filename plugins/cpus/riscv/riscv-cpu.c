@@ -316,6 +316,77 @@ static const BbPropertyInfo riscv_cpu_props[] = {
     BB_PROP_END
 };
 
+/* ------------------------------------------------------------ state */
+
+static void riscv_cpu_pre_save(void *opaque)
+{
+    RiscvCpu *s = opaque;
+
+    riscv_counters_save(s);
+    riscv_reservation_save(s);
+}
+
+/* What the CSR write rules could never have produced, or NULL. */
+static const char *riscv_state_problem(const RiscvCpu *s)
+{
+    unsigned mode = s->satp >> SATP_MODE_SHIFT;
+
+    if (s->priv == 2 || s->priv > PRV_M ||
+        ((s->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2) {
+        return "privilege level 2 does not exist";
+    }
+    if (mode != SATP_BARE &&
+        (mode < SATP_SV39 || mode > s->satp_mode_max)) {
+        return "satp holds a paging mode this hart does not implement";
+    }
+    if ((s->pc & 1) || (!(s->misa & RVC) && (s->pc & 2))) {
+        return "the pc is misaligned for this hart's ISA";
+    }
+    if (!(s->misa & RVF) && (s->mstatus & MSTATUS_FS)) {
+        return "mstatus.FS is set on a hart without F";
+    }
+    if (s->frm > 7 || s->fflags > 0x1f) {
+        return "fcsr holds bits that do not exist";
+    }
+    if (s->gpr[0]) {
+        return "x0 is not 0";
+    }
+    for (unsigned i = s->pmp_entries; i < RISCV_PMP_ENTRIES; i++) {
+        if (s->pmpcfg[i] || s->pmpaddr[i]) {
+            return "a PMP entry this hart does not implement is set";
+        }
+    }
+    return NULL;
+}
+
+/* The architectural state is in place: put the counters back as values
+ * on this hart's own instruction count, forget anything an instruction
+ * in progress had set, and tell the JIT and the loop: the TLBs and jump
+ * cache hold translations of the old mode and satp, and an interrupt may
+ * now be pending. */
+static bool riscv_cpu_post_load(void *opaque, uint32_t version,
+                                GError **error)
+{
+    RiscvCpu *s = opaque;
+    const char *bad = riscv_state_problem(s);
+
+    if (bad) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID, "%s", bad);
+        return false;
+    }
+    riscv_counters_load(s);
+    riscv_reservation_load(s);
+    s->in_amo = 0;
+    s->csr_ra = 0;
+    bb_cpu_tlb_flush(&s->parent_obj);
+    bb_cpu_request_interrupt(&s->parent_obj);
+    return true;
+}
+
+/* Everything architectural.  Not saved: the configuration (misa, the
+ * PMP entry count, the paging modes, the timebase: properties), time
+ * (the virtual clock), state that only exists inside one instruction
+ * (in_amo, csr_ra). */
 static const BbStateField riscv_cpu_state_fields[] = {
     BB_STATE_U64(RiscvCpu, gpr),
     BB_STATE_U64(RiscvCpu, pc),
@@ -323,6 +394,9 @@ static const BbStateField riscv_cpu_state_fields[] = {
     BB_STATE_U32(RiscvCpu, fflags),
     BB_STATE_U32(RiscvCpu, frm),
     BB_STATE_U32(RiscvCpu, priv),
+    { .name = "halted", .kind = BB_STATE_BOOL,
+      .offset = offsetof(RiscvCpu, parent_obj.halted),
+      .size = sizeof(bool) },               /* in WFI */
     BB_STATE_U64(RiscvCpu, load_res),
     BB_STATE_U64(RiscvCpu, load_val),
     BB_STATE_U64(RiscvCpu, mstatus),
@@ -330,6 +404,7 @@ static const BbStateField riscv_cpu_state_fields[] = {
     BB_STATE_U64(RiscvCpu, mideleg),
     BB_STATE_U64(RiscvCpu, mie),
     BB_STATE_U64(RiscvCpu, mip),
+    BB_STATE_U64(RiscvCpu, irq_lines),
     BB_STATE_U64(RiscvCpu, mtvec),
     BB_STATE_U64(RiscvCpu, mscratch),
     BB_STATE_U64(RiscvCpu, mepc),
@@ -338,8 +413,8 @@ static const BbStateField riscv_cpu_state_fields[] = {
     BB_STATE_U64(RiscvCpu, mcounteren),
     BB_STATE_U64(RiscvCpu, mcountinhibit),
     BB_STATE_U64(RiscvCpu, menvcfg),
-    BB_STATE_U64(RiscvCpu, mcycle_offset),
-    BB_STATE_U64(RiscvCpu, minstret_offset),
+    BB_STATE_U64(RiscvCpu, mcycle_saved),
+    BB_STATE_U64(RiscvCpu, minstret_saved),
     BB_STATE_U64(RiscvCpu, stvec),
     BB_STATE_U64(RiscvCpu, sscratch),
     BB_STATE_U64(RiscvCpu, sepc),
@@ -348,7 +423,6 @@ static const BbStateField riscv_cpu_state_fields[] = {
     BB_STATE_U64(RiscvCpu, satp),
     BB_STATE_U64(RiscvCpu, scounteren),
     BB_STATE_U64(RiscvCpu, senvcfg),
-    BB_STATE_U64(RiscvCpu, irq_lines),
     BB_STATE_U8(RiscvCpu, pmpcfg),
     BB_STATE_U64(RiscvCpu, pmpaddr),
     BB_STATE_BOOL(RiscvCpu, reset_pc_pending),
@@ -360,6 +434,9 @@ static const BbStateDesc riscv_cpu_state = {
     .version = 1,
     .min_version = 1,
     .fields = riscv_cpu_state_fields,
+    .size = sizeof(RiscvCpu),
+    .pre_save = riscv_cpu_pre_save,
+    .post_load = riscv_cpu_post_load,
 };
 
 static void riscv_cpu_class_init(BbObjectClass *klass, const void *data)

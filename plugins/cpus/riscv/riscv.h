@@ -161,6 +161,9 @@ typedef struct RiscvCpu {
     uint64_t mcycle_offset, minstret_offset; /* counter - retired insns
                                                 (the frozen value while
                                                 mcountinhibit stops it) */
+    uint64_t mcycle_saved, minstret_saved; /* the counters' values, for
+                                              the state description only
+                                              (pre_save, post_load) */
 
     /* supervisor-level CSRs */
     uint64_t stvec, sscratch, sepc, scause, stval, satp;
@@ -393,10 +396,20 @@ void riscv_update_interrupts(RiscvCpu *s);
 /* The pending-and-enabled interrupt to take now, or -1. */
 int riscv_pending_interrupt(RiscvCpu *s);
 uint64_t riscv_read_mip(RiscvCpu *s); /* mip | irq_lines */
+/* State description hooks: a reservation only lives in the hart that ran
+ * last, so save drops a stale one and load makes the loaded hart hold
+ * its live one. */
+void riscv_reservation_save(RiscvCpu *s);
+void riscv_reservation_load(RiscvCpu *s);
 void riscv_irq_input(void *opaque, unsigned n, bool level); /* per line */
 
 /* csr.c */
 void riscv_csr_reset(RiscvCpu *s);
+/* mcycle/minstret as values (the offsets are relative to this hart's
+ * retired-instruction count, which another hart object does not share):
+ * into mcycle_saved/minstret_saved, and back into the offsets. */
+void riscv_counters_save(RiscvCpu *s);
+void riscv_counters_load(RiscvCpu *s);
 /* Read/write a CSR as the debugger and tests do (no privilege checks);
  * false if it does not exist. */
 bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);

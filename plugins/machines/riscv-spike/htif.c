@@ -44,6 +44,9 @@
  *   response is given at all.
  * - Syscall blocks and buffers are read and written through the system
  *   address space; anything unreadable is a guest error, never a crash.
+ * - Saved state (htif_state): both registers and the two pending flags.
+ *   After a load a console byte still owed is offered to the backend
+ *   again and a pending console read asks the backend for input.
  */
 #include <string.h>
 
@@ -401,6 +404,45 @@ void htif_set_enabled(Htif *h, bool enabled)
         bb_memory_region_set_enabled(h->from_mr, enabled);
     }
 }
+
+/* The registers and flags are loaded: resume what was waiting for the
+ * console backend, which (a new one, after a hot reload) may know
+ * nothing of it. */
+static bool htif_post_load(void *opaque, uint32_t version, GError **error)
+{
+    Htif *h = opaque;
+
+    if ((h->getc_pending || h->fromhost) && !h->from_mr) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "a response through fromhost, but this program has no "
+                    "fromhost symbol");
+        return false;
+    }
+    if (h->putc_pending) {
+        htif_write_ready(h);
+    }
+    if (h->getc_pending && h->fromhost == 0 && h->chr) {
+        bb_chardev_accept_input(h->chr);
+    }
+    return true;
+}
+
+static const BbStateField htif_state_fields[] = {
+    BB_STATE_U64(Htif, tohost),
+    BB_STATE_U64(Htif, fromhost),
+    BB_STATE_BOOL(Htif, getc_pending),
+    BB_STATE_BOOL(Htif, putc_pending),
+    BB_STATE_END
+};
+
+const BbStateDesc htif_state = {
+    .name = "htif",
+    .version = 1,
+    .min_version = 1,
+    .fields = htif_state_fields,
+    .size = sizeof(Htif),
+    .post_load = htif_post_load,
+};
 
 void htif_reset(Htif *h)
 {

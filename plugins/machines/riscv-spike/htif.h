@@ -41,4 +41,7 @@ void htif_set_enabled(Htif *h, bool enabled);
 /* Power-on state: both registers 0, nothing pending. */
 void htif_reset(Htif *h);
 
+/* The state of an Htif, a sub-section of its machine's state. */
+extern const BbStateDesc htif_state;
+
 #endif /* PLUGINS_MACHINES_RISCV_SPIKE_HTIF_H */

@@ -158,6 +158,29 @@ static void spike_reset(BbDevice *dev)
     htif_reset(&s->htif);
 }
 
+/* Loaded state belongs to a machine that has run: the next system reset
+ * reloads the image. */
+static bool spike_post_load(void *opaque, uint32_t version, GError **error)
+{
+    RISCV_SPIKE(opaque)->fresh = false;
+    return true;
+}
+
+/* HTIF is the machine's only device state (RAM is saved as RAM). */
+static const BbStateField spike_state_fields[] = {
+    BB_STATE_STRUCT(RiscvSpike, htif, &htif_state),
+    BB_STATE_END
+};
+
+static const BbStateDesc spike_state = {
+    .name = TYPE_RISCV_SPIKE,
+    .version = 1,
+    .min_version = 1,
+    .fields = spike_state_fields,
+    .size = sizeof(RiscvSpike),
+    .post_load = spike_post_load,
+};
+
 static const BbPropertyInfo spike_props[] = {
     BB_PROP_STRING("console", RiscvSpike, console, NULL,
                    "chardev id (or backend spec) for HTIF console I/O; "
@@ -178,6 +201,7 @@ static void spike_class_init(BbObjectClass *klass, const void *data)
     dc->realize = spike_realize;
     dc->unrealize = spike_unrealize;
     dc->reset = spike_reset;
+    dc->state = &spike_state;
 }
 
 static const BbTypeInfo spike_info = {

@@ -1,0 +1,16 @@
+/*
+ * state-internal.h - what the object model asks of state descriptions
+ * (state.c): the check of a device class's description when the class is
+ * initialised.
+ */
+#ifndef HOST_QOM_STATE_INTERNAL_H
+#define HOST_QOM_STATE_INTERNAL_H
+
+#include <breadboard/device.h>
+
+/* Validate the state description of device class @dc, if it has one,
+ * against the instance size. */
+bool state_check_device_class(const BbDeviceClass *dc, size_t instance_size,
+                              GError **error);
+
+#endif /* HOST_QOM_STATE_INTERNAL_H */
