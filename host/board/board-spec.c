@@ -642,6 +642,29 @@ BoardSpec *board_spec_load(const char *path, GError **error)
     return spec;
 }
 
+/* A board given as text (the device-test API): @origin names it in
+ * messages and stands for its path, so relative paths in it resolve
+ * from the current directory. */
+BoardSpec *board_spec_load_string(const char *text, const char *origin,
+                                  GError **error)
+{
+    BoardSpec *spec = board_spec_new(origin);
+    BoardNode *root;
+    bool ok;
+
+    g_free(spec->dir);
+    spec->dir = g_get_current_dir();
+    root = board_yaml_parse(text, strlen(text), spec->file_loc.origin, true,
+                            error);
+    ok = root && load_root(spec, root, error);
+    board_node_free(root);
+    if (!ok) {
+        board_spec_free(spec);
+        return NULL;
+    }
+    return spec;
+}
+
 /* ------------------------------------------------------------- queries */
 
 BoardDevice *board_spec_find_device(const BoardSpec *spec, const char *id)

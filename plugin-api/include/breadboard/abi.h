@@ -17,6 +17,9 @@
  *                     bb_device_get_system(), bb_device_init_mmio() and
  *                     bb_device_get_mmio() declared in device.h (was
  *                     system.h); breadboard.h includes <inttypes.h>.
+ *                     Device-test harness (devtest.h): bb_devtest_*()
+ *                     build a CPU-less board and drive it from C; the
+ *                     mmio-tester plugin is installed.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
