@@ -687,6 +687,40 @@ BoardSpec *board_spec_load(const char *path, GError **error)
     return spec;
 }
 
+/* A board given as text (the device-test API): @origin names it in
+ * messages and stands for its path, so relative paths in it resolve
+ * from the current directory. */
+BoardSpec *board_spec_load_string(const char *text, const char *origin,
+                                  GError **error)
+{
+    BoardSpec *spec = board_spec_new(origin);
+    BoardNode *root = NULL;
+    unsigned outer;
+    bool ok;
+
+    /* The same include bookkeeping as a file: a string board may
+     * include others (relative to the current directory, board_origin_dir
+     * of a bare origin). */
+    if (!board_include_enter(spec, origin, NULL, error) ||
+        !board_include_first(spec)) {
+        board_spec_free(spec);
+        return NULL;
+    }
+    outer = spec->cur_file;
+    root = board_yaml_parse(text, strlen(text), spec->file_loc.origin, true,
+                            error);
+    spec->cur_file = ++spec->n_files;
+    ok = root && load_root(spec, root, error);
+    spec->cur_file = outer;
+    board_node_free(root);
+    if (!ok) {
+        board_spec_free(spec);
+        return NULL;
+    }
+    board_include_leave(spec);
+    return spec;
+}
+
 /* ------------------------------------------------------------- queries */
 
 BoardDevice *board_spec_find_device(const BoardSpec *spec, const char *id)

@@ -30,6 +30,10 @@ typedef struct BoardSpec BoardSpec;
 typedef struct Board Board;
 
 BoardSpec *board_spec_load(const char *path, GError **error);
+/* The same from YAML text; @origin names it in messages (and relative
+ * paths in it resolve from the current directory). */
+BoardSpec *board_spec_load_string(const char *text, const char *origin,
+                                  GError **error);
 void board_spec_free(BoardSpec *spec);
 /* --set PATH=VALUE */
 bool board_spec_set(BoardSpec *spec, const char *assignment, GError **error);

@@ -2,8 +2,9 @@
 # run-device-tests.sh BREADBOARD SRC_DIR BUILD_DIR [NAME...] - run device
 # tests (docs/device-tests.md): for NAME (default: every tests/devices/
 # NAME.yaml with a sibling NAME.script), run
-#   breadboard run --icount --plugin-dir BUILD/tests/plugins/mmiotest
-#       [NAME.args...] NAME.yaml --set devices.tester.script=NAME.script
+#   breadboard run --icount [NAME.args...] NAME.yaml \
+#       --set devices.tester.script=NAME.script
+# (the mmio-tester plugin is shipped: BUILD/plugins has it)
 # under `timeout` and check the outcome:
 #   NAME.rc            expected exit status (default 0, or non-zero with
 #                      NAME.expect-fail)
@@ -57,8 +58,7 @@ contains_lines() { # FILE-OF-LINES FILE [WHERE]: every non-empty line occurs
 check_fdt() { # NAME ARGS...: the device-tree test
   local base=$dir/$1 node prop type want got ok=1
   shift
-  if ! "$bb" dtb --plugin-dir "$build/tests/plugins/mmiotest" "$@" \
-      "$base.yaml" -o "$tmp/dtb" 2> "$tmp/err"; then
+  if ! "$bb" dtb "$@" "$base.yaml" -o "$tmp/dtb" 2> "$tmp/err"; then
     echo "  breadboard dtb failed:"; cat "$tmp/err"; return 1
   fi
   while read -r node prop type want; do
@@ -88,8 +88,7 @@ for n in "${names[@]}"; do
   fi
   stdin=/dev/null
   [ -f "$base.stdin" ] && stdin=$base.stdin
-  timeout -s KILL $limit ${VALGRIND:-} "$bb" run --icount \
-    --plugin-dir "$build/tests/plugins/mmiotest" "${args[@]}" \
+  timeout -s KILL $limit ${VALGRIND:-} "$bb" run --icount "${args[@]}" \
     "$base.yaml" --set "devices.tester.script=$base.script" \
     < "$stdin" > "$tmp/out" 2> "$tmp/err"
   rc=$?

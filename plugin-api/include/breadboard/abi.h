@@ -28,6 +28,9 @@
  *                     state.h: stream is named, versioned sections (new).
  *                     state.h: bb_state_save() object no longer const.
  *                     state.h: tables validated at class init.
+ *                     Device-test harness (devtest.h): bb_devtest_*()
+ *                     build a CPU-less board and drive it from C; the
+ *                     mmio-tester plugin is installed.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);

@@ -14,6 +14,7 @@
 #include <breadboard/chardev.h>
 #include <breadboard/cpu.h>
 #include <breadboard/device.h>
+#include <breadboard/devtest.h>
 #include <breadboard/error.h>
 #include <breadboard/fdt.h>
 #include <breadboard/irq.h>

@@ -30,7 +30,10 @@ static void rig_init(Rig *r, bool has_fromhost)
     GError *err = NULL;
 
     r->sys = bb_system_new(NULL);
-    r->owner = bb_object_new(BB_TYPE_CONTAINER, &err);
+    /* HTIF maps its words through its owner (bb_device_map_region), so
+     * the owner is a machine with the system, as in riscv-spike. */
+    r->owner = bb_object_new(BB_TYPE_MACHINE, &err);
+    BB_MACHINE(r->owner)->system = r->sys;
     assert_int_equal(pipe2(r->in, O_CLOEXEC), 0);
     assert_int_equal(pipe2(r->out, O_CLOEXEC | O_NONBLOCK), 0);
     g_autofree char *spec = g_strdup_printf("fd:%d,%d", r->in[0],

@@ -13,7 +13,9 @@
  * in a window, which checks nothing itself (bus errors are counted) and
  * leaves it to the checks after it, to valgrind and to the sanitizers to
  * catch a device that misbehaves.  The syntax is described in
- * docs/device-tests.md.
+ * docs/device-tests.md.  Shipped and installed with the other plugins so
+ * that out-of-tree device projects can run script tests too
+ * (breadboard_add_device_test() in cmake/BreadboardDeviceTest.cmake).
  */
 #include <inttypes.h>
 #include <string.h>
