@@ -3,6 +3,8 @@
  * the loader tests.  CMake builds it once per case with -DCASE_<NAME>; each
  * case differs from a well-formed plugin in exactly one way.
  */
+#include <stdio.h>
+
 #include <breadboard/breadboard.h>
 
 #ifndef CASE_NO_DESCRIPTOR
@@ -53,9 +55,17 @@ static G_GNUC_UNUSED bool loader_init(BbPlugin *plugin, GError **error)
 #endif
 }
 
+#ifdef CASE_CONSTRUCTOR
+/* Runs when the shared object is loaded: the scan must not load it. */
+__attribute__((constructor)) static void loader_constructor(void)
+{
+    fputs("loader-constructor: plugin code ran\n", stderr);
+}
+#endif
+
 #if defined(CASE_GOOD) || defined(CASE_INIT_FAILS) ||                        \
     defined(CASE_UNDECLARED_TYPE) || defined(CASE_FORGETS_TYPE) ||           \
-    defined(CASE_DUPLICATE_TYPE)
+    defined(CASE_DUPLICATE_TYPE) || defined(CASE_CONSTRUCTOR)
 BB_PLUGIN_DEFINE(PLUGIN_NAME, "1.2.3", "MIT", "loader test plugin",
                  loader_init, TYPE_NAME)
 #else
