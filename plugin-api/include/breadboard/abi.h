@@ -10,6 +10,9 @@
  * Changelog (newest first; every entry dated):
  *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
  *                     the major): see the entries below, one per change.
+ *                     - SONAME libbreadboard.so.2: follows the ABI major.
+ *                     - Descriptor read from the ELF file at scan: plugin
+ *                       code (constructors too) runs only once needed.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
