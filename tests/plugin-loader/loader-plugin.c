@@ -70,7 +70,24 @@ BB_PLUGIN_DEFINE(PLUGIN_NAME, "1.2.3", "MIT", "loader test plugin",
                  loader_init, TYPE_NAME)
 #else
 /* Hand-written descriptors, each wrong in one field. */
+#ifdef CASE_EXPORTED
+/* Exported (default visibility) init and type list: the descriptor then
+ * reaches them through symbol relocations (R_X86_64_64 against the
+ * symbol) rather than relative ones, which the scan must resolve too. */
+#define loader_types loader_exported_types
+#define loader_init loader_exported_init
+__attribute__((visibility("default"))) const char *const loader_types[] = {
+    TYPE_NAME, NULL
+};
+__attribute__((visibility("default"))) bool loader_init(BbPlugin *plugin,
+                                                        GError **error);
+bool loader_init(BbPlugin *plugin, GError **error)
+{
+    return bb_plugin_register_type(plugin, &loader_dev_info, error);
+}
+#else
 static G_GNUC_UNUSED const char *const loader_types[] = { TYPE_NAME, NULL };
+#endif
 extern __attribute__((visibility("default")))
 const BbPluginDescriptor bb_plugin_descriptor;
 const BbPluginDescriptor bb_plugin_descriptor = {
