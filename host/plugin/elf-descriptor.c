@@ -18,8 +18,11 @@
  * their segment and within a length cap, and lists are capped, so a bad
  * file yields a refusal message and never an out-of-bounds read.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
