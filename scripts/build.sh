@@ -1,8 +1,8 @@
 #!/bin/bash
 # build.sh [asan] - configure (once) and build into ./build; with "asan",
 # the AddressSanitizer + UndefinedBehaviorSanitizer tree ./build-asan
-# (clang, -DBB_SANITIZE=ON) that scripts/test runs the unit, device, board
-# and loader tests in.  The sanitizer tree does not treat warnings as
+# (clang, -DBB_SANITIZE=ON) that scripts/test runs the unit, device, board,
+# loader and guest tests in.  The sanitizer tree does not treat warnings as
 # errors: clang warns about things gcc does not, and the gcc tree is the
 # one that enforces -Werror.
 set -eu
