@@ -6,13 +6,17 @@ set -eu
 packages=(
   build-essential cmake ninja-build pkg-config perl binutils
   libglib2.0-dev libyaml-dev libfdt-dev libcmocka-dev libjson-glib-dev
-  device-tree-compiler valgrind libcapstone-dev
+  libelf-dev device-tree-compiler valgrind libcapstone-dev
+  clang libclang-rt-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
   opensbi u-boot-qemu
   qemu-system-misc
   graphviz
 )
+# libelf-dev: the plugin scan reads descriptors from the ELF files.
+# clang, libclang-rt-dev (its sanitizer runtimes): the AddressSanitizer +
+# UBSan build of scripts/test (build-asan).
 # opensbi, u-boot-qemu: the firmware the riscv-virt board boots by default.
 # qemu-system-misc: the oracle of the differential tests and the peer in
 # bench/ -- never used by breadboard itself.

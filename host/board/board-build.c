@@ -58,10 +58,11 @@ static bool check_require(Registry *reg, const BoardRequire *req,
 
     if (!rp) {
         g_autofree char *path = registry_search_path_string(reg);
+        g_autofree char *note = registry_refusal_note(reg, req->name, NULL);
         board_error(error, BB_ERROR_NOT_FOUND, &req->loc,
                     "plugin requirement '%s': no plugin named '%s' "
-                    "(search path: %s)", req->text, req->name,
-                    *path ? path : "empty");
+                    "(search path: %s)%s", req->text, req->name,
+                    *path ? path : "empty", note);
         return false;
     }
     if (!semver_parse(rp->version, have)) {

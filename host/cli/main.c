@@ -51,6 +51,13 @@ Registry *cli_make_registry(const CliPluginOptions *opts, char **extra_dirs,
     }
     registry_add_default_dirs(reg);
     registry_scan(reg);
+    /* A directory the user named but that cannot be read is most likely a
+     * typo; say so before a "no plugin provides" error leaves them to
+     * guess. */
+    g_auto(GStrv) missing = registry_missing_dirs(reg, false);
+    for (char **m = missing; *m; m++) {
+        g_printerr("breadboard: warning: %s\n", *m);
+    }
     return reg;
 }
 

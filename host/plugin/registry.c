@@ -1,12 +1,14 @@
 /*
  * registry.c - plugin discovery, ABI checks and lazy loading (registry.h).
  *
- * Scanning opens each "*.so" with local binding and lazy symbol
- * resolution, reads its BbPluginDescriptor and checks it in the order in
- * which trusting it is safe: the magic and ABI fields first (their offsets
- * are fixed for every ABI), the rest only once the ABI is known to match.
- * No plugin code runs until a board needs one of the plugin's types; then
- * its init registers them, and must register exactly what it declared.
+ * Scanning reads each "*.so"'s BbPluginDescriptor from the ELF file
+ * (elf-descriptor.c) without loading it, so no plugin code - not even a
+ * constructor - runs at scan, and checks it in the order in which trusting
+ * it is safe: the magic and ABI fields first (their offsets are fixed for
+ * every ABI), the rest only once the ABI is known to match.  The shared
+ * object is opened (local binding, lazy symbols) only when a board needs
+ * one of the plugin's types; then its init registers them, and must
+ * register exactly what it declared.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -16,6 +18,7 @@
 #include <gmodule.h>
 
 #include "config.h"
+#include "plugin/elf-descriptor.h"
 #include "plugin/registry.h"
 #include "qom/object-internal.h"
 
@@ -28,6 +31,8 @@ typedef struct SearchDir {
     char *dir;
     char *origin;
     bool scanned;
+    bool builtin;  /* the build tree's or install prefix's directory */
+    char *missing; /* why it could not be read, once scanned */
 } SearchDir;
 
 struct Registry {
@@ -43,6 +48,7 @@ static void search_dir_free(SearchDir *sd)
 {
     g_free(sd->dir);
     g_free(sd->origin);
+    g_free(sd->missing);
     g_free(sd);
 }
 
@@ -94,13 +100,19 @@ void registry_free(Registry *reg)
     g_free(reg);
 }
 
-void registry_add_dir(Registry *reg, const char *dir, const char *origin)
+static SearchDir *add_dir(Registry *reg, const char *dir, const char *origin)
 {
     SearchDir *sd = g_new0(SearchDir, 1);
 
     sd->dir = g_canonicalize_filename(dir, NULL);
     sd->origin = g_strdup(origin);
     g_ptr_array_add(reg->dirs, sd);
+    return sd;
+}
+
+void registry_add_dir(Registry *reg, const char *dir, const char *origin)
+{
+    add_dir(reg, dir, origin);
 }
 
 /* The plugin directory that belongs with the running libbreadboard.so:
@@ -144,7 +156,7 @@ void registry_add_default_dirs(Registry *reg)
     }
     const char *origin;
     g_autofree char *dir = builtin_plugin_dir(&origin);
-    registry_add_dir(reg, dir, origin);
+    add_dir(reg, dir, origin)->builtin = true;
 }
 
 /* ------------------------------------------------------ scanning */
@@ -180,34 +192,35 @@ static GError *malformed(const char *fmt, const char *arg)
                        "malformed plugin descriptor: %s", what);
 }
 
-static GError *check_abi(const BbPluginDescriptor *d)
+static GError *check_abi(uint32_t magic, unsigned abi_major,
+                         unsigned abi_minor)
 {
-    if (d->magic != BB_PLUGIN_MAGIC) {
+    if (magic != BB_PLUGIN_MAGIC) {
         return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
                            "malformed plugin descriptor: bad magic 0x%08x "
                            "(expected 0x%08x)",
-                           d->magic, BB_PLUGIN_MAGIC);
+                           magic, BB_PLUGIN_MAGIC);
     }
-    if (d->abi_major != BB_ABI_MAJOR) {
+    if (abi_major != BB_ABI_MAJOR) {
         return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_VERSION,
                            "plugin built for ABI %u.%u, but this breadboard "
                            "provides ABI %u.%u: major versions differ; "
                            "rebuild the plugin against this SDK",
-                           d->abi_major, d->abi_minor, BB_ABI_MAJOR,
+                           abi_major, abi_minor, BB_ABI_MAJOR,
                            BB_ABI_MINOR);
     }
-    if (d->abi_minor > BB_ABI_MINOR) {
+    if (abi_minor > BB_ABI_MINOR) {
         return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_VERSION,
                            "plugin built for ABI %u.%u, newer than this "
                            "breadboard's ABI %u.%u; update breadboard or "
                            "rebuild the plugin against this SDK",
-                           d->abi_major, d->abi_minor, BB_ABI_MAJOR,
+                           abi_major, abi_minor, BB_ABI_MAJOR,
                            BB_ABI_MINOR);
     }
     return NULL;
 }
 
-static GError *check_fields(const BbPluginDescriptor *d)
+static GError *check_fields(const ElfDescriptor *d)
 {
     unsigned v[3];
 
@@ -226,13 +239,13 @@ static GError *check_fields(const BbPluginDescriptor *d)
         return malformed("version '%s' is not MAJOR.MINOR.PATCH",
                          d->version ? d->version : "(null)");
     }
-    if (!d->init) {
+    if (!d->has_init) {
         return malformed("plugin '%s' has no init function", d->name);
     }
     if (!d->types || !d->types[0]) {
         return malformed("plugin '%s' declares no types", d->name);
     }
-    for (const char *const *t = d->types; *t; t++) {
+    for (char **t = d->types; *t; t++) {
         if (!name_valid(*t)) {
             return malformed("invalid type name '%s'", *t);
         }
@@ -240,7 +253,7 @@ static GError *check_fields(const BbPluginDescriptor *d)
     return NULL;
 }
 
-static GError *check_duplicates(Registry *reg, const BbPluginDescriptor *d)
+static GError *check_duplicates(Registry *reg, const ElfDescriptor *d)
 {
     RegistryPlugin *other = g_hash_table_lookup(reg->by_name, d->name);
 
@@ -249,7 +262,7 @@ static GError *check_duplicates(Registry *reg, const BbPluginDescriptor *d)
                            "plugin '%s' is already provided by %s", d->name,
                            other->path);
     }
-    for (const char *const *t = d->types; *t; t++) {
+    for (char **t = d->types; *t; t++) {
         other = g_hash_table_lookup(reg->by_type, *t);
         if (other) {
             return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_EXISTS,
@@ -262,7 +275,7 @@ static GError *check_duplicates(Registry *reg, const BbPluginDescriptor *d)
                                "or a loaded plugin",
                                *t);
         }
-        for (const char *const *u = d->types; u < t; u++) {
+        for (char **u = d->types; u < t; u++) {
             if (!strcmp(*u, *t)) {
                 return malformed("type '%s' is listed twice", *t);
             }
@@ -271,56 +284,51 @@ static GError *check_duplicates(Registry *reg, const BbPluginDescriptor *d)
     return NULL;
 }
 
-static void accept(Registry *reg, RegistryPlugin *rp,
-                   const BbPluginDescriptor *d)
+static void accept(Registry *reg, RegistryPlugin *rp, ElfDescriptor *d)
 {
-    rp->desc = d;
-    rp->name = g_strdup(d->name);
-    rp->version = g_strdup(d->version);
-    rp->license = g_strdup(d->license ? d->license : "");
-    rp->description = g_strdup(d->description ? d->description : "");
-    rp->types = g_strdupv((char **)d->types);
+    rp->name = g_steal_pointer(&d->name);
+    rp->version = g_steal_pointer(&d->version);
+    rp->license = d->license ? g_steal_pointer(&d->license) : g_strdup("");
+    rp->description = d->description ? g_steal_pointer(&d->description)
+                                     : g_strdup("");
+    rp->types = g_steal_pointer(&d->types);
     g_hash_table_insert(reg->by_name, rp->name, rp);
     for (char **t = rp->types; *t; t++) {
         g_hash_table_insert(reg->by_type, *t, rp);
     }
 }
 
+/* Read and check one file's descriptor; no plugin code runs. */
 static void scan_file(Registry *reg, const char *path)
 {
     RegistryPlugin *rp = g_new0(RegistryPlugin, 1);
-    gpointer sym = NULL;
-    GError *err;
+    ElfDescriptor d;
+    GError *err = NULL;
 
     rp->path = g_strdup(path);
     g_ptr_array_add(reg->plugins, rp);
-    rp->module = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
-    if (!rp->module) {
-        refuse(rp, g_error_new(BB_PLUGIN_ERROR, BB_ERROR_IO,
-                               "cannot load plugin: %s", g_module_error()));
-        return;
-    }
-    if (!g_module_symbol(rp->module, BB_PLUGIN_DESCRIPTOR_SYMBOL, &sym) ||
-        !sym) {
-        refuse(rp, g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
-                               "not a breadboard plugin: no '%s' symbol "
-                               "(define one with BB_PLUGIN_DEFINE)",
-                               BB_PLUGIN_DESCRIPTOR_SYMBOL));
-        return;
-    }
-    const BbPluginDescriptor *d = sym;
-    rp->abi_major = d->magic == BB_PLUGIN_MAGIC ? d->abi_major : 0;
-    rp->abi_minor = d->magic == BB_PLUGIN_MAGIC ? d->abi_minor : 0;
-    if ((err = check_abi(d)) || (err = check_fields(d)) ||
-        (err = check_duplicates(reg, d))) {
-        if (d->magic == BB_PLUGIN_MAGIC && d->abi_major == BB_ABI_MAJOR &&
-            name_valid(d->name)) {
-            rp->name = g_strdup(d->name);
-        }
+    if (!elf_descriptor_read(path, &d, &err)) {
+        elf_descriptor_clear(&d);
         refuse(rp, err);
         return;
     }
-    accept(reg, rp, d);
+    rp->abi_major = d.magic == BB_PLUGIN_MAGIC ? d.abi_major : 0;
+    rp->abi_minor = d.magic == BB_PLUGIN_MAGIC ? d.abi_minor : 0;
+    if ((err = check_abi(d.magic, d.abi_major, d.abi_minor)) ||
+        (err = check_fields(&d)) || (err = check_duplicates(reg, &d))) {
+        /* Keep what can be trusted for messages: a refused plugin is
+         * named where a board needs its name or types. */
+        if ((d.fields_read || d.hint_only) && name_valid(d.name)) {
+            rp->name = g_strdup(d.name);
+        }
+        if (d.fields_read || d.hint_only) {
+            rp->types = g_steal_pointer(&d.types);
+        }
+        refuse(rp, err);
+    } else {
+        accept(reg, rp, &d);
+    }
+    elf_descriptor_clear(&d);
 }
 
 static gint str_cmp(gconstpointer a, gconstpointer b)
@@ -328,13 +336,19 @@ static gint str_cmp(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void scan_dir(Registry *reg, const char *dir)
+static void scan_dir(Registry *reg, SearchDir *sd)
 {
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *dir = sd->dir;
+    GError *err = NULL;
+    g_autoptr(GDir) d = g_dir_open(dir, 0, &err);
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     const char *name;
 
     if (!d) {
+        sd->missing = g_strdup(g_file_test(dir, G_FILE_TEST_EXISTS)
+                                   ? err->message
+                                   : "does not exist");
+        g_error_free(err);
         return;
     }
     while ((name = g_dir_read_name(d))) {
@@ -361,7 +375,7 @@ void registry_scan(Registry *reg)
         SearchDir *sd = reg->dirs->pdata[i];
         if (!sd->scanned) {
             sd->scanned = true;
-            scan_dir(reg, sd->dir);
+            scan_dir(reg, sd);
         }
     }
 }
@@ -379,6 +393,23 @@ RegistryPlugin *registry_find_provider(Registry *reg, const char *type)
 RegistryPlugin *registry_find_plugin(Registry *reg, const char *name)
 {
     return g_hash_table_lookup(reg->by_name, name);
+}
+
+char **registry_missing_dirs(Registry *reg, bool builtin)
+{
+    GPtrArray *out = g_ptr_array_new();
+
+    for (guint i = 0; i < reg->dirs->len; i++) {
+        SearchDir *sd = reg->dirs->pdata[i];
+        if (sd->missing && (builtin || !sd->builtin)) {
+            g_ptr_array_add(out, g_strdup_printf("plugin directory %s (%s): "
+                                                 "%s",
+                                                 sd->dir, sd->origin,
+                                                 sd->missing));
+        }
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, false);
 }
 
 char *registry_search_path_string(Registry *reg)
@@ -433,6 +464,48 @@ static void plugin_withdraw(Registry *reg, RegistryPlugin *rp, BbPlugin *h,
     refuse(rp, error);
 }
 
+/*
+ * Open the shared object of a plugin the scan accepted - the first time
+ * any of its code runs - and check that the descriptor the dynamic loader
+ * sees is the one the scan read (the file may have been replaced since).
+ */
+static GError *plugin_open(RegistryPlugin *rp)
+{
+    gpointer sym = NULL;
+    const BbPluginDescriptor *d;
+    GError *err;
+
+    rp->module = g_module_open(rp->path,
+                               G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+    if (!rp->module) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_IO,
+                           "cannot load plugin: %s", g_module_error());
+    }
+    if (!g_module_symbol(rp->module, BB_PLUGIN_DESCRIPTOR_SYMBOL, &sym) ||
+        !sym) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                           "not a breadboard plugin: no '%s' symbol "
+                           "(define one with BB_PLUGIN_DEFINE)",
+                           BB_PLUGIN_DESCRIPTOR_SYMBOL);
+    }
+    d = sym;
+    if ((err = check_abi(d->magic, d->abi_major, d->abi_minor))) {
+        return err;
+    }
+    bool same = d->init && d->name && !strcmp(d->name, rp->name) &&
+                d->types;
+    for (guint i = 0; same && rp->types[i]; i++) {
+        same = d->types[i] && !strcmp(d->types[i], rp->types[i]);
+    }
+    if (!same || d->types[g_strv_length(rp->types)]) {
+        return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                           "the loaded descriptor differs from the one "
+                           "scanned (was the file replaced?)");
+    }
+    rp->desc = d;
+    return NULL;
+}
+
 static bool plugin_init(Registry *reg, RegistryPlugin *rp, GError **error)
 {
     BbPlugin *h = g_new0(BbPlugin, 1);
@@ -441,7 +514,9 @@ static bool plugin_init(Registry *reg, RegistryPlugin *rp, GError **error)
     h->rp = rp;
     h->reg = reg;
     g_ptr_array_add(reg->handles, h);
-    if (!rp->desc->init(h, &err)) {
+    if (!rp->desc && (err = plugin_open(rp))) {
+        /* reported below like an init failure, naming the file */
+    } else if (!rp->desc->init(h, &err)) {
         if (!err) {
             err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_FAILED,
                               "no reason given");
@@ -467,26 +542,61 @@ static bool plugin_init(Registry *reg, RegistryPlugin *rp, GError **error)
     return true;
 }
 
-static GError *not_found(Registry *reg, const char *type)
+/* "edu" for ".../edu.so" and ".../libedu.so". */
+static char *file_stem(const char *path)
 {
-    g_autofree char *path = registry_search_path_string(reg);
-    GString *msg = g_string_new(NULL);
+    g_autofree char *base = g_path_get_basename(path);
+    const char *b = g_str_has_prefix(base, "lib") ? base + 3 : base;
 
-    g_string_printf(msg, "no plugin provides type '%s' (search path: %s)",
-                    type, *path ? path : "empty");
+    return g_strndup(b, strlen(b) - (g_str_has_suffix(b, ".so") ? 3 : 0));
+}
+
+char *registry_refusal_note(Registry *reg, const char *name, const char *type)
+{
+    GString *msg = g_string_new(NULL);
+    unsigned others = 0;
+
     for (guint i = 0; i < reg->plugins->len; i++) {
         RegistryPlugin *rp = reg->plugins->pdata[i];
-        if (rp->refused && rp->types &&
+        g_autofree char *stem = file_stem(rp->path);
+        if (!rp->refused) {
+            continue;
+        }
+        if (type && rp->types &&
             g_strv_contains((const char *const *)rp->types, type)) {
             g_string_append_printf(msg, "; a plugin declaring it was "
                                    "refused: %s",
                                    rp->refused->message);
+        } else if (name && rp->name && !strcmp(rp->name, name)) {
+            g_string_append_printf(msg, "; a plugin named '%s' was "
+                                   "refused: %s",
+                                   name, rp->refused->message);
+        } else if ((name && !strcmp(stem, name)) ||
+                   (type && !strcmp(stem, type))) {
+            g_string_append_printf(msg, "; a plugin file named like it was "
+                                   "refused: %s",
+                                   rp->refused->message);
+        } else {
+            others++;
         }
     }
-    GError *err = g_error_new_literal(BB_PLUGIN_ERROR, BB_ERROR_NOT_FOUND,
-                                      msg->str);
-    g_string_free(msg, true);
-    return err;
+    if (others) {
+        g_string_append_printf(msg, "; %u other plugin file%s on the search "
+                               "path %s refused (see 'breadboard plugins')",
+                               others, others == 1 ? "" : "s",
+                               others == 1 ? "was" : "were");
+    }
+    return g_string_free(msg, false);
+}
+
+static GError *not_found(Registry *reg, const char *type)
+{
+    g_autofree char *path = registry_search_path_string(reg);
+    g_autofree char *note = registry_refusal_note(reg, NULL, type);
+
+    return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_NOT_FOUND,
+                       "no plugin provides type '%s' (search path: %s)%s",
+                       type, *path ? path : "empty", note);
 }
 
 bool registry_ensure_type(Registry *reg, const char *type, GError **error)

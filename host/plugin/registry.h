@@ -1,12 +1,13 @@
 /*
  * registry.h - plugin discovery and loading (host-internal).
  *
- * A registry holds an ordered list of search directories.  Scanning opens
- * every "*.so" in them with local binding, reads its descriptor without
- * running plugin code, checks the ABI and records which plugin provides
+ * A registry holds an ordered list of search directories.  Scanning reads
+ * the descriptor of every "*.so" in them from the file, without loading it
+ * (no plugin code runs), checks the ABI and records which plugin provides
  * which types; plugins that fail any check are kept as "refused" with the
- * reason.  A plugin's init runs only when a type it provides is first
- * needed (registry_ensure_type).  Earlier directories take precedence:
+ * reason.  A plugin's shared object is opened (local binding) and its init
+ * run only when a type it provides is first needed
+ * (registry_ensure_type).  Earlier directories take precedence:
  * a later plugin declaring a type or name already taken is refused.
  */
 #ifndef HOST_PLUGIN_REGISTRY_H
@@ -32,8 +33,8 @@ typedef struct RegistryPlugin {
     char **types;             /* declared type names */
     GError *refused;          /* why it was refused, or NULL if usable */
     bool initialised;         /* init ran successfully */
-    GModule *module;          /* open while usable */
-    const BbPluginDescriptor *desc;
+    GModule *module;          /* open once a type of it was needed */
+    const BbPluginDescriptor *desc; /* in @module, once open */
 } RegistryPlugin;
 
 Registry *registry_new(void);
@@ -41,8 +42,9 @@ void registry_free(Registry *reg);
 
 /* Add a directory to scan.  @origin says where it came from, for messages
  * ("--plugin-dir", "BREADBOARD_PLUGIN_PATH", "board boards/x.yaml",
- * "build tree", "install prefix").  Missing directories are allowed and
- * still listed in the search path. */
+ * "build tree", "install prefix").  Missing directories are allowed,
+ * still listed in the search path, and reported by
+ * registry_missing_dirs(). */
 void registry_add_dir(Registry *reg, const char *dir, const char *origin);
 
 /* Add BREADBOARD_PLUGIN_PATH entries and the built-in directory (the build
@@ -71,6 +73,23 @@ bool registry_ensure_type(Registry *reg, const char *type, GError **error);
 /* Initialise every usable plugin (for `breadboard types`); errors of
  * individual plugins are recorded in their `refused` field. */
 void registry_load_all(Registry *reg);
+
+/*
+ * Messages for the search directories that could not be read ("plugin
+ * directory DIR (ORIGIN): does not exist"), NULL-terminated; the built-in
+ * directory is included only if @builtin (a build without installed
+ * plugins has none, which is not worth a warning).
+ */
+char **registry_missing_dirs(Registry *reg, bool builtin);
+
+/*
+ * What to append to a "not found" message for plugin @name and/or type
+ * @type (either may be NULL): "; a plugin declaring it was refused: WHY"
+ * for each refused plugin that names or declares it or whose file is named
+ * like it, then a count of the other refused files; "" if none.
+ */
+char *registry_refusal_note(Registry *reg, const char *name,
+                            const char *type);
 
 /* "dir1 (--plugin-dir), dir2 (build tree)" */
 char *registry_search_path_string(Registry *reg);

@@ -3,6 +3,8 @@
  * the loader tests.  CMake builds it once per case with -DCASE_<NAME>; each
  * case differs from a well-formed plugin in exactly one way.
  */
+#include <stdio.h>
+
 #include <breadboard/breadboard.h>
 
 #ifndef CASE_NO_DESCRIPTOR
@@ -53,14 +55,39 @@ static G_GNUC_UNUSED bool loader_init(BbPlugin *plugin, GError **error)
 #endif
 }
 
+#ifdef CASE_CONSTRUCTOR
+/* Runs when the shared object is loaded: the scan must not load it. */
+__attribute__((constructor)) static void loader_constructor(void)
+{
+    fputs("loader-constructor: plugin code ran\n", stderr);
+}
+#endif
+
 #if defined(CASE_GOOD) || defined(CASE_INIT_FAILS) ||                        \
     defined(CASE_UNDECLARED_TYPE) || defined(CASE_FORGETS_TYPE) ||           \
-    defined(CASE_DUPLICATE_TYPE)
+    defined(CASE_DUPLICATE_TYPE) || defined(CASE_CONSTRUCTOR)
 BB_PLUGIN_DEFINE(PLUGIN_NAME, "1.2.3", "MIT", "loader test plugin",
                  loader_init, TYPE_NAME)
 #else
 /* Hand-written descriptors, each wrong in one field. */
+#ifdef CASE_EXPORTED
+/* Exported (default visibility) init and type list: the descriptor then
+ * reaches them through symbol relocations (R_X86_64_64 against the
+ * symbol) rather than relative ones, which the scan must resolve too. */
+#define loader_types loader_exported_types
+#define loader_init loader_exported_init
+__attribute__((visibility("default"))) const char *const loader_types[] = {
+    TYPE_NAME, NULL
+};
+__attribute__((visibility("default"))) bool loader_init(BbPlugin *plugin,
+                                                        GError **error);
+bool loader_init(BbPlugin *plugin, GError **error)
+{
+    return bb_plugin_register_type(plugin, &loader_dev_info, error);
+}
+#else
 static G_GNUC_UNUSED const char *const loader_types[] = { TYPE_NAME, NULL };
+#endif
 extern __attribute__((visibility("default")))
 const BbPluginDescriptor bb_plugin_descriptor;
 const BbPluginDescriptor bb_plugin_descriptor = {

@@ -25,6 +25,33 @@ for f in include/breadboard/breadboard.h lib/libbreadboard.so \
   [ -e "$prefix/$f" ] || { echo "FAIL: install lacks $f"; exit 1; }
 done
 
+# One version story (docs/abi.md): SONAME, CMake package and pkg-config
+# file all carry the ABI version of abi.h.
+abi_h=$src/plugin-api/include/breadboard/abi.h
+major=$(sed -n 's/^#define BB_ABI_MAJOR \([0-9]*\).*/\1/p' "$abi_h")
+minor=$(sed -n 's/^#define BB_ABI_MINOR \([0-9]*\).*/\1/p' "$abi_h")
+soname=$(readelf -dW "$prefix/lib/libbreadboard.so" |
+         sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ "$soname" = "libbreadboard.so.$major" ] ||
+  { echo "FAIL: SONAME is '$soname', expected libbreadboard.so.$major"; exit 1; }
+pcver=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --modversion breadboard)
+[[ $pcver == "$major.$minor."* ]] ||
+  { echo "FAIL: breadboard.pc version is $pcver, expected $major.$minor.*"; exit 1; }
+grep -qF "set(PACKAGE_VERSION \"$major.$minor." \
+     "$prefix/lib/cmake/Breadboard/BreadboardConfigVersion.cmake" ||
+  { echo "FAIL: BreadboardConfigVersion.cmake does not carry ABI $major.$minor"; exit 1; }
+# A request for another major is refused by the package version file.
+mkdir -p "$work/other-major"
+cat > "$work/other-major/CMakeLists.txt" <<EOF2
+cmake_minimum_required(VERSION 3.16)
+project(other_major LANGUAGES NONE)
+find_package(Breadboard $((major + 1)).0 REQUIRED)
+EOF2
+if cmake -S "$work/other-major" -B "$work/other-major/build" \
+         -DCMAKE_PREFIX_PATH="$prefix" > "$work/other-major.log" 2>&1; then
+  echo "FAIL: find_package(Breadboard $((major + 1)).0) accepted ABI $major.$minor"; exit 1
+fi
+
 # 1. CMake package
 cmake -S "$src/tests/sdk-sample" -B "$work/cmake-build" -G Ninja \
       -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log" 2>&1 ||
@@ -33,6 +60,9 @@ cmake --build "$work/cmake-build" > "$work/build.log" 2>&1 ||
   { cat "$work/build.log"; exit 1; }
 [ -f "$work/cmake-build/sample-blinker.so" ] ||
   { echo "FAIL: sample plugin not built"; exit 1; }
+readelf -dW "$work/cmake-build/sample-blinker.so" |
+  grep -qF "Shared library: [libbreadboard.so.$major]" ||
+  { echo "FAIL: sample plugin does not link libbreadboard.so.$major"; exit 1; }
 
 # 1b. Its device tests, with the installed harness.
 sample_ctest() { # BUILD_DIR: run the sample's tests, output in ctest.log

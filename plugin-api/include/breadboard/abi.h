@@ -8,29 +8,36 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
- *   2.0 (2026-12-07)  SDK 2: the device contract.  Layout changes (hence
- *                     the major): see the entries below, one per change.
- *                     The host owns device mappings: bb_device_realize()
- *                     maps what bb_device_init_mmio() declared and
- *                     unrealize unmaps it before the hook runs; new
- *                     bb_device_map_region() for self-placed regions;
- *                     bb_device_get_system(), bb_device_init_mmio() and
- *                     bb_device_get_mmio() declared in device.h (was
- *                     system.h); breadboard.h includes <inttypes.h>.
- *                     BbPropertyInfo: +count_offset/count_size/count_max.
- *                     Array properties: BB_PROP_*_ARRAY, set_prop_list etc.
- *                     BB_PROP_F_READONLY, BB_PROP_READONLY() (object.h).
- *                     Unknown property names get "did you mean" hints.
- *                     Register blocks (regs.h): BbRegInfo, bb_reg_block_*().
- *                     state.h: BbStateField: flags, sub, counts, padding.
- *                     state.h: BbStateDesc: size, needed, pre/post hooks.
- *                     state.h: STRUCT, TIMER kinds; VARRAY/POINTER/OPTIONAL.
- *                     state.h: stream is named, versioned sections (new).
- *                     state.h: bb_state_save() object no longer const.
- *                     state.h: tables validated at class init.
- *                     Device-test harness (devtest.h): bb_devtest_*()
- *                     build a CPU-less board and drive it from C; the
- *                     mmio-tester plugin is installed.
+ *   2.0 (2026-12-07)  SDK 2, the device contract (layout changes, hence
+ *                     the major):
+ *                     - The host owns device mappings: bb_device_realize()
+ *                       maps what bb_device_init_mmio() declared, unrealize
+ *                       unmaps it before the hook runs; new
+ *                       bb_device_map_region() for self-placed regions;
+ *                       bb_device_get_system(), bb_device_init_mmio(),
+ *                       bb_device_get_mmio() moved to device.h (from
+ *                       system.h); breadboard.h includes <inttypes.h>.
+ *                     - Properties (object.h): BbPropertyInfo gains
+ *                       count_offset/count_size/count_max; array
+ *                       properties (BB_PROP_*_ARRAY, set_prop_list...);
+ *                       BB_PROP_F_READONLY, BB_PROP_READONLY(); "did you
+ *                       mean" for unknown property names.
+ *                     - Register blocks (regs.h): BbRegInfo,
+ *                       bb_reg_block_*().
+ *                     - State (state.h): BbStateField gains flags, sub,
+ *                       counts and padding; BbStateDesc gains size,
+ *                       needed, pre_save/post_load; STRUCT and TIMER
+ *                       kinds, variable-length, pointer and optional
+ *                       fields; the stream is named, versioned sections;
+ *                       bb_state_save() takes a non-const object; tables
+ *                       are validated at class init.
+ *                     - Device tests (devtest.h): bb_devtest_*() build a
+ *                       CPU-less board and drive it from C; mmio-tester
+ *                       is installed.
+ *                     - SONAME libbreadboard.so.2 follows the ABI major;
+ *                       descriptors are read from the ELF file at scan, so
+ *                       plugin code (constructors too) runs only once a
+ *                       board needs the plugin.
  *   1.5 (2026-11-21)  tlb_fill hints BB_PROT_NO_CACHE and
  *                     BB_PROT_PAGE_BITS() (cpu.h); device-tree interrupt
  *                     specifiers of interrupt controllers (fdt.h);
