@@ -314,7 +314,7 @@ static bool rtc_post_load(void *opaque, uint32_t version, GError **error)
                     "the RTC is not realized");
         return false;
     }
-    /* Version 1 did not say; it was loaded into RTCs like the saver. */
+    /* A version 1 stream does not say: taken as saved on this clock. */
     if (version >= 2 && s->saved_base != rtc_time_base(s)) {
         if (s->saved_base > RTC_BASE_VIRTUAL) {
             g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
@@ -347,8 +347,8 @@ static bool rtc_post_load(void *opaque, uint32_t version, GError **error)
  * an hour ahead is still an hour ahead) and, like a battery-backed RTC,
  * counted the time between save and load.  The two offsets mean
  * different things, so a stream from one mode is refused by the other
- * (saved_base).  Version 2 adds saved_base; the alarm timer is re-derived
- * by post_load (version 1 streams had it not re-armed at all).
+ * (saved_base).  Version 2 adds saved_base and the post_load hook that
+ * arms the alarm timer again (under version 1 a load left it as it was).
  */
 static const BbStateField rtc_state_fields[] = {
     BB_STATE_I64(GoldfishRtc, offset),
