@@ -43,9 +43,13 @@
  * MCR (bits 7:5 read-only zeros), MSR and SCR and logs misuse; offsets 0-2
  * (banked by LCR.DLAB, or different for reads and writes) are all hooks.
  * Its device-tree node is /soc/serial@BASE (published in the read-only
- * property "fdt-path" for the machine's /chosen/stdout-path).
+ * property "fdt-path" for the machine's /chosen/stdout-path).  Its state
+ * (state.h) is every register, both FIFOs in order, the pending
+ * interrupt causes and the character-timeout timer; a load re-derives
+ * the IRQ line and resumes the traffic with the backend.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "char-devices.h"
@@ -137,7 +141,8 @@ typedef struct Ns16550a {
     uint8_t tx_head, tx_count;
     bool thri_pending;        /* THR-empty interrupt requested */
     bool timeout_pending;     /* character timeout reached */
-    bool rx_stalled;          /* can_receive said 0: owe accept_input */
+    bool rx_stalled;          /* can_receive said 0: owe accept_input
+                                 (not state: about this backend) */
     int64_t rx_last_ns;       /* last byte received or read (timeout) */
 } Ns16550a;
 
@@ -603,12 +608,6 @@ static bool uart_realize(BbDevice *dev, GError **error)
     BbSystem *sys = bb_device_get_system(dev);
     uint64_t base, size;
 
-    if (s->fdt_path) {
-        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                    "property 'fdt-path' is set by the device from its "
-                    "address; a board cannot set it");
-        return false;
-    }
     if (!sys) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_STATE,
                     "ns16550a needs a machine with a system above it");
@@ -639,6 +638,7 @@ static bool uart_realize(BbDevice *dev, GError **error)
         }
     }
     s->name = bb_object_get_canonical_path(BB_OBJECT(dev));
+    g_free(s->fdt_path);
     s->fdt_path = g_strdup_printf("/soc/serial@%" PRIx64, base);
     s->timers = bb_system_get_timers(sys);
     s->rx_timer = bb_timer_new(s->timers, BB_CLOCK_VIRTUAL,
@@ -691,6 +691,130 @@ static bool uart_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
            bb_device_fdt_interrupts(dev, fdt, path, "irq", false, error);
 }
 
+/* ---------------------------------------------------------------- state */
+
+/* Rotate a ring of UART_FIFO_SIZE bytes so its oldest byte is at index 0:
+ * the stream holds a FIFO's bytes in order, not our ring position. */
+static void uart_fifo_linearize(uint8_t *fifo, uint8_t *head)
+{
+    uint8_t tmp[UART_FIFO_SIZE];
+
+    for (unsigned i = 0; i < UART_FIFO_SIZE; i++) {
+        tmp[i] = fifo[(*head + i) % UART_FIFO_SIZE];
+    }
+    memcpy(fifo, tmp, sizeof(tmp));
+    *head = 0;
+}
+
+static void uart_pre_save(void *opaque)
+{
+    Ns16550a *s = opaque;
+
+    uart_fifo_linearize(s->rx_fifo, &s->rx_head);
+    uart_fifo_linearize(s->tx_fifo, &s->tx_head);
+}
+
+/* Set @error to a state refusal; returns false. */
+G_GNUC_PRINTF(2, 3)
+static bool uart_refuse(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(error, BB_DEVICE_ERROR, BB_ERROR_INVALID, msg);
+    return false;
+}
+
+/* Whether the loaded fields are a state this model can be in: each rule
+ * is an invariant the register and FIFO code keeps. */
+static bool uart_check_state(const Ns16550a *s, GError **error)
+{
+    bool rx_timing = bb_timer_is_pending(s->rx_timer);
+    bool rx_data = uart_fifo_on(s) && s->rx_count;
+    unsigned cap = uart_capacity(s);
+
+    if (s->ier & ~0x0f) {
+        return uart_refuse(error, "IER 0x%02x: bits 7:4 are always zero",
+                           s->ier);
+    }
+    if (s->mcr & ~MCR_MASK) {
+        return uart_refuse(error, "MCR 0x%02x: bits 7:5 are always zero",
+                           s->mcr);
+    }
+    if (s->fcr & ~FCR_KEPT) {
+        return uart_refuse(error, "FCR 0x%02x: only bits 7:6, 3 and 0 are "
+                           "kept", s->fcr);
+    }
+    if (s->lsr_err & ~(LSR_OE | LSR_BI | LSR_FIFO_ERR)) {
+        return uart_refuse(error, "LSR errors 0x%02x: only OE, BI and bit 7 "
+                           "are ever set", s->lsr_err);
+    }
+    if ((s->msr & ~MSR_DELTAS) != uart_msr_lines(s)) {
+        return uart_refuse(error, "MSR 0x%02x: the modem lines do not "
+                           "follow MCR 0x%02x (lines 0x%02x expected)",
+                           s->msr, s->mcr, uart_msr_lines(s));
+    }
+    if (s->rx_count > cap || s->tx_count > cap) {
+        bool rx = s->rx_count > cap;
+        return uart_refuse(error, "%s FIFO holds %u bytes, at most %u with "
+                           "FIFOs %s", rx ? "RX" : "TX",
+                           rx ? s->rx_count : s->tx_count, cap,
+                           uart_fifo_on(s) ? "on" : "off");
+    }
+    if ((s->timeout_pending || rx_timing) && !rx_data) {
+        return uart_refuse(error, "character timeout %s without data in the "
+                           "RX FIFO",
+                           s->timeout_pending ? "reached" : "armed");
+    }
+    if (rx_data && !rx_timing && !s->timeout_pending) {
+        return uart_refuse(error, "%u bytes in the RX FIFO, but the "
+                           "character timeout is neither armed nor reached",
+                           s->rx_count);
+    }
+    if (s->thri_pending && (!(s->ier & IER_ETBEI) || s->tx_count)) {
+        return uart_refuse(error, "THR-empty interrupt requested with %s",
+                           s->tx_count ? "bytes in the TX FIFO"
+                                       : "IER.ETBEI clear");
+    }
+    return true;
+}
+
+/* The fields (and the timeout timer) are loaded: refuse what the UART
+ * cannot hold, then re-derive what is not saved - the IRQ line, and the
+ * traffic with the backend, which (a fresh one, after a hot reload) knows
+ * nothing of this UART's FIFOs: bytes still queued for output are offered
+ * again, and input is invited if the RX FIFO has room. */
+static bool uart_post_load(void *opaque, uint32_t version, GError **error)
+{
+    Ns16550a *s = opaque;
+
+    s->rx_head = 0; /* the stream holds the FIFOs in order (pre_save) */
+    s->tx_head = 0;
+    if (!s->rx_timer) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_STATE,
+                    "the UART is not realized");
+        return false;
+    }
+    if (!uart_check_state(s, error)) {
+        return false;
+    }
+    uart_tx_flush(s);
+    s->rx_stalled = true; /* whatever the backend was told before */
+    uart_rx_resume(s);
+    uart_update_irq(s);
+    return true;
+}
+
+/* Configuration (chardev, clock-frequency, fdt-path), the backend and
+ * timer handles and rx_stalled (bookkeeping with the backend) are not
+ * state.  The FIFOs are saved in order, their size fixed at
+ * UART_FIFO_SIZE: a stream holding more is refused.  The timer's deadline
+ * is kept as saved (a UART with another clock-frequency finishes the
+ * running timeout on time and times later ones at its own rate);
+ * rx_last_ns is what a change of divisor or LCR re-times it from.
+ * Version 1 (ABI 1.x) saved the rings raw and not the timer: refused. */
 static const BbStateField uart_state_fields[] = {
     BB_STATE_U8(Ns16550a, ier),
     BB_STATE_U8(Ns16550a, lcr),
@@ -701,25 +825,23 @@ static const BbStateField uart_state_fields[] = {
     BB_STATE_U8(Ns16550a, fcr),
     BB_STATE_U16(Ns16550a, divisor),
     BB_STATE_U8(Ns16550a, rbr),
-    BB_STATE_BYTES(Ns16550a, rx_fifo),
-    BB_STATE_U8(Ns16550a, rx_head),
-    BB_STATE_U8(Ns16550a, rx_count),
-    BB_STATE_BYTES(Ns16550a, tx_fifo),
-    BB_STATE_U8(Ns16550a, tx_head),
-    BB_STATE_U8(Ns16550a, tx_count),
+    BB_STATE_VARRAY(BB_STATE_U8, Ns16550a, rx_fifo, rx_count),
+    BB_STATE_VARRAY(BB_STATE_U8, Ns16550a, tx_fifo, tx_count),
     BB_STATE_BOOL(Ns16550a, thri_pending),
     BB_STATE_BOOL(Ns16550a, timeout_pending),
     BB_STATE_I64(Ns16550a, rx_last_ns),
+    BB_STATE_TIMER(Ns16550a, rx_timer),
     BB_STATE_END
 };
 
-/* TODO: the character-timeout timer is not re-armed from rx_last_ns when
- * state is loaded (state.h has no post-load hook yet). */
 static const BbStateDesc uart_state = {
     .name = TYPE_NS16550A,
-    .version = 1,
-    .min_version = 1,
+    .version = 2,
+    .min_version = 2,
     .fields = uart_state_fields,
+    .size = sizeof(Ns16550a),
+    .pre_save = uart_pre_save,
+    .post_load = uart_post_load,
 };
 
 static const BbPropertyInfo uart_props[] = {
@@ -729,9 +851,9 @@ static const BbPropertyInfo uart_props[] = {
     BB_PROP_UINT_RANGE("clock-frequency", Ns16550a, clock_frequency,
                        3686400, 1, UINT32_MAX,
                        "input clock in Hz (baud = clock / (16 * divisor))"),
-    BB_PROP_STRING("fdt-path", Ns16550a, fdt_path, NULL,
-                   "device-tree node path, set at realize (read-only; for "
-                   "/chosen/stdout-path)"),
+    BB_PROP_READONLY("fdt-path", BB_PROP_STRING, Ns16550a, fdt_path,
+                     "device-tree node path, set at realize (for "
+                     "/chosen/stdout-path)"),
     BB_PROP_END
 };
 

@@ -27,6 +27,8 @@
  * and runs with guest time, so runs repeat exactly), plus an offset that
  * guest writes to TIME_LOW/TIME_HIGH adjust and a reset clears.  Unlike
  * QEMU, setting the time re-evaluates an armed alarm against the new time.
+ * Saved state (state.h) keeps the offset on the same clock: see the
+ * comment above rtc_state_fields for how the time survives a load.
  */
 #include <inttypes.h>
 
@@ -59,6 +61,7 @@ typedef struct GoldfishRtc {
     bool alarm_running;      /* ALARM_STATUS: armed and not fired */
     bool irq_pending;
     bool irq_enabled;        /* IRQ_ENABLED */
+    uint8_t saved_base;      /* state only: RTC_BASE_* of a saved offset */
 } GoldfishRtc;
 
 BB_DECLARE_TYPE(GoldfishRtc, BbDeviceClass, GOLDFISH_RTC, TYPE_GOLDFISH_RTC)
@@ -273,6 +276,80 @@ static bool rtc_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
            bb_device_fdt_interrupts(dev, fdt, path, "irq", false, error);
 }
 
+/* ---------------------------------------------------------------- state */
+
+/* How a saved offset is to be read: the clock it is relative to. */
+enum {
+    RTC_BASE_HOST = 0,    /* host wall clock (normal mode) */
+    RTC_BASE_VIRTUAL = 1, /* virtual clock (deterministic mode) */
+};
+
+static uint8_t rtc_time_base(const GoldfishRtc *s)
+{
+    return s->clock == BB_CLOCK_VIRTUAL ? RTC_BASE_VIRTUAL : RTC_BASE_HOST;
+}
+
+static void rtc_pre_save(void *opaque)
+{
+    GoldfishRtc *s = opaque;
+
+    s->saved_base = rtc_time_base(s);
+}
+
+/* The fields are loaded: the offset applies to this RTC's clock, and the
+ * alarm timer is derived state (its deadline is the alarm minus the
+ * offset on that clock), so it is armed again from the alarm - an alarm
+ * that passed meanwhile (host clock) fires now - and the IRQ line is
+ * driven again. */
+static bool rtc_post_load(void *opaque, uint32_t version, GError **error)
+{
+    GoldfishRtc *s = opaque;
+    static const char *const base_name[] = {
+        [RTC_BASE_HOST] = "the host clock (normal mode)",
+        [RTC_BASE_VIRTUAL] = "the virtual clock (deterministic mode)",
+    };
+
+    if (!s->alarm_timer) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_STATE,
+                    "the RTC is not realized");
+        return false;
+    }
+    /* A version 1 stream does not say: taken as saved on this clock. */
+    if (version >= 2 && s->saved_base != rtc_time_base(s)) {
+        if (s->saved_base > RTC_BASE_VIRTUAL) {
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "unknown time base %u (corrupt state?)",
+                        s->saved_base);
+        } else {
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "saved by an RTC on %s, this one runs on %s: the "
+                        "time offset would be meaningless",
+                        base_name[s->saved_base],
+                        base_name[rtc_time_base(s)]);
+        }
+        return false;
+    }
+    if (s->alarm_running) {
+        rtc_arm(s);
+    } else {
+        bb_timer_del(s->alarm_timer);
+    }
+    rtc_update_irq(s);
+    return true;
+}
+
+/*
+ * The time survives a load as "RTC time = clock + offset" with the saved
+ * offset.  Deterministic mode: the virtual clock is restored before the
+ * devices, so the RTC reads exactly what it read when saved.  Normal
+ * mode: the host clock is wall time since the Unix epoch on any host, so
+ * the RTC keeps its distance from real time (a guest that set its clock
+ * an hour ahead is still an hour ahead) and, like a battery-backed RTC,
+ * counted the time between save and load.  The two offsets mean
+ * different things, so a stream from one mode is refused by the other
+ * (saved_base).  Version 2 adds saved_base and the post_load hook that
+ * arms the alarm timer again (under version 1 a load left it as it was).
+ */
 static const BbStateField rtc_state_fields[] = {
     BB_STATE_I64(GoldfishRtc, offset),
     BB_STATE_U32(GoldfishRtc, alarm), /* as the u64 it was: low half first */
@@ -280,17 +357,18 @@ static const BbStateField rtc_state_fields[] = {
     BB_STATE_BOOL(GoldfishRtc, alarm_running),
     BB_STATE_BOOL(GoldfishRtc, irq_pending),
     BB_STATE_BOOL(GoldfishRtc, irq_enabled),
+    BB_STATE_SINCE(BB_STATE_U8, GoldfishRtc, saved_base, 2),
     BB_STATE_END
 };
 
-/* TODO: the alarm timer is not re-armed from alarm/alarm_running when
- * state is loaded (state.h has no post-load hook yet); and the offset of
- * a host-clock RTC is only meaningful on the host that saved it. */
 static const BbStateDesc rtc_state = {
     .name = TYPE_GOLDFISH_RTC,
-    .version = 1,
+    .version = 2,
     .min_version = 1,
     .fields = rtc_state_fields,
+    .size = sizeof(GoldfishRtc),
+    .pre_save = rtc_pre_save,
+    .post_load = rtc_post_load,
 };
 
 static void rtc_class_init(BbObjectClass *klass, const void *data)

@@ -3,8 +3,11 @@
  * for what the script-driven device tests (tests/devices/uart-*) cannot
  * set up: output back-pressure from a backend whose reader stalls (an
  * fd backend on a pipe nobody reads), with no byte lost; its device-tree
- * node and "fdt-path"; realize errors.  The UART is driven through the
- * system address space only, as a CPU would.
+ * node and the read-only "fdt-path"; realize errors; save and load into
+ * a fresh UART checked by behaviour (an armed character timeout fires on
+ * time, a THR-empty request survives, held-back output goes out) and
+ * bad streams refused with the UART unchanged.  The UART is driven
+ * through the system address space only, as a CPU would.
  */
 #define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ */
 #include <fcntl.h>
@@ -355,20 +358,331 @@ static void state_round_trips(void **state)
     rig_free(&r);
 }
 
+/* Save and load into a fresh UART of a second machine, checked by what
+ * the guest then sees.  Offsets in the stream (state.h): the section
+ * header is u16 name length, "ns16550a", u32 version, u32 body length;
+ * then IER, LCR, MCR, LSR errors, MSR, SCR, FCR, u16 divisor, RBR, and
+ * the RX FIFO as u32 count + bytes. */
+#define ST_VERSION (2 + 8)
+#define ST_IER (2 + 8 + 4 + 4)
+#define ST_FCR (ST_IER + 6)
+#define ST_RX_COUNT (ST_IER + 10)
+
+/* Four character times of 8N1 (10 bits) at the default divisor 12 and
+ * clock 3686400 Hz: 4 * 10 * 16 * 12 / 3686400 s = 2083333.3 ns, which
+ * the UART rounds up. */
+#define CHAR_TIMEOUT_NS 2083334
+
+static GByteArray *uart_save(Rig *r)
+{
+    GByteArray *data = g_byte_array_new();
+    GError *err = NULL;
+
+    assert_true(bb_state_save(BB_DEVICE_GET_CLASS(r->uart)->state, r->uart,
+                              data, &err));
+    assert_no_error(err);
+    return data;
+}
+
+static void uart_load(Rig *r, const GByteArray *data)
+{
+    GError *err = NULL;
+
+    assert_true(bb_state_load(BB_DEVICE_GET_CLASS(r->uart)->state, r->uart,
+                              data->data, data->len, &err));
+    assert_no_error(err);
+}
+
+/* A load of @len bytes of @data is refused with @code and a message that
+ * contains @message. */
+static void uart_load_fails(Rig *r, const guint8 *data, size_t len, int code,
+                            const char *message)
+{
+    GError *err = NULL;
+
+    assert_false(bb_state_load(BB_DEVICE_GET_CLASS(r->uart)->state, r->uart,
+                               data, len, &err));
+    assert_error(err, BB_DEVICE_ERROR, code);
+    assert_contains(err->message, message);
+    g_error_free(err);
+}
+
+/* Virtual time passes (and due timers run). */
+static void advance(Rig *r, uint64_t ns)
+{
+    bb_icount_account(bb_system_get_timers(r->sys), ns);
+    bb_timer_context_run_due(bb_system_get_timers(r->sys));
+}
+
+static int64_t now(Rig *r)
+{
+    return bb_clock_get_ns(bb_system_get_timers(r->sys), BB_CLOCK_VIRTUAL);
+}
+
+/* Bytes arrive from the backend: the loop runs until the UART took
+ * @n more (the loop does not move virtual time). */
+static void deliver(Rig *r, const char *bytes)
+{
+    size_t n = strlen(bytes);
+    BbMainLoop *loop = bb_system_get_main_loop(r->sys);
+
+    assert_int_equal(write(r->in[1], bytes, n), (ssize_t)n);
+    for (int i = 0; i < 50; i++) {
+        bb_main_loop_iterate(loop, false);
+    }
+}
+
+/* A: FIFOs on with trigger level 14, ERBFI; "abcdefghij" arrives at 0 ns
+ * and 8 bytes are read (the ring's head moves to 8), then "klmnopqrst" at
+ * 1000 ns: 12 bytes, below the trigger, so only the character timeout
+ * can interrupt, at 1000 + CHAR_TIMEOUT_NS.  Saved half-way there. */
+static GByteArray *uart_save_armed_timeout(void)
+{
+    Rig a;
+
+    rig_init(&a);
+    rig_realize(&a);
+    wr(&a, 3, 0x03);                       /* 8N1 */
+    wr(&a, 2, 0xc7);                       /* FIFOs, trigger 14 */
+    wr(&a, 1, 0x01);                       /* ERBFI */
+    deliver(&a, "abcdefghij");
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(rd(&a, 0), 'a' + i);
+    }
+    advance(&a, 1000);
+    deliver(&a, "klmnopqrst");
+    advance(&a, 500000);
+    assert_false(irq_level(&a));
+    assert_int_equal(rd(&a, 2), 0xc1);
+    GByteArray *saved = uart_save(&a);
+    rig_free(&a);
+    return saved;
+}
+
+/* The loaded UART's character timeout fires at exactly the saved
+ * deadline, raises the IRQ with IIR 0xC, and the bytes read back in
+ * order (the ring was not at index 0 when saved). */
+static void state_char_timeout_fires_after_load(void **state)
+{
+    Rig b;
+    const int64_t deadline = 1000 + CHAR_TIMEOUT_NS;
+    g_autoptr(GByteArray) saved = uart_save_armed_timeout();
+
+    rig_init(&b);
+    rig_realize(&b);
+    /* the snapshot's virtual clock comes back before the devices */
+    advance(&b, 501000);
+    uart_load(&b, saved);
+    assert_int_equal(rd(&b, 3), 0x03);
+    assert_int_equal(rd(&b, 1), 0x01);
+    assert_int_equal(rd(&b, 5), 0x61);     /* DR, THRE, TEMT */
+    assert_int_equal(rd(&b, 2), 0xc1);
+    assert_false(irq_level(&b));
+    advance(&b, (uint64_t)(deadline - 1 - now(&b)));
+    assert_false(irq_level(&b));
+    assert_int_equal(rd(&b, 2), 0xc1);
+    advance(&b, 1);
+    assert_int_equal(now(&b), deadline);
+    assert_true(irq_level(&b));
+    assert_int_equal(rd(&b, 2), 0xcc);     /* character timeout */
+    for (const char *c = "ijklmnopqrst"; *c; c++) {
+        assert_int_equal(rd(&b, 5) & 0x01, 1);
+        assert_int_equal(rd(&b, 0), *c);
+        assert_false(irq_level(&b));       /* a read ends the timeout */
+    }
+    assert_int_equal(rd(&b, 5), 0x60);
+    rig_free(&b);
+}
+
+/* A requested THR-empty interrupt is still requested after a load (and
+ * reading IIR withdraws it); one withdrawn before the save stays away. */
+static void state_thre_interrupt_survives_load(void **state)
+{
+    Rig a, b;
+
+    rig_init(&a);
+    rig_realize(&a);
+    wr(&a, 2, 0x01);
+    wr(&a, 1, 0x02);                       /* ETBEI while THR is empty */
+    assert_true(irq_level(&a));
+    g_autoptr(GByteArray) requested = uart_save(&a);
+    assert_int_equal(rd(&a, 2), 0xc2);     /* withdraws it */
+    assert_false(irq_level(&a));
+    g_autoptr(GByteArray) withdrawn = uart_save(&a);
+    rig_free(&a);
+
+    rig_init(&b);
+    rig_realize(&b);
+    assert_false(irq_level(&b));
+    uart_load(&b, requested);
+    assert_true(irq_level(&b));
+    assert_int_equal(rd(&b, 2), 0xc2);
+    assert_false(irq_level(&b));
+    assert_int_equal(rd(&b, 2), 0xc1);
+    uart_load(&b, requested);              /* again: requested again */
+    assert_true(irq_level(&b));
+    uart_load(&b, withdrawn);
+    assert_false(irq_level(&b));
+    assert_int_equal(rd(&b, 2), 0xc1);
+    assert_int_equal(rd(&b, 1), 0x02);
+    rig_free(&b);
+}
+
+/* Bytes a stalled backend left in the TX FIFO are saved and go out to
+ * the new backend after the load, in order; then THRE and its interrupt
+ * come back. */
+static void state_queued_output_goes_out_after_load(void **state)
+{
+    Rig a, b;
+    size_t sent = 0;
+
+    rig_init(&a);
+    rig_realize(&a);
+    wr(&a, 2, 0x01);
+    wr(&a, 1, 0x02);
+    while (rd(&a, 5) & 0x20) {
+        assert_true(sent < 1024 * 1024);
+        wr(&a, 0, pattern(sent++));
+    }
+    for (int i = 0; i < 15; i++) {
+        wr(&a, 0, pattern(sent++));
+    }
+    assert_int_equal(rd(&a, 5), 0x00);     /* 16 bytes held back */
+    assert_false(irq_level(&a));
+    g_autoptr(GByteArray) saved = uart_save(&a);
+    rig_free(&a);
+
+    rig_init(&b);
+    rig_realize(&b);
+    uart_load(&b, saved);
+    g_autoptr(GByteArray) got = g_byte_array_new();
+    BbMainLoop *loop = bb_system_get_main_loop(b.sys);
+    fcntl(b.out[0], F_SETFL, fcntl(b.out[0], F_GETFL) | O_NONBLOCK);
+    for (int spins = 0; got->len < 16 && spins < 1000; spins++) {
+        uint8_t buf[64];
+        bb_main_loop_iterate(loop, false);
+        ssize_t n = read(b.out[0], buf, sizeof(buf));
+        if (n > 0) {
+            g_byte_array_append(got, buf, (guint)n);
+        }
+    }
+    assert_int_equal(got->len, 16);
+    for (size_t i = 0; i < 16; i++) {
+        assert_int_equal(got->data[i], pattern(sent - 16 + i));
+    }
+    assert_int_equal(rd(&b, 5), 0x60);
+    assert_true(irq_level(&b));
+    assert_int_equal(rd(&b, 2), 0xc2);
+    rig_free(&b);
+}
+
+/* B's state, different from A's in every register checked: SCR 0x77,
+ * FIFOs off, THR-empty interrupt requested. */
+static void uart_set_b(Rig *b)
+{
+    wr(b, 7, 0x77);
+    wr(b, 1, 0x02);
+    assert_true(irq_level(b));
+}
+
+static void uart_check_b(Rig *b)
+{
+    assert_int_equal(rd(b, 7), 0x77);
+    assert_int_equal(rd(b, 1), 0x02);
+    assert_int_equal(rd(b, 5), 0x60);
+    assert_true(irq_level(b));
+    assert_int_equal(rd(b, 2), 0x02);      /* FIFOs off, THRI (withdrawn) */
+    wr(b, 1, 0x00);
+    wr(b, 1, 0x02);                        /* requested again */
+}
+
+/* Truncated streams, another version, counts the arrays or the FIFOs
+ * cannot hold and register values the UART never has are refused, and
+ * the UART keeps its state. */
+static void state_load_refuses_bad_streams(void **state)
+{
+    Rig b;
+    g_autoptr(GByteArray) saved = uart_save_armed_timeout();
+    g_autoptr(GByteArray) bad = g_byte_array_new();
+
+    assert_int_equal(saved->data[ST_VERSION], 2);
+    assert_int_equal(saved->data[ST_RX_COUNT], 12);
+    rig_init(&b);
+    rig_realize(&b);
+    uart_set_b(&b);
+
+    uart_load_fails(&b, saved->data, saved->len - 1, BB_ERROR_INVALID,
+                    "state 'ns16550a': truncated data");
+    uart_load_fails(&b, saved->data, ST_RX_COUNT + 6, BB_ERROR_INVALID,
+                    "state 'ns16550a': truncated data");
+    uart_check_b(&b);
+
+    /* version 1 (ABI 1.x) kept the rings raw and no timer */
+    g_byte_array_append(g_byte_array_set_size(bad, 0), saved->data,
+                        saved->len);
+    bad->data[ST_VERSION] = 1;
+    uart_load_fails(&b, bad->data, bad->len, BB_ERROR_VERSION,
+                    "state 'ns16550a': version 1 is not supported "
+                    "(accepted: 2 to 2)");
+    uart_check_b(&b);
+
+    /* more bytes than the 16-byte FIFO */
+    g_byte_array_append(g_byte_array_set_size(bad, 0), saved->data,
+                        saved->len);
+    bad->data[ST_RX_COUNT] = 17;
+    uart_load_fails(&b, bad->data, bad->len, BB_ERROR_INVALID,
+                    "state 'ns16550a': field 'rx_fifo': 17 elements saved, "
+                    "the array holds 16");
+    uart_check_b(&b);
+
+    /* 12 bytes with the FIFOs off, where the RX buffer holds one */
+    g_byte_array_append(g_byte_array_set_size(bad, 0), saved->data,
+                        saved->len);
+    bad->data[ST_FCR] = 0x00;
+    uart_load_fails(&b, bad->data, bad->len, BB_ERROR_INVALID,
+                    "state 'ns16550a': RX FIFO holds 12 bytes, at most 1 "
+                    "with FIFOs off");
+    uart_check_b(&b);
+
+    /* an IER bit that does not exist */
+    g_byte_array_append(g_byte_array_set_size(bad, 0), saved->data,
+                        saved->len);
+    bad->data[ST_IER] = 0x81;
+    uart_load_fails(&b, bad->data, bad->len, BB_ERROR_INVALID,
+                    "state 'ns16550a': IER 0x81: bits 7:4 are always zero");
+    uart_check_b(&b);
+
+    /* the stream itself was fine */
+    advance(&b, 501000);
+    uart_load(&b, saved);
+    assert_int_equal(rd(&b, 7), 0x00);
+    assert_int_equal(rd(&b, 2), 0xc1);
+    assert_false(irq_level(&b));
+    rig_free(&b);
+}
+
 /* ------------------------------------------------------------ realize */
 
-static void realize_refuses_a_board_fdt_path(void **state)
+/* "fdt-path" is read-only: a board (any string setter) is refused by
+ * name, and realize publishes the path. */
+static void board_cannot_set_fdt_path(void **state)
 {
     Rig r;
     GError *err = NULL;
 
     rig_init(&r);
-    assert_true(bb_object_set_str(BB_OBJECT(r.uart), "fdt-path", "/x",
-                                  &err));
-    assert_false(bb_device_realize(r.uart, &err));
-    assert_error(err, BB_DEVICE_ERROR, BB_ERROR_INVALID);
-    assert_contains(err->message, "'fdt-path' is set by the device");
+    assert_false(bb_object_set_prop(BB_OBJECT(r.uart), "fdt-path", "/x",
+                                    &err));
+    assert_error(err, BB_OBJECT_ERROR, BB_ERROR_INVALID);
+    assert_string_equal(err->message, "property 'fdt-path' of "
+                        "'/machine/uart0' (ns16550a) is read-only");
     g_error_free(err);
+    err = NULL;
+    rig_realize(&r);
+    g_autofree char *path = bb_object_get_prop(BB_OBJECT(r.uart),
+                                               "fdt-path", &err);
+    assert_no_error(err);
+    assert_string_equal(path, "/soc/serial@10000000");
     rig_free(&r);
 }
 
@@ -408,7 +722,11 @@ int main(void)
         cmocka_unit_test(rx_flow_control_loses_nothing),
         cmocka_unit_test(fdt_node_matches_qemu),
         cmocka_unit_test(state_round_trips),
-        cmocka_unit_test(realize_refuses_a_board_fdt_path),
+        cmocka_unit_test(state_char_timeout_fires_after_load),
+        cmocka_unit_test(state_thre_interrupt_survives_load),
+        cmocka_unit_test(state_queued_output_goes_out_after_load),
+        cmocka_unit_test(state_load_refuses_bad_streams),
+        cmocka_unit_test(board_cannot_set_fdt_path),
         cmocka_unit_test(realize_needs_one_range),
         cmocka_unit_test(realize_reports_a_bad_chardev),
     };
