@@ -44,7 +44,8 @@ sample_ctest() { # BUILD_DIR: run the sample's tests, output in ctest.log
 }
 sample_ctest "$work/cmake-build" ||
   { echo "FAIL: the sample's tests:"; cat "$work/cmake-build/ctest.log"; exit 1; }
-if ! command -v riscv64-unknown-elf-gcc > /dev/null; then
+if [ ! -f "$work/cmake-build/guest.elf" ]; then
+  # CMake found no riscv64-unknown-elf-gcc: the guest's test skips.
   echo "no riscv64-unknown-elf-gcc: the sample guest is skipped"
   grep -qE "sample-guest .*Skipped" "$work/cmake-build/ctest.log" ||
     { echo "FAIL: sample-guest not skipped:"; cat "$work/cmake-build/ctest.log"; exit 1; }
