@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -162,11 +163,20 @@ static void state_moves_to_a_fresh_instance(void **state)
     assert_true(bb_devtest_step(a.t, 1500)); /* expired once, at 1000 */
     assert_true(bb_state_save(desc, da, saved, &err));
 
-    /* A stream cut short is refused and changes nothing. */
+    /* A stream cut short is refused and changes nothing; so is one that
+     * says "stopped" with the timer armed (post_load refuses it).  CTRL
+     * follows the section header (u16 + "sample-timer" + two u32) and
+     * LOAD. */
     assert_false(bb_state_load(desc, db, saved->data, saved->len - 1,
                                &err));
     g_clear_error(&err);
+    saved->data[2 + 12 + 4 + 4 + 4] &= ~1u;
+    assert_false(bb_state_load(desc, db, saved->data, saved->len, &err));
+    assert_non_null(strstr(err->message, "CTRL.EN is 0"));
+    g_clear_error(&err);
+    saved->data[2 + 12 + 4 + 4 + 4] |= 1u;
     assert_int_equal(rd(&b, CTRL), 0);
+    assert_int_equal(rd(&b, LOAD), 0);
 
     assert_true(bb_devtest_step(b.t, 1500)); /* the same time as a */
     assert_true(bb_state_load(desc, db, saved->data, saved->len, &err));
