@@ -33,6 +33,9 @@ struct BbTimerContext {
     uint64_t next_seq;    /* arming order */
     uint64_t pass;        /* run_due calls so far */
     bool running;         /* inside run_due */
+    BbTimer *firing;      /* whose callback runs now, until it is re-armed,
+                           * cancelled or freed */
+    int64_t firing_deadline; /* the deadline that expired for @firing */
     unsigned ntimers;     /* timers alive, armed or not */
     bool icount;          /* deterministic mode */
     unsigned shift;       /* ns per instruction = 1 << shift */
@@ -198,6 +201,9 @@ void bb_timer_mod(BbTimer *timer, int64_t deadline_ns)
 
 void bb_timer_del(BbTimer *timer)
 {
+    if (timer->ctx->firing == timer) {
+        timer->ctx->firing = NULL;
+    }
     if (timer->node.heap) {
         timer_heap_remove(timer);
     }
@@ -210,7 +216,11 @@ bool bb_timer_is_pending(const BbTimer *timer)
 
 int64_t bb_timer_get_deadline(const BbTimer *timer)
 {
-    return timer->node.heap ? timer->node.deadline : BB_TIME_NEVER;
+    if (timer->node.heap) {
+        return timer->node.deadline;
+    }
+    return timer->ctx->firing == timer ? timer->ctx->firing_deadline
+                                       : BB_TIME_NEVER;
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -258,7 +268,10 @@ unsigned bb_timer_context_run_due(BbTimerContext *ctx)
         }
         t->fired_pass = ctx->pass;
         n++;
+        ctx->firing = t;
+        ctx->firing_deadline = t->node.deadline;
         t->cb(t->opaque); /* may free or re-arm t */
+        ctx->firing = NULL;
     }
     release_held(ctx);
     ctx->running = false;

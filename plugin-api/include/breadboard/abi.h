@@ -34,6 +34,8 @@
  *                     - Device tests (devtest.h): bb_devtest_*() build a
  *                       CPU-less board and drive it from C; mmio-tester
  *                       is installed.
+ *                     - bb_timer_get_deadline() in a timer's own callback
+ *                       returns the deadline that expired (timer.h).
  *                     - SONAME libbreadboard.so.2 follows the ABI major;
  *                       descriptors are read from the ELF file at scan, so
  *                       plugin code (constructors too) runs only once a

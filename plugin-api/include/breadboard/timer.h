@@ -126,8 +126,14 @@ BB_API void bb_timer_del(BbTimer *timer);
 /** bb_timer_is_pending() - whether the timer is armed.  Since: ABI 1.1 */
 BB_API bool bb_timer_is_pending(const BbTimer *timer);
 
-/** bb_timer_get_deadline() - the armed deadline, or BB_TIME_NEVER.
- * Since: ABI 1.1 */
+/**
+ * bb_timer_get_deadline() - the armed deadline, or BB_TIME_NEVER.  In the
+ * timer's own callback, until it is re-armed or cancelled, the deadline
+ * that just expired (not the time the callback runs, which may be later
+ * in normal mode), so a periodic timer re-arms at
+ * bb_timer_get_deadline(t) + period without drift.
+ * Since: ABI 1.1 (the callback case since ABI 2.0)
+ */
 BB_API int64_t bb_timer_get_deadline(const BbTimer *timer);
 
 /**

@@ -649,6 +649,60 @@ static void test_next_deadline(void **state)
     fixture_free(f);
 }
 
+/* ------------------------------------------------- deadline in callback */
+
+typedef struct Periodic {
+    BbTimer *timer;
+    int64_t seen[3];   /* bb_timer_get_deadline() inside each callback */
+    unsigned fired;
+    int mode;          /* 0: re-arm +1000, 1: leave, 2: cancel then read */
+} Periodic;
+
+static void periodic_cb(void *opaque)
+{
+    Periodic *p = opaque;
+
+    p->seen[p->fired++] = bb_timer_get_deadline(p->timer);
+    if (p->mode == 0) {
+        bb_timer_mod(p->timer, bb_timer_get_deadline(p->timer) + 1000);
+    } else if (p->mode == 2) {
+        bb_timer_del(p->timer);
+        p->seen[p->fired++] = bb_timer_get_deadline(p->timer);
+    }
+}
+
+static void test_deadline_in_callback(void **state)
+{
+    Fixture *f = fixture_new(true, 0); /* 1 ns per instruction */
+    Periodic p = { 0 };
+
+    p.timer = bb_timer_new(f->ctx, BB_CLOCK_VIRTUAL, periodic_cb, &p);
+    bb_timer_mod(p.timer, 1000);
+    bb_icount_account(f->ctx, 1500); /* the callback runs 500 ns late */
+    assert_int_equal(bb_timer_context_run_due(f->ctx), 1);
+    assert_int_equal(p.seen[0], 1000); /* the deadline, not "now" */
+    assert_int_equal(bb_timer_get_deadline(p.timer), 2000); /* no drift */
+    bb_icount_account(f->ctx, 600);
+    assert_int_equal(bb_timer_context_run_due(f->ctx), 1);
+    assert_int_equal(p.seen[1], 2000);
+
+    p.mode = 1; /* not re-armed: after the callback it is not pending */
+    bb_icount_account(f->ctx, 1000);
+    assert_int_equal(bb_timer_context_run_due(f->ctx), 1);
+    assert_int_equal(p.seen[2], 3000);
+    assert_int_equal(bb_timer_get_deadline(p.timer), BB_TIME_NEVER);
+
+    p.mode = 2; /* cancelled in the callback: never from then on */
+    p.fired = 0;
+    bb_timer_mod(p.timer, 4000);
+    bb_icount_account(f->ctx, 1000);
+    assert_int_equal(bb_timer_context_run_due(f->ctx), 1);
+    assert_int_equal(p.seen[0], 4000);
+    assert_int_equal(p.seen[1], BB_TIME_NEVER);
+    bb_timer_free(p.timer);
+    fixture_free(f);
+}
+
 /* ------------------------------------------------------------ replay */
 
 /*
@@ -906,6 +960,7 @@ int main(void)
         T(test_budget_unlimited_and_earliest, setup_icount),
         cmocka_unit_test(test_warp),
         cmocka_unit_test(test_next_deadline),
+        cmocka_unit_test(test_deadline_in_callback),
         cmocka_unit_test(test_deterministic_replay),
         T(test_many_timers, setup_icount),
         T(test_realtime_and_host_clocks, setup_normal),
