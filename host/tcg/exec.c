@@ -894,7 +894,29 @@ static unsigned exec_max_insns(BbCpu *cpu)
     return max;
 }
 
-/* The cached TB for (@pc, @flags): jump cache, TB cache, translation. */
+/*
+ * Is the second page of @tb, if it has one, still the physical page its
+ * bytes came from?  The cache key holds only the first page's address, so
+ * a TB whose last instruction crosses into a page that was remapped (new
+ * PTE + sfence.vma) would otherwise keep running the old bytes.  The
+ * translation comes from the TLB only (no fill, nothing can raise): when
+ * the page is not cached the TB is treated as stale and translated again,
+ * which fetches (and faults) exactly as the first time.
+ */
+static bool exec_tb_page2_current(BbCpu *cpu, const TranslationBlock *tb)
+{
+    uint64_t last = tb->virt_pc + tb->size - 1, phys;
+
+    if (tb->page[1] == TB_NO_PAGE) {
+        return true;
+    }
+    return softmmu_probe_code(cpu->priv->sm, last, cpu_mmu_index(cpu, true),
+                              &phys) &&
+           (phys & TB_PAGE_MASK) == tb->page[1];
+}
+
+/* The cached TB for (@pc, @flags): jump cache, TB cache (second page
+ * compared too), translation. */
 static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
                                       uint64_t flags)
 {
@@ -911,6 +933,9 @@ static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
         return NULL;
     }
     tb = p->retry_insns ? NULL : tb_cache_lookup(ex->cache, phys, pc, flags);
+    if (tb && !exec_tb_page2_current(cpu, tb)) {
+        tb = NULL; /* the new TB replaces it (same key) */
+    }
     if (!tb) {
         tb = exec_tb_gen(ex, cpu, pc, flags, exec_max_insns(cpu));
     }

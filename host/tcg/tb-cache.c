@@ -193,7 +193,8 @@ bool tb_cache_chain(TbCache *cache, TranslationBlock *src, unsigned slot,
 
     if (slot >= TB_NB_SLOTS || !src->valid || !dst->valid ||
         src->backend != dst->backend || src->flags != dst->flags ||
-        !vpage_covered(src, dst->virt_pc)) {
+        !vpage_covered(src, dst->virt_pc) ||
+        !vpage_covered(src, dst->virt_pc + dst->size - 1)) {
         return false;
     }
     if (src->jmp_dest[slot] == dst) {
