@@ -435,37 +435,29 @@ void exec_unregister_hart(BbCpu *cpu)
 /* ------------------------------------------------------------ unwinding */
 
 #ifdef BB_HAVE_X86_64_BACKEND
-/* Which TB reachable from the running one (through chained jumps) holds
- * @ra, and at which guest instruction. */
+/*
+ * Which TB holds the host address @ra, and at which guest instruction.
+ * The running TB first (the common case), then the TB cache's table of
+ * host code ranges: a chained run may be anywhere in the TBs linked from
+ * the running one, and a store that invalidated code has already
+ * unlinked them (so walking the links from the running TB could not find
+ * the storing TB; invalidated TBs stay in the table until freed).
+ */
 static bool exec_find_insn_x86(BbCpuPrivate *p, uintptr_t ra, uint64_t *pc,
                                uint64_t *extra, const TranslationBlock **at)
 {
-    g_autoptr(GPtrArray) todo = g_ptr_array_new();
-    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    TranslationBlock *tb;
 
     *at = NULL;
     if (tcg_x86_64_find_insn(p->cur_code, ra, pc, extra)) {
         *at = p->cur_tb;
         return true;
     }
-    if (p->cur_tb) {
-        g_ptr_array_add(todo, p->cur_tb);
-    }
-    while (todo->len) {
-        TranslationBlock *tb = g_ptr_array_steal_index(todo, todo->len - 1);
-        if (!g_hash_table_add(seen, tb)) {
-            continue;
-        }
-        if (tb->backend == &tcg_backend_x86_64 &&
-            tcg_x86_64_find_insn(tb->code, ra, pc, extra)) {
-            *at = tb;
-            return true;
-        }
-        for (unsigned i = 0; i < TB_NB_SLOTS; i++) {
-            if (tb->jmp_dest[i]) {
-                g_ptr_array_add(todo, tb->jmp_dest[i]);
-            }
-        }
+    tb = tb_cache_find_host_pc(p->exec->cache, ra);
+    if (tb && tb->backend == &tcg_backend_x86_64 &&
+        tcg_x86_64_find_insn(tb->code, ra, pc, extra)) {
+        *at = tb;
+        return true;
     }
     return false;
 }

@@ -757,6 +757,45 @@ static void test_x86_flush_and_buffer_full(void **state)
 }
 #endif
 
+#ifdef BB_HAVE_X86_64_BACKEND
+/* Host return addresses map to their TB through the sorted table, also
+ * for an invalidated TB (until it is freed) and after links are gone. */
+static void test_find_host_pc(void **state)
+{
+    TbCache *cache = tb_cache_new();
+    TranslationBlock *tb[3];
+    uintptr_t entry[3];
+    size_t size[3];
+
+    for (unsigned i = 0; i < 3; i++) {
+        tb[i] = compile_tb(cache, &tcg_backend_x86_64, prog_add(0, 1, true),
+                           desc(0x1000 + 16 * i, 0x1000 + 16 * i, 4));
+        entry[i] = tcg_x86_64_code_entry(tb[i]->code);
+        size[i] = tcg_x86_64_code_size(tb[i]->code);
+    }
+    assert_true(tb_cache_chain(cache, tb[0], 0, tb[1]));
+    for (unsigned i = 0; i < 3; i++) {
+        assert_ptr_equal(tb_cache_find_host_pc(cache, entry[i] + 1), tb[i]);
+        assert_ptr_equal(tb_cache_find_host_pc(cache, entry[i] + size[i]),
+                         tb[i]);
+        assert_ptr_not_equal(tb_cache_find_host_pc(cache, entry[i]), tb[i]);
+    }
+    assert_null(tb_cache_find_host_pc(cache, 0));
+    assert_null(tb_cache_find_host_pc(cache, entry[2] + size[2] + 4096));
+
+    /* invalidated (and unlinked): still found until the safe point */
+    tb_cache_invalidate(cache, tb[1]);
+    assert_null(tb[0]->jmp_dest[0]);
+    assert_ptr_equal(tb_cache_find_host_pc(cache, entry[1] + 1), tb[1]);
+    tb_cache_reclaim(cache);
+    assert_null(tb_cache_find_host_pc(cache, entry[1] + 1));
+    assert_ptr_equal(tb_cache_find_host_pc(cache, entry[2] + 1), tb[2]);
+    tb_cache_flush(cache);
+    assert_null(tb_cache_find_host_pc(cache, entry[0] + 1));
+    tb_cache_free(cache);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_flush),
 #ifdef BB_HAVE_X86_64_BACKEND
         cmocka_unit_test(test_x86_flush_and_buffer_full),
+        cmocka_unit_test(test_find_host_pc),
 #endif
     };
 
