@@ -7,8 +7,9 @@
  * traps misaligned accesses (causes 4 and 6); QEMU does them in hardware
  * and never calls the hook, so a program using it behaves the same on
  * both.  Compressed instructions are not emulated (the hook declines and
- * the trap is reported as unexpected).  Usable from M with the trapping
- * code in any mode, without paging or identity-mapped.
+ * the trap is reported as unexpected).  The instruction is read at mepc
+ * as is (identity-mapped code); the data bytes are accessed with MPRV
+ * when the trap came from S or U, so they go through that mode's paging.
  */
 #ifndef GUEST_EMULATE_H
 #define GUEST_EMULATE_H
@@ -24,8 +25,37 @@ static uint64_t emu_sext(uint64_t v, unsigned bits)
                                        (64 - bits));
 }
 
+/* One byte at @a as the trapping mode sees it: with MPRV when that mode
+ * was not M (its translation and permissions; as OpenSBI does). */
+static uint8_t emu_load8(uint64_t a, bool mprv)
+{
+    uint64_t v;
+
+    if (!mprv) {
+        return *(volatile uint8_t *)(uintptr_t)a;
+    }
+    __asm__ volatile("csrs mstatus, %1\n"
+                     "lbu %0, 0(%2)\n"
+                     "csrc mstatus, %1"
+                     : "=&r"(v) : "r"(MSTATUS_MPRV), "r"(a) : "memory");
+    return (uint8_t)v;
+}
+
+static void emu_store8(uint64_t a, uint8_t v, bool mprv)
+{
+    if (!mprv) {
+        *(volatile uint8_t *)(uintptr_t)a = v;
+        return;
+    }
+    __asm__ volatile("csrs mstatus, %0\n"
+                     "sb %1, 0(%2)\n"
+                     "csrc mstatus, %0"
+                     : : "r"(MSTATUS_MPRV), "r"(v), "r"(a) : "memory");
+}
+
 static bool emulate_misaligned(struct trap_frame *f, uint64_t cause)
 {
+    bool mprv = (csr_read(mstatus) & MSTATUS_MPP) != MSTATUS_MPP;
     uint64_t epc = csr_read(mepc);
     uint32_t insn;
     unsigned rd, rs1, rs2, f3, size;
@@ -48,8 +78,7 @@ static bool emulate_misaligned(struct trap_frame *f, uint64_t cause)
         imm = (int32_t)insn >> 20;
         addr = (rs1 ? f->x[rs1] : 0) + imm;
         for (unsigned i = 0; i < size; i++) {
-            v |= (uint64_t)*(volatile uint8_t *)(uintptr_t)(addr + i)
-                 << (8 * i);
+            v |= (uint64_t)emu_load8(addr + i, mprv) << (8 * i);
         }
         if (!(f3 & 4)) {
             v = emu_sext(v, 8 * size);
@@ -62,7 +91,7 @@ static bool emulate_misaligned(struct trap_frame *f, uint64_t cause)
         addr = (rs1 ? f->x[rs1] : 0) + imm;
         v = rs2 ? f->x[rs2] : 0;
         for (unsigned i = 0; i < size; i++) {
-            *(volatile uint8_t *)(uintptr_t)(addr + i) = (uint8_t)(v >> 8 * i);
+            emu_store8(addr + i, (uint8_t)(v >> 8 * i), mprv);
         }
     } else {
         return false;
