@@ -435,37 +435,29 @@ void exec_unregister_hart(BbCpu *cpu)
 /* ------------------------------------------------------------ unwinding */
 
 #ifdef BB_HAVE_X86_64_BACKEND
-/* Which TB reachable from the running one (through chained jumps) holds
- * @ra, and at which guest instruction. */
+/*
+ * Which TB holds the host address @ra, and at which guest instruction.
+ * The running TB first (the common case), then the TB cache's table of
+ * host code ranges: a chained run may be anywhere in the TBs linked from
+ * the running one, and a store that invalidated code has already
+ * unlinked them (so walking the links from the running TB could not find
+ * the storing TB; invalidated TBs stay in the table until freed).
+ */
 static bool exec_find_insn_x86(BbCpuPrivate *p, uintptr_t ra, uint64_t *pc,
                                uint64_t *extra, const TranslationBlock **at)
 {
-    g_autoptr(GPtrArray) todo = g_ptr_array_new();
-    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+    TranslationBlock *tb;
 
     *at = NULL;
     if (tcg_x86_64_find_insn(p->cur_code, ra, pc, extra)) {
         *at = p->cur_tb;
         return true;
     }
-    if (p->cur_tb) {
-        g_ptr_array_add(todo, p->cur_tb);
-    }
-    while (todo->len) {
-        TranslationBlock *tb = g_ptr_array_steal_index(todo, todo->len - 1);
-        if (!g_hash_table_add(seen, tb)) {
-            continue;
-        }
-        if (tb->backend == &tcg_backend_x86_64 &&
-            tcg_x86_64_find_insn(tb->code, ra, pc, extra)) {
-            *at = tb;
-            return true;
-        }
-        for (unsigned i = 0; i < TB_NB_SLOTS; i++) {
-            if (tb->jmp_dest[i]) {
-                g_ptr_array_add(todo, tb->jmp_dest[i]);
-            }
-        }
+    tb = tb_cache_find_host_pc(p->exec->cache, ra);
+    if (tb && tb->backend == &tcg_backend_x86_64 &&
+        tcg_x86_64_find_insn(tb->code, ra, pc, extra)) {
+        *at = tb;
+        return true;
     }
     return false;
 }
@@ -894,7 +886,29 @@ static unsigned exec_max_insns(BbCpu *cpu)
     return max;
 }
 
-/* The cached TB for (@pc, @flags): jump cache, TB cache, translation. */
+/*
+ * Is the second page of @tb, if it has one, still the physical page its
+ * bytes came from?  The cache key holds only the first page's address, so
+ * a TB whose last instruction crosses into a page that was remapped (new
+ * PTE + sfence.vma) would otherwise keep running the old bytes.  The
+ * translation comes from the TLB only (no fill, nothing can raise): when
+ * the page is not cached the TB is treated as stale and translated again,
+ * which fetches (and faults) exactly as the first time.
+ */
+static bool exec_tb_page2_current(BbCpu *cpu, const TranslationBlock *tb)
+{
+    uint64_t last = tb->virt_pc + tb->size - 1, phys;
+
+    if (tb->page[1] == TB_NO_PAGE) {
+        return true;
+    }
+    return softmmu_probe_code(cpu->priv->sm, last, cpu_mmu_index(cpu, true),
+                              &phys) &&
+           (phys & TB_PAGE_MASK) == tb->page[1];
+}
+
+/* The cached TB for (@pc, @flags): jump cache, TB cache (second page
+ * compared too), translation. */
 static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
                                       uint64_t flags)
 {
@@ -911,6 +925,9 @@ static TranslationBlock *exec_tb_find(Exec *ex, BbCpu *cpu, uint64_t pc,
         return NULL;
     }
     tb = p->retry_insns ? NULL : tb_cache_lookup(ex->cache, phys, pc, flags);
+    if (tb && !exec_tb_page2_current(cpu, tb)) {
+        tb = NULL; /* the new TB replaces it (same key) */
+    }
     if (!tb) {
         tb = exec_tb_gen(ex, cpu, pc, flags, exec_max_insns(cpu));
     }

@@ -440,6 +440,22 @@ SoftmmuResult softmmu_store(Softmmu *sm, uint64_t vaddr, uint64_t value,
     return access_slow(sm, vaddr, mop, TLB_ACCESS_WRITE, mmu_idx, &value);
 }
 
+bool softmmu_probe_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
+                        uint64_t *paddr)
+{
+    TlbEntry *e;
+
+    if (mmu_idx >= TCG_NB_MMU_IDX) {
+        return false;
+    }
+    e = entry_of(sm, mmu_idx, vaddr);
+    if (!tag_matches(e->addr_code, vaddr)) {
+        return false;
+    }
+    *paddr = sm->info[mmu_idx][tlb_index(vaddr)].paddr | PAGE_OFFSET(vaddr);
+    return true;
+}
+
 bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned size,
                             unsigned mmu_idx, uint64_t *paddr, void **host)
 {

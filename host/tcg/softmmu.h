@@ -279,6 +279,16 @@ SoftmmuResult softmmu_store(Softmmu *sm, uint64_t vaddr, uint64_t value,
                             BbMemOp mop, unsigned mmu_idx);
 
 /*
+ * The physical address an instruction fetch at @vaddr would use, from
+ * the TLB alone (never calls tlb_fill, so it cannot raise): true with
+ * *@paddr when the code tag of @vaddr's page is cached.  The TB lookup
+ * checks the second page of a page-crossing TB with it; on false the
+ * caller treats the TB as stale (its translation does the real fill).
+ */
+bool softmmu_probe_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
+                        uint64_t *paddr);
+
+/*
  * Translate an instruction fetch of @size bytes (1..8, in one page) at
  * @vaddr (the TB lookup by physical pc: 1): *@paddr gets the physical
  * address and *@host the host address of the byte for RAM/ROM, NULL for

@@ -6,9 +6,11 @@
  * between TBs kept on both ends (outgoing per goto_tb slot, incoming as a
  * list) so invalidating a TB unpatches everything jumping into it; one
  * generation counter that invalidates every hart's jump cache at once;
- * and a list of invalidated TBs whose code is freed at the next safe
- * point.  The x86-64 specifics (patching, the full-buffer error, the
- * buffer flush) come from tcg-x86_64.h when the backend is built.
+ * a list of invalidated TBs whose code is freed at the next safe point;
+ * and the TBs' host code ranges sorted by address, to map a host return
+ * address to its TB.  The x86-64 specifics (patching, the full-buffer
+ * error, the buffer flush, host code ranges) come through the backend's
+ * TcgBackend hooks.
  */
 #include <inttypes.h>
 
@@ -23,8 +25,17 @@ typedef struct TbPage {
     GPtrArray *tbs;  /* TranslationBlock * (not owned) */
 } TbPage;
 
+/* Where a TB's host code is: (start, start + size]. */
+typedef struct TbHostRange {
+    uintptr_t start;
+    uintptr_t end;            /* start + size */
+    TranslationBlock *tb;
+} TbHostRange;
+
 struct TbCache {
     GHashTable *tbs;          /* TranslationBlock * set, by key; owns them */
+    GArray *by_host;          /* TbHostRange sorted by start: TBs not yet
+                                 freed whose backend has host_range */
     GHashTable *pages;        /* &TbPage.addr -> TbPage (owned) */
     GPtrArray *zombies;       /* invalidated, freed at the next safe point */
     uint64_t generation;      /* bumped by invalidations and flushes */
@@ -193,7 +204,8 @@ bool tb_cache_chain(TbCache *cache, TranslationBlock *src, unsigned slot,
 
     if (slot >= TB_NB_SLOTS || !src->valid || !dst->valid ||
         src->backend != dst->backend || src->flags != dst->flags ||
-        !vpage_covered(src, dst->virt_pc)) {
+        !vpage_covered(src, dst->virt_pc) ||
+        !vpage_covered(src, dst->virt_pc + dst->size - 1)) {
         return false;
     }
     if (src->jmp_dest[slot] == dst) {
@@ -210,6 +222,75 @@ bool tb_cache_chain(TbCache *cache, TranslationBlock *src, unsigned slot,
     g_array_append_val(dst->jmp_in, link);
     cache->stats.chains++;
     return true;
+}
+
+/* ------------------------------------------------------------ host code */
+
+/* Index of the first range with start >= @host_pc (by_host->len if none). */
+static guint host_range_lower(const TbCache *cache, uintptr_t host_pc)
+{
+    guint lo = 0, hi = cache->by_host->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (g_array_index(cache->by_host, TbHostRange, mid).start < host_pc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static void host_range_add(TbCache *cache, TranslationBlock *tb)
+{
+    TbHostRange r = { .tb = tb };
+    size_t size;
+
+    if (!tb->backend->host_range) {
+        return;
+    }
+    tb->backend->host_range(tb->code, &r.start, &size);
+    r.end = r.start + size;
+    /* New code comes after the old (bump allocation): usually appended. */
+    g_array_insert_val(cache->by_host, host_range_lower(cache, r.start), r);
+}
+
+static void host_range_remove(TbCache *cache, TranslationBlock *tb)
+{
+    uintptr_t start;
+    size_t size;
+    guint i;
+
+    if (!tb->backend->host_range) {
+        return;
+    }
+    tb->backend->host_range(tb->code, &start, &size);
+    for (i = host_range_lower(cache, start); i < cache->by_host->len; i++) {
+        TbHostRange *r = &g_array_index(cache->by_host, TbHostRange, i);
+
+        if (r->start != start) {
+            break;
+        }
+        if (r->tb == tb) {
+            g_array_remove_index(cache->by_host, i);
+            return;
+        }
+    }
+}
+
+TranslationBlock *tb_cache_find_host_pc(const TbCache *cache,
+                                        uintptr_t host_pc)
+{
+    /* A return address lies after its call: in (start, end]. */
+    guint i = host_range_lower(cache, host_pc);
+
+    if (i == 0) {
+        return NULL;
+    }
+    const TbHostRange *r = &g_array_index(cache->by_host, TbHostRange, i - 1);
+    return host_pc > r->start && host_pc <= r->end ? r->tb : NULL;
 }
 
 /* ------------------------------------------------------------ invalidation */
@@ -307,6 +388,7 @@ void tb_cache_reclaim(TbCache *cache)
         return; /* the loop calls this per TB */
     }
     for (guint i = 0; i < cache->zombies->len; i++) {
+        host_range_remove(cache, cache->zombies->pdata[i]);
         tb_free(cache->zombies->pdata[i]);
     }
     g_ptr_array_set_size(cache->zombies, 0);
@@ -318,6 +400,7 @@ void tb_cache_flush(TbCache *cache)
     gpointer key;
 
     tb_cache_reclaim(cache);
+    g_array_set_size(cache->by_host, 0);
     g_hash_table_iter_init(&it, cache->tbs);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
         g_hash_table_iter_steal(&it);
@@ -388,6 +471,7 @@ TranslationBlock *tb_cache_insert(TbCache *cache, const TbDesc *desc,
         tb_cache_invalidate(cache, old);
     }
     g_hash_table_add(cache->tbs, tb);
+    host_range_add(cache, tb);
     page_add(cache, tb->page[0], tb);
     if (tb_nb_pages(tb) == 2) {
         page_add(cache, tb->page[1], tb);
@@ -449,6 +533,7 @@ TbCache *tb_cache_new(void)
                                          page_free);
     cache->zombies = g_ptr_array_new();
     cache->backends = g_ptr_array_new();
+    cache->by_host = g_array_new(FALSE, FALSE, sizeof(TbHostRange));
     cache->generation = 1; /* zeroed jump cache entries are never valid */
     return cache;
 }
@@ -470,6 +555,7 @@ void tb_cache_free(TbCache *cache)
     g_hash_table_destroy(cache->pages);
     g_ptr_array_unref(cache->zombies);
     g_ptr_array_unref(cache->backends);
+    g_array_free(cache->by_host, TRUE);
     g_free(cache);
 }
 

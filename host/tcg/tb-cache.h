@@ -277,6 +277,24 @@ unsigned tb_cache_invalidate_phys_range(TbCache *cache, uint64_t start,
                                         uint64_t end);
 
 /**
+ * tb_cache_find_host_pc() - the TB whose host code contains @host_pc.
+ * @cache: the cache
+ * @host_pc: a host address, e.g. the return address of a memory callback
+ *           or helper called from generated code
+ *
+ * For backends that run host code (TcgBackend.host_range).  Code is
+ * bump-allocated, so the cache keeps its TBs' host ranges in a table
+ * sorted by address: a binary search, O(log n).  Invalidated TBs are
+ * found too until they are freed at the next safe point, so this works
+ * after a guest store invalidated the TB making it (or the TB the exec
+ * loop entered, unlinking the chained jumps that led to it).
+ *
+ * Return: the TB (valid or not), or NULL.
+ */
+TranslationBlock *tb_cache_find_host_pc(const TbCache *cache,
+                                        uintptr_t host_pc);
+
+/**
  * tb_cache_page_has_code() - does a guest physical page hold code?
  * @cache: the cache
  * @phys_addr: any physical address in the page (the low TB_PAGE_BITS

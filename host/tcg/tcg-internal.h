@@ -238,6 +238,10 @@ typedef struct TcgBackend {
     /* Optional: whether a compile @error means "code buffer full": the
      * caller flushes and compiles again. */
     bool (*error_is_full)(const GError *error);
+    /* Optional, for backends that run host code: the host addresses
+     * [*start, *start + *size) of @code, so the TB cache can map a host
+     * return address back to its TB. */
+    void (*host_range)(const TcgCode *code, uintptr_t *start, size_t *size);
 } TcgBackend;
 
 extern const TcgBackend tcg_backend_interp; /* host/tcg/interp/ */

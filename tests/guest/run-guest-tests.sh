@@ -4,7 +4,7 @@
 #
 #   run-guest-tests.sh --mode breadboard|qemu --bb BREADBOARD --src SRC_DIR
 #       --elf PROGRAM.elf [--expect CODE] [--harts N] [--group plain|clint]
-#       [--isa ISA] [--qemu QEMU]
+#       [--isa ISA] [--qemu QEMU] [--chained 1]
 #
 # breadboard: runs the program on boards/riscv-spike.yaml (clint group:
 #   tests/guest/spike-clint.yaml) with --icount under --accel jit and
@@ -19,6 +19,10 @@
 #   same timer rates) and requires CODE; when breadboard can run the
 #   program too (plugins present), its --accel jit exit code must be the
 #   same.  Exit 77 without QEMU.
+# --chained 1: breadboard also runs the program without --icount
+#   (jit-chained, interp-chained: normal mode, where TBs are chained and
+#   indirect jumps skip the loop), with the same requirements; for
+#   programs about the translation cache.
 # --isa (NO_C programs): the hart's ISA string instead of the board's,
 #   e.g. rv64imafd_zicsr_zifencei; without "c" QEMU gets c=false.
 #
@@ -31,7 +35,7 @@
 # --set harts.isa=rv64imafd_zicsr_zifencei / -cpu rv64,h=false,c=false
 # for programs without C).
 set -u
-mode= bb= src= elf= expect=0 harts=1 group=plain qemu= isa=
+mode= bb= src= elf= expect=0 harts=1 group=plain qemu= isa= chained=0
 while [ $# -gt 0 ]; do
   case $1 in
     --mode) mode=$2 ;;
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
     --group) group=$2 ;;
     --qemu) qemu=$2 ;;
     --isa) isa=$2 ;;
+    --chained) chained=$2 ;;
     *) echo "run-guest-tests.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -62,7 +67,7 @@ if [ "$group" = clint ] && ! have_type sifive-clint; then
 fi
 
 board=$src/boards/riscv-spike.yaml
-bb_args=(--icount --kernel "$elf")
+bb_args=(--kernel "$elf")
 if [ "$group" = clint ]; then
   board=$src/tests/guest/spike-clint.yaml
 fi
@@ -89,10 +94,14 @@ if [ "$harts" != 1 ]; then
 fi
 
 bb_run() { # ACCEL -> rc in $rc, console in $tmp/ACCEL.out
-  local accel=$1
-  cmd=("$bb" run "$board" "${bb_args[@]}" --accel "$accel")
-  timeout -s KILL 60 "${cmd[@]}" < /dev/null > "$tmp/$accel.out" \
-    2> "$tmp/$accel.err"
+  local out=$1 accel=$1 timing=(--icount)
+  # "jit-chained": normal mode (TBs chained, no --icount)
+  if [ "${accel%-chained}" != "$accel" ]; then
+    accel=${accel%-chained} timing=()
+  fi
+  cmd=("$bb" run "$board" "${bb_args[@]}" "${timing[@]}" --accel "$accel")
+  timeout -s KILL 60 "${cmd[@]}" < /dev/null > "$tmp/$out.out" \
+    2> "$tmp/$out.err"
   rc=$?
 }
 
@@ -111,7 +120,11 @@ if [ "$mode" = breadboard ]; then
     echo "FAIL $name: $bb_can_run"
     exit 1
   fi
-  for accel in jit interp; do
+  accels=(jit interp)
+  if [ "$chained" = 1 ]; then
+    accels+=(jit-chained interp-chained)
+  fi
+  for accel in "${accels[@]}"; do
     bb_run "$accel"
     if [ "$rc" != "$expect" ]; then
       echo "FAIL $name (--accel $accel): exit code $rc, expected $expect"
@@ -129,12 +142,14 @@ if [ "$mode" = breadboard ]; then
       fail=1
     fi
   done
-  if ! cmp -s "$tmp/jit.out" "$tmp/interp.out"; then
-    echo "FAIL $name: console output differs between jit and interp"
-    diff "$tmp/jit.out" "$tmp/interp.out" | head -40 | sed 's/^/    /'
-    fail=1
-  fi
-  [ "$fail" = 0 ] && echo "PASS $name (jit, interp)"
+  for accel in "${accels[@]:1}"; do
+    if ! cmp -s "$tmp/jit.out" "$tmp/$accel.out"; then
+      echo "FAIL $name: console output differs between jit and $accel"
+      diff "$tmp/jit.out" "$tmp/$accel.out" | head -40 | sed 's/^/    /'
+      fail=1
+    fi
+  done
+  [ "$fail" = 0 ] && echo "PASS $name (${accels[*]})"
   exit "$fail"
 fi
 

@@ -351,6 +351,13 @@ static void x86_free(TcgCode *tc)
     g_mutex_unlock(&jit.lock);
 }
 
+static void x86_host_range(const TcgCode *code, uintptr_t *start,
+                           size_t *size)
+{
+    *start = tcg_x86_64_code_entry(code);
+    *size = tcg_x86_64_code_size(code);
+}
+
 const TcgBackend tcg_backend_x86_64 = {
     .name = "jit",
     .compile = x86_compile,
@@ -360,6 +367,7 @@ const TcgBackend tcg_backend_x86_64 = {
     .unchain = tcg_x86_64_unchain,
     .flush = tcg_x86_64_flush,
     .error_is_full = tcg_x86_64_error_is_full,
+    .host_range = x86_host_range,
 };
 
 /* ------------------------------------------------------------ chaining */

@@ -8,10 +8,23 @@
  * the M extension (division by zero and overflow included), compressed
  * ALU forms, loads and stores of every width, AMOs, LR/SC pairs (with
  * and without an instruction between), branches and jal over one
- * instruction.  All memory accesses are naturally aligned inside the
- * buffer, so the program never traps and its dump is a pure function of
- * the ISA: QEMU's and breadboard's must be identical.  random_block saves
- * and restores the runtime's registers (ra, sp, gp, tp, s0-s11).
+ * instruction, and three things aimed at the JIT (issue 13):
+ *
+ *   - misaligned loads and stores (any offset in the buffer): QEMU does
+ *     them in hardware, breadboard traps and main.c's M-mode hook
+ *     (lib/emulate.h) emulates them, so the results agree;
+ *   - self-modifying code: a store of a new "addi" over an instruction a
+ *     few instructions ahead, then fence.i; the new one must run;
+ *   - page remaps: the buffer is at virtual address RD_BUF_VA, mapped by
+ *     main.c's Sv39 tables to one of two physical pages (rd_data,
+ *     rd_data2); the block rewrites that PTE from rd_ptes[] and executes
+ *     sfence.vma, so later accesses must reach the other page.
+ *
+ * AMOs and LR/SC stay naturally aligned.  The program runs in S-mode and
+ * never takes a trap other than the emulated misaligned ones, and its
+ * dump (registers and both pages) is a pure function of the ISA: QEMU's
+ * and breadboard's must be identical.  random_block saves and restores
+ * the runtime's registers (ra, sp, gp, tp, s0-s11).
  *
  *   guest-random-gen SEED COUNT OUT.S
  *
@@ -19,6 +32,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +126,8 @@ static const struct {
 };
 
 #define BUF_SIZE 256
+#define RD_BUF_VA 0x40000000ul /* main.c maps it */
+#define RD_ROUNDS 3            /* times the body runs */
 
 static void rr_to(unsigned rd)
 {
@@ -181,6 +197,90 @@ static void compressed(void)
     }
 }
 
+/* A load or store offset in the buffer: aligned three times out of four,
+ * else anything that stays inside it (misaligned). */
+static unsigned offset(unsigned size)
+{
+    if (size > 1 && below(4) == 0) {
+        return below(BUF_SIZE - size + 1);
+    }
+    return size * below(BUF_SIZE / size);
+}
+
+static void instruction(unsigned *label);
+
+/* The patch slots emitted so far (their label numbers), and per store
+ * event the slot it writes in the last round. */
+static unsigned smc_slots[4096], nb_smc_slots;
+static unsigned smc_target[4096], nb_smc_events;
+
+/*
+ * Self-modifying code: store a new "addi rP, rP, imm" (random rP) over a
+ * 4-byte patch slot, then fence.i.  Only in the last of the RD_ROUNDS
+ * rounds (the earlier ones store to a data word, through the same code:
+ * the address comes from a table indexed by the rounds left, with no
+ * branch), so that by then the code before the store runs as chained
+ * TBs.  The slot is usually a new one a few instructions ahead, which
+ * must run the new instruction; one time in three an earlier one, mostly
+ * the last: fence.i ends its TB without chaining, so the code after it is
+ * entered from the exec loop and chained from there up to this store,
+ * which then invalidates a TB on that chain (the TB the loop entered).
+ */
+static void self_modify(unsigned *label)
+{
+    unsigned n = ++*label, rv = dst_not31(), rp = dst_not31();
+    int imm_old = (int)below(4096) - 2048, imm_new = (int)below(4096) - 2048;
+    uint32_t enc = (uint32_t)(imm_new & 0xfff) << 20 | rp << 15 | rp << 7 |
+                   0x13;
+    bool behind = nb_smc_slots && below(3) == 0;
+    unsigned event = nb_smc_events;
+
+    if (event >= sizeof(smc_target) / sizeof(smc_target[0]) ||
+        nb_smc_slots >= sizeof(smc_slots) / sizeof(smc_slots[0])) {
+        rr();
+        return;
+    }
+    smc_target[nb_smc_events++] = !behind     ? n
+                                  : below(4)  ? smc_slots[nb_smc_slots - 1]
+                                              : smc_slots[below(nb_smc_slots)];
+    fprintf(out, "    la x31, rd_rounds\n");
+    fprintf(out, "    lw x%u, 0(x31)\n", rv);
+    fprintf(out, "    slli x%u, x%u, 3\n", rv, rv);
+    fprintf(out, "    la x31, rd_smc%u\n", event);
+    fprintf(out, "    add x31, x31, x%u\n", rv);
+    fprintf(out, "    ld x31, 0(x31)\n");
+    fprintf(out, "    li x%u, 0x%x\n", rv, enc);
+    fprintf(out, "    sw x%u, 0(x31)\n", rv);
+    fprintf(out, "    fence.i\n");
+    for (unsigned i = below(4); i > 0; i--) {
+        instruction(label);
+    }
+    rp = dst_not31();
+    smc_slots[nb_smc_slots++] = n;
+    fprintf(out, "    .balign 4\n");
+    fprintf(out, ".Lsmc%u:\n", n);
+    fprintf(out, "    .option push\n    .option norvc\n");
+    fprintf(out, "    addi x%u, x%u, %d\n", rp, rp, imm_old);
+    fprintf(out, "    .option pop\n");
+}
+
+/* Point the buffer's virtual page at physical page 0 or 1 (rd_ptes[0/1];
+ * rd_ptes[2] is the PTE's address) and sfence.vma. */
+static void remap(void)
+{
+    unsigned rv = dst_not31();
+
+    fprintf(out, "    la x31, rd_ptes\n");
+    fprintf(out, "    ld x%u, %u(x31)\n", rv, 8 * below(2));
+    fprintf(out, "    ld x31, 16(x31)\n");
+    fprintf(out, "    sd x%u, 0(x31)\n", rv);
+    if (below(2)) {
+        fprintf(out, "    sfence.vma x3\n");
+    } else {
+        fprintf(out, "    sfence.vma\n");
+    }
+}
+
 static void instruction(unsigned *label)
 {
     unsigned k = below(100), size, off;
@@ -207,13 +307,13 @@ static void instruction(unsigned *label)
 
         size = loads[i].size;
         fprintf(out, "    %s x%u, %u(x3)\n", loads[i].op, dst(),
-                size * below(BUF_SIZE / size));
+                offset(size));
     } else if (k < 82) {
         unsigned i = below(sizeof(stores) / sizeof(stores[0]));
 
         size = stores[i].size;
         fprintf(out, "    %s x%u, %u(x3)\n", stores[i].op, src(),
-                size * below(BUF_SIZE / size));
+                offset(size));
     } else if (k < 87) {
         size = below(2) ? 8 : 4;
         off = size * below(BUF_SIZE / size);
@@ -231,17 +331,21 @@ static void instruction(unsigned *label)
         }
         fprintf(out, "    sc.%c x%u, x%u, (x31)\n", size == 8 ? 'd' : 'w',
                 dst_not31(), src());
-    } else if (k < 98) {
+    } else if (k < 96) {
         ++*label;
         fprintf(out, "    %s x%u, x%u, .Lfwd%u\n", PICK(branches), src(),
                 src(), *label);
         rr();
         fprintf(out, ".Lfwd%u:\n", *label);
-    } else {
+    } else if (k < 97) {
         ++*label;
         fprintf(out, "    jal x%u, .Lfwd%u\n", dst(), *label);
         rr();
         fprintf(out, ".Lfwd%u:\n", *label);
+    } else if (k < 99) {
+        self_modify(label);
+    } else {
+        remap();
     }
 }
 
@@ -270,15 +374,27 @@ static void generate(uint64_t seed, unsigned count)
     for (unsigned i = 0; i < 16; i++) {
         fprintf(out, "    sd %s, %u(t0)\n", saved[i], 8 * i);
     }
-    fprintf(out, "    la x3, rd_data\n");
+    fprintf(out, "    li x3, 0x%lx\n", RD_BUF_VA);
     for (unsigned r = 1; r < 32; r++) {
         if (r != 3) {
             fprintf(out, "    li x%u, 0x%" PRIx64 "\n", r, value());
         }
     }
+    /* The body runs RD_ROUNDS times, so that its TBs also run chained
+     * (and its stores into code come from chained TBs); the round count
+     * lives in memory (x3 is reloaded with the buffer's address). */
+    fprintf(out, ".Lbody:\n    li x3, 0x%lx\n", RD_BUF_VA);
     for (unsigned i = 0; i < count; i++) {
         instruction(&label);
     }
+    fprintf(out,
+            "    la x31, rd_rounds\n"
+            "    lw x3, 0(x31)\n"
+            "    addi x3, x3, -1\n"
+            "    sw x3, 0(x31)\n"
+            "    beqz x3, .Ldone\n"
+            "    j .Lbody\n"
+            ".Ldone:\n");
     fprintf(out, "    la x3, rd_regs\n");
     for (unsigned r = 1; r < 32; r++) {
         if (r != 3) {
@@ -296,12 +412,37 @@ static void generate(uint64_t seed, unsigned count)
             "    .globl rd_regs\n"
             "rd_regs:\n"
             "    .skip 256\n"
+            "rd_rounds:\n"
+            "    .word %u\n"
+            "    .balign 8\n"
             "rd_save:\n"
             "    .skip 128\n"
+            "    .balign 4096\n"
             "    .globl rd_data\n"
-            "rd_data:\n");
+            "rd_data:\n", RD_ROUNDS);
     for (unsigned i = 0; i < BUF_SIZE / 8; i++) {
         fprintf(out, "    .8byte 0x%016" PRIx64 "\n", rnd());
+    }
+    fprintf(out,
+            "    .balign 4096\n"
+            "    .globl rd_data2\n"
+            "rd_data2:\n");
+    for (unsigned i = 0; i < BUF_SIZE / 8; i++) {
+        fprintf(out, "    .8byte 0x%016" PRIx64 "\n", rnd());
+    }
+    fprintf(out,
+            "    .balign 4096\n"
+            "    .balign 8\n"
+            "rd_smc_dummy:\n"
+            "    .8byte 0\n");
+    /* per store event: the address to store to, by rounds left (1: the
+     * last round, the code; 2..RD_ROUNDS: the dummy word) */
+    for (unsigned e = 0; e < nb_smc_events; e++) {
+        fprintf(out, "rd_smc%u:\n    .8byte 0, .Lsmc%u", e, smc_target[e]);
+        for (unsigned r = 2; r <= RD_ROUNDS; r++) {
+            fprintf(out, ", rd_smc_dummy");
+        }
+        fprintf(out, "\n");
     }
 }
 

@@ -314,6 +314,37 @@ static void test_link_bookkeeping(void **state)
     tb_cache_free(cache);
 }
 
+/* A link is only made when the source covers every virtual page of the
+ * target: a TB crossing into a page the source does not cover would be
+ * entered without the lookup that compares its second page. */
+static void test_chain_cross_page(void **state)
+{
+    TbCache *cache = tb_cache_new();
+    TranslationBlock *a, *cross, *b;
+
+    /* a: one page (0x1000); cross: 0x1ffe..0x2001 on pages 1 and 2 */
+    a = compile_tb(cache, INTERP, prog_add(0, 1, true),
+                   desc(0x11f00, 0x1f00, 8));
+    cross = compile_tb(cache, INTERP, prog_add(0, 1, true),
+                       (TbDesc){ .phys_pc = 0x11ffe, .virt_pc = 0x1ffe,
+                                 .size = 4, .phys_page2 = 0x35000 });
+    b = compile_tb(cache, INTERP, prog_add(0, 1, true),
+                   desc(0x35010, 0x2010, 4));
+    assert_int_equal(cross->page[1], 0x35000);
+    assert_false(tb_cache_chain(cache, a, 0, cross));
+    assert_null(a->jmp_dest[0]);
+    /* a TB covering both pages may jump into it, and it to either page */
+    assert_true(tb_cache_chain(cache, cross, 0, cross));
+    assert_true(tb_cache_chain(cache, cross, 1, b));
+    assert_true(tb_cache_chain(cache, cross, 0, a));
+    /* the second page is part of the TB: a write there invalidates it */
+    assert_int_equal(tb_cache_invalidate_phys_range(cache, 0x35001, 0x35002),
+                     1);
+    assert_false(cross->valid);
+    assert_true(b->valid);
+    tb_cache_free(cache);
+}
+
 /* ------------------------------------------------------------ invalidation */
 
 static void test_partial_range(void **state)
@@ -726,6 +757,45 @@ static void test_x86_flush_and_buffer_full(void **state)
 }
 #endif
 
+#ifdef BB_HAVE_X86_64_BACKEND
+/* Host return addresses map to their TB through the sorted table, also
+ * for an invalidated TB (until it is freed) and after links are gone. */
+static void test_find_host_pc(void **state)
+{
+    TbCache *cache = tb_cache_new();
+    TranslationBlock *tb[3];
+    uintptr_t entry[3];
+    size_t size[3];
+
+    for (unsigned i = 0; i < 3; i++) {
+        tb[i] = compile_tb(cache, &tcg_backend_x86_64, prog_add(0, 1, true),
+                           desc(0x1000 + 16 * i, 0x1000 + 16 * i, 4));
+        entry[i] = tcg_x86_64_code_entry(tb[i]->code);
+        size[i] = tcg_x86_64_code_size(tb[i]->code);
+    }
+    assert_true(tb_cache_chain(cache, tb[0], 0, tb[1]));
+    for (unsigned i = 0; i < 3; i++) {
+        assert_ptr_equal(tb_cache_find_host_pc(cache, entry[i] + 1), tb[i]);
+        assert_ptr_equal(tb_cache_find_host_pc(cache, entry[i] + size[i]),
+                         tb[i]);
+        assert_ptr_not_equal(tb_cache_find_host_pc(cache, entry[i]), tb[i]);
+    }
+    assert_null(tb_cache_find_host_pc(cache, 0));
+    assert_null(tb_cache_find_host_pc(cache, entry[2] + size[2] + 4096));
+
+    /* invalidated (and unlinked): still found until the safe point */
+    tb_cache_invalidate(cache, tb[1]);
+    assert_null(tb[0]->jmp_dest[0]);
+    assert_ptr_equal(tb_cache_find_host_pc(cache, entry[1] + 1), tb[1]);
+    tb_cache_reclaim(cache);
+    assert_null(tb_cache_find_host_pc(cache, entry[1] + 1));
+    assert_ptr_equal(tb_cache_find_host_pc(cache, entry[2] + 1), tb[2]);
+    tb_cache_flush(cache);
+    assert_null(tb_cache_find_host_pc(cache, entry[0] + 1));
+    tb_cache_free(cache);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -734,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_jump_cache),
         cmocka_unit_test(test_chaining),
         cmocka_unit_test(test_link_bookkeeping),
+        cmocka_unit_test(test_chain_cross_page),
         cmocka_unit_test(test_partial_range),
         cmocka_unit_test(test_two_pages),
         cmocka_unit_test(test_page_index),
@@ -742,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_flush),
 #ifdef BB_HAVE_X86_64_BACKEND
         cmocka_unit_test(test_x86_flush_and_buffer_full),
+        cmocka_unit_test(test_find_host_pc),
 #endif
     };
 
