@@ -7,8 +7,9 @@
  * first (ids 0..nb_globals-1, the same in every TB), then constants and
  * temporaries in creation order.  Labels are numbered 0..nb_labels-1.
  *
- * Pipeline: the CPU plugin emits ops -> tcg_verify() (debug builds and
- * tests; the interpreter's compile always runs it) -> tcg_optimize() ->
+ * Pipeline: the CPU plugin emits ops -> tcg_verify() (when
+ * tcg_verify_enabled(): debug builds and the test suite; the
+ * interpreter's compile always runs it) -> tcg_optimize() ->
  * a backend compiles (x86-64) or prepares (interpreter) a TcgCode ->
  * backend->exec() runs it.  Passes and backends may assume a verified
  * program; tcg_optimize() keeps it verifiable.  What every pure op
@@ -155,6 +156,13 @@ static inline TcgOp *tcg_op(BbTcgContext *s, unsigned i)
  * conservatively in op order), label placement (each used label set
  * exactly once), operand counts and constant ranges. */
 bool tcg_verify(const BbTcgContext *s, GError **error);
+/* Does the pipeline call tcg_verify() on every TB (the exec loop before
+ * optimizing, the x86-64 backend before compiling)?  BB_TCG_VERIFY=1/0
+ * in the environment, else on only in builds without NDEBUG.  The
+ * interpreter always verifies (it is the reference, and cheap to keep
+ * safe).  tcg_verify_set_enabled() overrides it (unit tests, benches). */
+bool tcg_verify_enabled(void);
+void tcg_verify_set_enabled(bool on);
 /* Constant folding and propagation, copy propagation, dead-code
  * elimination; semantics-preserving for every program tcg_verify()
  * accepts. */

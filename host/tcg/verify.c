@@ -468,6 +468,43 @@ static bool check_defs(Verifier *v)
 
 /* ------------------------------------------------------------ entry */
 
+/*
+ * Whether the pipeline verifies every TB (docs/jit.md, "Verifier"):
+ * BB_TCG_VERIFY=1 or 0 in the environment decides; without it, builds
+ * with assertions (no NDEBUG: CMake's Debug) verify and optimized builds
+ * do not.  Verifying (twice per TB) took a quarter of the translation
+ * time (bench/guest/README.md), and the IR it judges comes from CPU
+ * plugins and passes that the test suite checks with it on (it sets
+ * BB_TCG_VERIFY=1 for every test).  Read once: the answer must not
+ * change between the checks of one TB.
+ */
+static int verify_enabled = -1; /* -1: not read yet */
+
+bool tcg_verify_enabled(void)
+{
+    int v = g_atomic_int_get(&verify_enabled);
+
+    if (v < 0) {
+        const char *env = g_getenv("BB_TCG_VERIFY");
+
+#ifdef NDEBUG
+        v = 0;
+#else
+        v = 1;
+#endif
+        if (env && *env) {
+            v = strcmp(env, "0") != 0;
+        }
+        g_atomic_int_set(&verify_enabled, v);
+    }
+    return v;
+}
+
+void tcg_verify_set_enabled(bool on)
+{
+    g_atomic_int_set(&verify_enabled, on);
+}
+
 bool tcg_verify(const BbTcgContext *s, GError **error)
 {
     Verifier v = { .s = s, .error = error };

@@ -266,7 +266,9 @@ static TcgCode *x86_compile(BbTcgContext *s, GError **error)
 {
     X86Code *code;
 
-    if (!tcg_verify(s, error)) {
+    /* After tcg_optimize() in the exec loop: this catches optimizer bugs
+     * (debug builds and tests only, see tcg_verify_enabled()). */
+    if (tcg_verify_enabled() && !tcg_verify(s, error)) {
         return NULL;
     }
     g_mutex_lock(&jit.lock);
