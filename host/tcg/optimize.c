@@ -582,6 +582,16 @@ static void dce_pass(BbTcgContext *s)
         tcg_bit_set(&l.globals, g);
     }
     tcg_bits_init(s, &cur, nt);
+    if (!l.cfg.back_edges) {
+        /* Every successor comes later: one backward pass is the fixpoint,
+         * and it can remove as it goes (a removed op is skipped the same
+         * way when only computing). */
+        for (unsigned b = nb; b-- > 0;) {
+            live_block(&l, b, &cur, true);
+            tcg_bits_copy(&l.in[b], &cur);
+        }
+        changed = false;
+    }
     while (changed) {
         changed = false;
         for (unsigned b = nb; b-- > 0;) {
@@ -589,7 +599,7 @@ static void dce_pass(BbTcgContext *s)
             changed |= tcg_bits_or(&l.in[b], &cur);
         }
     }
-    for (unsigned b = 0; b < nb; b++) {
+    for (unsigned b = 0; b < nb && l.cfg.back_edges; b++) {
         live_block(&l, b, &cur, true);
     }
     compact(s);

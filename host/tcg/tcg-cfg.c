@@ -56,6 +56,7 @@ static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
         }
         if (tcg_op_branches(last)) {
             blk->succ[1] = (int)cfg->block_of_op[label_op[tcg_op_label(last)]];
+            cfg->back_edges |= blk->succ[1] <= (int)b;
         }
     }
 }
@@ -65,6 +66,7 @@ void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg)
     unsigned nops = s->ops->len;
     unsigned *label_op = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
 
+    cfg->back_edges = false;
     cfg->block_of_op = tcg_scratch_new0(s, unsigned, nops + 1);
     cfg->nb_blocks = cfg_split(s, cfg->block_of_op);
     cfg->blocks = tcg_scratch_new0(s, TcgBlock, cfg->nb_blocks + 1);

@@ -176,6 +176,10 @@ typedef struct TcgCfg {
     unsigned nb_blocks;
     TcgBlock *blocks;
     unsigned *block_of_op; /* op index -> block */
+    /* Does some edge go backwards (succ <= block)?  Without one (most
+     * TBs), one pass in block order (or reverse order) solves a dataflow
+     * problem: no fixpoint iteration needed. */
+    bool back_edges;
 } TcgCfg;
 
 /* Build the CFG of @s in @s's arena: it lives until the caller releases

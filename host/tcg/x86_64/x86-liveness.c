@@ -73,6 +73,8 @@ static void solve(X86Gen *g, TcgBits *use, TcgBits *def, unsigned ntemps)
             }
             changed |= tcg_bits_or(&g->live_in[bi], &tmp);
         }
+        /* Without back edges the first backward pass was exact. */
+        changed &= g->cfg.back_edges;
     }
 }
 
