@@ -6,7 +6,10 @@
 # (not deterministic) time mode with one hart and 128 MiB; a key is sent
 # as soon as U-Boot offers to stop autoboot, so neither waits out the
 # countdown.  Each emulator runs RUNS times (default 3), alternating; the
-# medians and their ratio are printed.
+# medians and their ratio are printed.  Breadboard runs with
+# BB_TCG_STATS=1: the translation statistics of its last run up to the
+# prompt (TBs translated per second, ns per guest instruction; a line per
+# 1024 TBs, so the last few hundred TBs are not counted) are printed too.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -41,6 +44,8 @@ time_to_prompt() {
   done
   t1=$(date +%s.%N)
   kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
+  grep -a 'tcg-stats' "$tmp/out" | tail -1 > "$tmp/stats.new"
+  [ -s "$tmp/stats.new" ] && mv "$tmp/stats.new" "$tmp/stats"
   exec 3>&-
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' 
 }
@@ -49,7 +54,7 @@ median() { sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
 
 bb_times=() q_times=()
 for ((i = 0; i < runs; i++)); do
-  bb_times+=("$(time_to_prompt "$bb" run "$src/boards/riscv-virt.yaml" \
+  bb_times+=("$(time_to_prompt env BB_TCG_STATS=1 "$bb" run "$src/boards/riscv-virt.yaml" \
                 --set chardevs.serial0=stdio)") || exit 1
   q_times+=("$(time_to_prompt qemu-system-riscv64 -M virt -m 128M -smp 1 \
                -nographic -bios $sbi -kernel $ub)") || exit 1
@@ -59,3 +64,4 @@ q=$(printf '%s\n' "${q_times[@]}" | median)
 echo "time to the U-Boot prompt (median of $runs): breadboard ${b} s," \
      "qemu-system-riscv64 ${q} s, ratio breadboard/qemu" \
      "$(awk -v a="$b" -v b="$q" 'BEGIN { printf "%.2f", a / b }')"
+[ -s "$tmp/stats" ] && echo "breadboard, last run: $(cat "$tmp/stats")"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh [BUILD_DIR] [RUNS] - times the guest benchmarks of bench/guest
-# (int, mem, fp, sv39: bare-metal RISC-V programs for the riscv-spike
-# board, see README.md) on breadboard and on qemu-system-riscv64 in one
+# (int, mem, fp, sv39, transl: bare-metal RISC-V programs for the
+# riscv-spike board, see README.md) on breadboard and on qemu-system-riscv64 in one
 # run of this script, and prints a table of medians with the ratio
 # breadboard (jit) / QEMU.
 #
@@ -14,13 +14,15 @@
 # print the same "NAME checksum 0x..." line as the others, or the script
 # stops with the outputs.  The programs are built by CMake (target
 # bench-guest, built here if missing).  BENCH_PROGRAMS="int fp" runs a
-# subset; BENCH_INTERP=0 skips the interpreter.
+# subset; BENCH_INTERP=0 skips the interpreter.  The JIT runs with
+# BB_TCG_STATS=1, and the table also shows its translation speed (median
+# TBs translated per second, from the last tcg-stats line of each run).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${1:-$src/build}
 runs=${2:-3}
-programs=${BENCH_PROGRAMS:-int mem fp sv39}
+programs=${BENCH_PROGRAMS:-int mem fp sv39 transl}
 interp=${BENCH_INTERP:-1}
 bb=$build/breadboard
 board=$src/boards/riscv-spike.yaml
@@ -66,6 +68,8 @@ timed() {
     return 1
   fi
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  tbps=$(grep -a '^tcg-stats' "$tmp/out" | tail -1 |
+         awk '{ for (i = 2; i <= NF; i++) if ($i == "TBs/s,") print $(i-1) }')
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]}'; }
@@ -75,13 +79,14 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 for prog in $programs; do
   elf=$build/bench/guest/$prog.elf
   ref= ref_label=
-  jit=() int=() qem=()
+  jit=() int=() qem=() tps=()
   for ((i = 0; i < runs; i++)); do
     timed qemu $qemu -M spike -bios none -nographic -kernel "$elf" ||
       exit 1
     qem+=("$secs")
-    timed jit "$bb" run "$board" --accel jit --kernel "$elf" || exit 1
-    jit+=("$secs")
+    timed jit env BB_TCG_STATS=1 "$bb" run "$board" --accel jit \
+      --kernel "$elf" || exit 1
+    jit+=("$secs") tps+=("${tbps:-0}")
     if [ "$interp" != 0 ]; then
       timed interp "$bb" run "$board" --accel interp --kernel "$elf" ||
         exit 1
@@ -92,18 +97,20 @@ for prog in $programs; do
   q=$(printf '%s\n' "${qem[@]}" | median)
   n=-
   [ "$interp" != 0 ] && n=$(printf '%s\n' "${int[@]}" | median)
-  rows+=("$(printf '| %-7s | %8s | %8s | %8s | %8s | %s |' "$prog" "$j" \
-            "$n" "$q" "$(awk -v a="$j" -v b="$q" \
-                         'BEGIN { printf "%.2f", a / b }')" \
-            "${ref##* }")")
+  t=$(printf '%s\n' "${tps[@]}" | sort -n |
+      awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]}')
+  rows+=("$(printf '| %-7s | %8s | %8s | %8s | %8s | %9s | %s |' "$prog" \
+            "$j" "$n" "$q" "$(awk -v a="$j" -v b="$q" \
+                              'BEGIN { printf "%.2f", a / b }')" \
+            "$t" "${ref##* }")")
   echo "$prog done (jit ${jit[*]}; interp ${int[*]:-}; qemu ${qem[*]})" >&2
 done
 
 echo "bench/guest: median of $runs wall-clock runs in seconds; every run" \
      "printed the same checksum ($(nproc) host CPUs, load average at the" \
      "start $load)"
-printf '| %-7s | %8s | %8s | %8s | %8s | %-18s |\n' program "bb jit" \
-  "interp" qemu jit/qemu checksum
+printf '| %-7s | %8s | %8s | %8s | %8s | %9s | %-18s |\n' program "bb jit" \
+  "interp" qemu jit/qemu "jit TBs/s" checksum
 sep=----------
-echo "|--${sep:3}|$sep|$sep|$sep|$sep|$sep$sep|"
+echo "|--${sep:3}|$sep|$sep|$sep|$sep|-$sep|$sep$sep|"
 printf '%s\n' "${rows[@]}"

@@ -31,7 +31,9 @@
  * takes back the instructions after the faulting one, and a reader mid-TB
  * subtracts what its TB has not yet retired (found like an unwind).
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <breadboard/cpu.h>
 #include <breadboard/main-loop.h>
@@ -52,6 +54,17 @@
 #define EXEC_TB_MAX_BYTES (TB_PAGE_SIZE - 16) /* room for a last insn */
 #define EXEC_KICK_US 1000           /* normal mode: longest run without
                                        the loop (timer/I/O latency) */
+#define EXEC_STATS_EVERY 1024       /* BB_TCG_STATS: a line per this many
+                                       TBs translated, and one at the end */
+
+/* Translation cost (BB_TCG_STATS=1; bench/guest/README.md): TBs and
+ * guest instructions translated, and the time spent translating them
+ * (front end, verifier, optimizer, backend). */
+typedef struct ExecStats {
+    uint64_t tbs;
+    uint64_t insns;
+    uint64_t ns;
+} ExecStats;
 
 struct Exec {
     BbSystem *sys;
@@ -70,6 +83,8 @@ struct Exec {
     bool kick_stop;
     bool kick_idle;           /* waiting for a hart to run */
     BbCpu *running;           /* under kick_lock */
+    bool stats_on;            /* BB_TCG_STATS set: time translations */
+    ExecStats stats;
 };
 
 /* The kicker: while a hart runs, request the exit of whichever hart is
@@ -300,11 +315,53 @@ static void exec_page_notify(void *opaque, uint64_t page, bool has_code)
     }
 }
 
+/* ------------------------------------------------------------ stats */
+
+/* Timed only when asked: two clock reads per TB are cheap, but not free. */
+static uint64_t exec_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One line on stderr with the totals so far.  Printed periodically too,
+ * because a benchmark may kill the emulator (bench/boot/uboot-prompt.sh
+ * stops it at the U-Boot prompt). */
+static void exec_stats_print(const Exec *ex)
+{
+    const ExecStats *st = &ex->stats;
+    double sec = st->ns / 1e9;
+
+    fprintf(stderr,
+            "tcg-stats: %" G_GUINT64_FORMAT " TBs, %" G_GUINT64_FORMAT
+            " guest insns translated in %.3f ms: %.0f TBs/s, %.1f ns/insn, "
+            "%.2f us/TB\n",
+            st->tbs, st->insns, st->ns / 1e6, sec > 0 ? st->tbs / sec : 0.0,
+            st->insns ? (double)st->ns / st->insns : 0.0,
+            st->tbs ? st->ns / 1e3 / st->tbs : 0.0);
+}
+
+static void exec_stats_add(Exec *ex, uint64_t t0, unsigned insns)
+{
+    ex->stats.ns += exec_now_ns() - t0;
+    ex->stats.tbs++;
+    ex->stats.insns += insns;
+    if (ex->stats.tbs % EXEC_STATS_EVERY == 0) {
+        exec_stats_print(ex);
+    }
+}
+
 /* ------------------------------------------------------------ harts */
 
 static void exec_free(gpointer opaque)
 {
     Exec *ex = opaque;
+
+    if (ex->stats_on && ex->stats.tbs) {
+        exec_stats_print(ex);
+    }
 
     if (ex->kicker) {
         g_mutex_lock(&ex->kick_lock);
@@ -355,6 +412,7 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     ex->deterministic =
         bb_timer_context_is_deterministic(bb_system_get_timers(sys));
     ex->chaining = !ex->deterministic;
+    ex->stats_on = g_strcmp0(g_getenv("BB_TCG_STATS"), "1") == 0;
     g_mutex_init(&ex->kick_lock);
     g_cond_init(&ex->kick_cond);
     if (ex->chaining) {
@@ -766,7 +824,7 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
     if (log_enabled(LOG_OP)) {
         exec_log_ops(s, "OP:\n");
     }
-    if (!tcg_verify(s, &error)) {
+    if (tcg_verify_enabled() && !tcg_verify(s, &error)) {
         g_warning("hart %u: bad IR for the TB at 0x%" G_GINT64_MODIFIER
                   "x: %s", cpu->hartid, pc, error->message);
         return false;
@@ -820,11 +878,15 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
     g_autoptr(GError) error = NULL;
     TranslationBlock *tb;
     TbDesc desc;
+    uint64_t t0 = ex->stats_on ? exec_now_ns() : 0;
 
     if (!exec_translate(cpu, pc, flags, max_insns, &desc, &p->scratch)) {
         return NULL;
     }
     tb = tb_cache_compile(ex->cache, ex->backend, p->ctx, &desc, &error);
+    if (ex->stats_on && tb) {
+        exec_stats_add(ex, t0, p->scratch.insns);
+    }
     exec_tb_info_sync(ex);
     if (!tb) {
         g_warning("hart %u: cannot compile the TB at 0x%" G_GINT64_MODIFIER
@@ -850,6 +912,7 @@ static bool exec_tb_gen_oneoff(Exec *ex, BbCpu *cpu, uint64_t pc,
     BbCpuPrivate *p = cpu->priv;
     g_autoptr(GError) error = NULL;
     TbDesc desc;
+    uint64_t t0 = ex->stats_on ? exec_now_ns() : 0;
 
     if (!exec_translate(cpu, pc, flags, max_insns, &desc, &p->scratch)) {
         return false;
@@ -866,6 +929,9 @@ static bool exec_tb_gen_oneoff(Exec *ex, BbCpu *cpu, uint64_t pc,
         g_warning("hart %u: cannot compile the TB at 0x%" G_GINT64_MODIFIER
                   "x: %s", cpu->hartid, pc, error->message);
         return false;
+    }
+    if (ex->stats_on) {
+        exec_stats_add(ex, t0, p->scratch.insns);
     }
     exec_log_out_asm(ex->backend, p->oneoff);
     return true;

@@ -453,9 +453,9 @@ static void forward_pass(BbTcgContext *s)
     Opt o = { .s = s, .nb_temps = s->temps->len, .epoch = 1,
               .reachable = true };
 
-    o.info = g_new0(TempInfo, o.nb_temps + 1);
-    o.version = g_new0(uint32_t, o.nb_temps + 1);
-    o.label_refs = g_new0(unsigned, s->nb_labels + 1);
+    o.info = tcg_scratch_new0(s, TempInfo, o.nb_temps + 1);
+    o.version = tcg_scratch_new0(s, uint32_t, o.nb_temps + 1);
+    o.label_refs = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
     for (unsigned i = 0; i < s->ops->len; i++) {
         if (tcg_op_branches(tcg_op(s, i))) {
             o.label_refs[tcg_op_label(tcg_op(s, i))]++;
@@ -465,9 +465,6 @@ static void forward_pass(BbTcgContext *s)
         opt_op(&o, i);
     }
     compact(s);
-    g_free(o.info);
-    g_free(o.version);
-    g_free(o.label_refs);
 }
 
 /* ------------------------------------------------------------ liveness */
@@ -576,15 +573,25 @@ static void dce_pass(BbTcgContext *s)
 
     tcg_cfg_build(s, &l.cfg);
     nb = l.cfg.nb_blocks;
-    l.in = g_new0(TcgBits, nb + 1);
+    l.in = tcg_scratch_new0(s, TcgBits, nb + 1);
     for (unsigned b = 0; b < nb; b++) {
-        tcg_bits_init(&l.in[b], nt);
+        tcg_bits_init(s, &l.in[b], nt);
     }
-    tcg_bits_init(&l.globals, nt);
+    tcg_bits_init(s, &l.globals, nt);
     for (unsigned g = 0; g < s->nb_globals; g++) {
         tcg_bit_set(&l.globals, g);
     }
-    tcg_bits_init(&cur, nt);
+    tcg_bits_init(s, &cur, nt);
+    if (!l.cfg.back_edges) {
+        /* Every successor comes later: one backward pass is the fixpoint,
+         * and it can remove as it goes (a removed op is skipped the same
+         * way when only computing). */
+        for (unsigned b = nb; b-- > 0;) {
+            live_block(&l, b, &cur, true);
+            tcg_bits_copy(&l.in[b], &cur);
+        }
+        changed = false;
+    }
     while (changed) {
         changed = false;
         for (unsigned b = nb; b-- > 0;) {
@@ -592,21 +599,17 @@ static void dce_pass(BbTcgContext *s)
             changed |= tcg_bits_or(&l.in[b], &cur);
         }
     }
-    for (unsigned b = 0; b < nb; b++) {
+    for (unsigned b = 0; b < nb && l.cfg.back_edges; b++) {
         live_block(&l, b, &cur, true);
     }
     compact(s);
-    for (unsigned b = 0; b < nb; b++) {
-        tcg_bits_free(&l.in[b]);
-    }
-    g_free(l.in);
-    tcg_bits_free(&l.globals);
-    tcg_bits_free(&cur);
-    tcg_cfg_free(&l.cfg);
 }
 
 void tcg_optimize(BbTcgContext *s)
 {
+    TcgArenaMark mark = tcg_arena_mark(s->arena);
+
     forward_pass(s);
     dce_pass(s);
+    tcg_arena_release(s->arena, mark);
 }

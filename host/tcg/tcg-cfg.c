@@ -3,7 +3,8 @@
  * a basic block starts at the first op, at every set_label and after
  * every op that ends a block (branches, goto_tb, exits); its successors are
  * the fall-through block and the branch target.  The program's labels must
- * be valid (tcg_verify() checks that before building the graph).
+ * be valid (tcg_verify() checks that before building the graph).  The
+ * graph lives in the TB's scratch arena.
  */
 #include "tcg/tcg-pass.h"
 
@@ -55,6 +56,7 @@ static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
         }
         if (tcg_op_branches(last)) {
             blk->succ[1] = (int)cfg->block_of_op[label_op[tcg_op_label(last)]];
+            cfg->back_edges |= blk->succ[1] <= (int)b;
         }
     }
 }
@@ -62,11 +64,12 @@ static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
 void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg)
 {
     unsigned nops = s->ops->len;
-    g_autofree unsigned *label_op = g_new0(unsigned, s->nb_labels + 1);
+    unsigned *label_op = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
 
-    cfg->block_of_op = g_new0(unsigned, nops + 1);
+    cfg->back_edges = false;
+    cfg->block_of_op = tcg_scratch_new0(s, unsigned, nops + 1);
     cfg->nb_blocks = cfg_split(s, cfg->block_of_op);
-    cfg->blocks = g_new0(TcgBlock, cfg->nb_blocks + 1);
+    cfg->blocks = tcg_scratch_new0(s, TcgBlock, cfg->nb_blocks + 1);
     for (unsigned i = 0; i < nops; i++) {
         const TcgOp *op = &g_array_index(s->ops, TcgOp, i);
         TcgBlock *blk = &cfg->blocks[cfg->block_of_op[i]];
@@ -80,13 +83,4 @@ void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg)
         }
     }
     cfg_link(s, cfg, label_op);
-}
-
-void tcg_cfg_free(TcgCfg *cfg)
-{
-    g_free(cfg->blocks);
-    g_free(cfg->block_of_op);
-    cfg->blocks = NULL;
-    cfg->block_of_op = NULL;
-    cfg->nb_blocks = 0;
 }

@@ -7,8 +7,9 @@
  * first (ids 0..nb_globals-1, the same in every TB), then constants and
  * temporaries in creation order.  Labels are numbered 0..nb_labels-1.
  *
- * Pipeline: the CPU plugin emits ops -> tcg_verify() (debug builds and
- * tests; the interpreter's compile always runs it) -> tcg_optimize() ->
+ * Pipeline: the CPU plugin emits ops -> tcg_verify() (when
+ * tcg_verify_enabled(): debug builds and the test suite; the
+ * interpreter's compile always runs it) -> tcg_optimize() ->
  * a backend compiles (x86-64) or prepares (interpreter) a TcgCode ->
  * backend->exec() runs it.  Passes and backends may assume a verified
  * program; tcg_optimize() keeps it verifiable.  What every pure op
@@ -52,6 +53,44 @@ typedef struct TcgOp {
      * (BB_TCG_ARG_ENV for env). */
 } TcgOp;
 
+/*
+ * Per-TB scratch memory (tcg-arena.c): zeroed, 16-byte aligned bump
+ * allocations from chunks that the context keeps.  A pass brackets its
+ * allocations with tcg_arena_mark() / tcg_arena_release() (so that
+ * running it twice on one TB does not grow the arena); the builder's
+ * tcg_context_reset() empties it.  Nothing allocated here may outlive the
+ * TB's translation: compiled code and TB metadata use the heap.
+ */
+typedef struct TcgArenaChunk TcgArenaChunk;
+typedef struct TcgArena {
+    TcgArenaChunk *first;
+    TcgArenaChunk *cur;  /* NULL: nothing allocated since the reset */
+} TcgArena;
+typedef struct TcgArenaMark {
+    TcgArenaChunk *chunk;
+    size_t used;
+} TcgArenaMark;
+
+void *tcg_arena_alloc(TcgArena *a, size_t size);
+TcgArenaMark tcg_arena_mark(const TcgArena *a);
+void tcg_arena_release(TcgArena *a, TcgArenaMark m);
+void tcg_arena_reset(TcgArena *a);
+void tcg_arena_destroy(TcgArena *a);
+
+/* Builder-private: deduplicates constants per TB (tcg_const_new()).  Open
+ * addressing over (value, id) slots; a slot belongs to this TB if its
+ * stamp is the context's current one, so a reset needs no clearing. */
+typedef struct TcgConstSlot {
+    int64_t val;
+    uint32_t id;
+    uint32_t stamp;
+} TcgConstSlot;
+typedef struct TcgConstTable {
+    TcgConstSlot *slots;
+    unsigned mask;   /* slot count - 1 (a power of two) */
+    unsigned count;  /* slots of this TB */
+} TcgConstTable;
+
 struct BbTcgGlobals {
     GArray *temps; /* TcgTemp, TEMP_GLOBAL only */
 };
@@ -63,9 +102,16 @@ struct BbTcgContext {
     unsigned nb_globals;
     unsigned nb_labels;
     uint64_t pc_first;   /* guest PC of the TB (for dumps) */
-    GHashTable *consts[2]; /* builder-private: I32/I64 value -> const id
-                              (constants are deduplicated per TB) */
+    TcgConstTable consts[2]; /* builder-private: I32, I64 constants */
+    uint32_t const_stamp;    /* this TB's stamp in consts[] */
+    /* The passes' and backends' per-TB memory; a pointer so that passes
+     * given a const context can allocate. */
+    TcgArena *arena;
 };
+
+/* @n zeroed objects of type @T from @s's arena. */
+#define tcg_scratch_new0(s, T, n)                                           \
+    ((T *)tcg_arena_alloc((s)->arena, sizeof(T) * (size_t)(n)))
 
 /* Static description of every opcode (tcg-ops.c). */
 typedef struct TcgOpDef {
@@ -155,6 +201,13 @@ static inline TcgOp *tcg_op(BbTcgContext *s, unsigned i)
  * conservatively in op order), label placement (each used label set
  * exactly once), operand counts and constant ranges. */
 bool tcg_verify(const BbTcgContext *s, GError **error);
+/* Does the pipeline call tcg_verify() on every TB (the exec loop before
+ * optimizing, the x86-64 backend before compiling)?  BB_TCG_VERIFY=1/0
+ * in the environment, else on only in builds without NDEBUG.  The
+ * interpreter always verifies (it is the reference, and cheap to keep
+ * safe).  tcg_verify_set_enabled() overrides it (unit tests, benches). */
+bool tcg_verify_enabled(void);
+void tcg_verify_set_enabled(bool on);
 /* Constant folding and propagation, copy propagation, dead-code
  * elimination; semantics-preserving for every program tcg_verify()
  * accepts. */

@@ -23,15 +23,13 @@ typedef struct TcgBits {
     uint64_t *w;
 } TcgBits;
 
-static inline void tcg_bits_init(TcgBits *b, unsigned nbits)
+/* An empty set of @nbits bits in @s's arena (valid until the caller's
+ * tcg_arena_release() or the next TB). */
+static inline void tcg_bits_init(const BbTcgContext *s, TcgBits *b,
+                                 unsigned nbits)
 {
     b->nwords = (nbits + 63) / 64;
-    b->w = g_new0(uint64_t, b->nwords ? b->nwords : 1);
-}
-static inline void tcg_bits_free(TcgBits *b)
-{
-    g_free(b->w);
-    b->w = NULL;
+    b->w = tcg_scratch_new0(s, uint64_t, b->nwords ? b->nwords : 1);
 }
 static inline bool tcg_bit(const TcgBits *b, unsigned i)
 {
@@ -178,10 +176,15 @@ typedef struct TcgCfg {
     unsigned nb_blocks;
     TcgBlock *blocks;
     unsigned *block_of_op; /* op index -> block */
+    /* Does some edge go backwards (succ <= block)?  Without one (most
+     * TBs), one pass in block order (or reverse order) solves a dataflow
+     * problem: no fixpoint iteration needed. */
+    bool back_edges;
 } TcgCfg;
 
+/* Build the CFG of @s in @s's arena: it lives until the caller releases
+ * the arena (there is nothing to free). */
 void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg);
-void tcg_cfg_free(TcgCfg *cfg);
 
 /* ------------------------------------------------------------ names */
 

@@ -78,10 +78,8 @@ BbTcgContext *tcg_context_new(const BbTcgGlobals *globals)
     s->globals = globals;
     s->temps = g_array_new(FALSE, TRUE, sizeof(TcgTemp));
     s->ops = g_array_new(FALSE, TRUE, sizeof(TcgOp));
-    for (unsigned i = 0; i < 2; i++) {
-        s->consts[i] = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-                                             g_free, NULL);
-    }
+    s->arena = g_new0(TcgArena, 1);
+    s->const_stamp = 1; /* slots start at stamp 0: empty */
     context_load_globals(s);
     return s;
 }
@@ -92,9 +90,19 @@ void tcg_context_reset(BbTcgContext *s)
     g_array_set_size(s->ops, 0);
     s->nb_labels = 0;
     s->pc_first = 0;
-    for (unsigned i = 0; i < 2; i++) {
-        g_hash_table_remove_all(s->consts[i]);
+    tcg_arena_reset(s->arena);
+    /* A new stamp empties the constant tables; on wrap-around (after 4
+     * billion TBs) clear them for real so old stamps cannot match. */
+    if (++s->const_stamp == 0) {
+        for (unsigned i = 0; i < 2; i++) {
+            if (s->consts[i].slots) {
+                memset(s->consts[i].slots, 0, (s->consts[i].mask + 1) *
+                                                  sizeof(TcgConstSlot));
+            }
+        }
+        s->const_stamp = 1;
     }
+    s->consts[0].count = s->consts[1].count = 0;
 }
 
 void tcg_context_free(BbTcgContext *s)
@@ -105,8 +113,10 @@ void tcg_context_free(BbTcgContext *s)
     g_array_unref(s->temps);
     g_array_unref(s->ops);
     for (unsigned i = 0; i < 2; i++) {
-        g_hash_table_destroy(s->consts[i]);
+        g_free(s->consts[i].slots);
     }
+    tcg_arena_destroy(s->arena);
+    g_free(s->arena);
     g_free(s);
 }
 
@@ -125,23 +135,61 @@ uint32_t tcg_temp_new(BbTcgContext *s, BbTcgType type)
     return temp_append(s, &t);
 }
 
+static unsigned const_hash(int64_t v, unsigned mask)
+{
+    uint64_t h = (uint64_t)v * 0x9e3779b97f4a7c15ull; /* Fibonacci */
+
+    return (unsigned)(h >> 32) & mask;
+}
+
+/* The slot of @val in @t: its own, or the empty one where it belongs. */
+static TcgConstSlot *const_slot(TcgConstTable *t, uint32_t stamp,
+                                int64_t val)
+{
+    for (unsigned i = const_hash(val, t->mask);; i = (i + 1) & t->mask) {
+        TcgConstSlot *slot = &t->slots[i];
+
+        if (slot->stamp != stamp || slot->val == val) {
+            return slot;
+        }
+    }
+}
+
+/* Keep the table at most half full (so probes stay short and end). */
+static void const_table_grow(TcgConstTable *t, uint32_t stamp)
+{
+    TcgConstTable old = *t;
+
+    if (t->slots && (t->count + 1) * 2 <= t->mask + 1) {
+        return;
+    }
+    t->mask = t->slots ? t->mask * 2 + 1 : 63;
+    t->slots = g_new0(TcgConstSlot, t->mask + 1);
+    for (unsigned i = 0; old.slots && i <= old.mask; i++) {
+        if (old.slots[i].stamp == stamp) {
+            *const_slot(t, stamp, old.slots[i].val) = old.slots[i];
+        }
+    }
+    g_free(old.slots);
+}
+
 uint32_t tcg_const_new(BbTcgContext *s, BbTcgType type, int64_t value)
 {
-    GHashTable *h = s->consts[type == BB_TCG_TYPE_I64];
+    TcgConstTable *tab = &s->consts[type == BB_TCG_TYPE_I64];
     TcgTemp t = { .kind = TEMP_CONST, .type = type };
-    gpointer id;
-    uint32_t new_id;
-    int64_t *key;
+    TcgConstSlot *slot;
 
     t.val = type == BB_TCG_TYPE_I32 ? (int64_t)(int32_t)value : value;
-    if (g_hash_table_lookup_extended(h, &t.val, NULL, &id)) {
-        return GPOINTER_TO_UINT(id);
+    const_table_grow(tab, s->const_stamp);
+    slot = const_slot(tab, s->const_stamp, t.val);
+    if (slot->stamp == s->const_stamp) {
+        return slot->id;
     }
-    new_id = temp_append(s, &t);
-    key = g_new(int64_t, 1);
-    *key = t.val;
-    g_hash_table_insert(h, key, GUINT_TO_POINTER(new_id));
-    return new_id;
+    slot->stamp = s->const_stamp;
+    slot->val = t.val;
+    slot->id = temp_append(s, &t);
+    tab->count++;
+    return slot->id;
 }
 
 BbTcgI32 bb_tcg_temp_i32(BbTcgContext *s)

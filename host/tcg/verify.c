@@ -316,8 +316,8 @@ static bool check_op(Verifier *v)
 static bool check_labels(Verifier *v)
 {
     const BbTcgContext *s = v->s;
-    g_autofree unsigned *sets = g_new0(unsigned, s->nb_labels + 1);
-    g_autofree int *first_use = g_new(int, s->nb_labels + 1);
+    unsigned *sets = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
+    int *first_use = tcg_scratch_new0(s, int, s->nb_labels + 1);
     bool goto_tb_seen[2] = { false, false };
 
     for (unsigned l = 0; l < s->nb_labels; l++) {
@@ -407,13 +407,47 @@ static bool block_defs(Verifier *v, const TcgBlock *b, TcgBits *defined,
     return true;
 }
 
+/* The predecessors of each block, as lists in one array. */
+typedef struct Preds {
+    unsigned *start; /* block b's predecessors: list[start[b]..start[b+1]) */
+    unsigned *list;
+} Preds;
+
+static void preds_build(const BbTcgContext *s, const TcgCfg *cfg, Preds *p)
+{
+    unsigned nb = cfg->nb_blocks, *fill;
+
+    p->start = tcg_scratch_new0(s, unsigned, nb + 2);
+    for (unsigned b = 0; b < nb; b++) {
+        for (unsigned k = 0; k < 2; k++) {
+            if (cfg->blocks[b].succ[k] >= 0) {
+                p->start[cfg->blocks[b].succ[k] + 1]++;
+            }
+        }
+    }
+    for (unsigned b = 0; b < nb; b++) {
+        p->start[b + 1] += p->start[b];
+    }
+    p->list = tcg_scratch_new0(s, unsigned, p->start[nb] + 1);
+    fill = tcg_scratch_new0(s, unsigned, nb + 1);
+    for (unsigned b = 0; b < nb; b++) {
+        for (unsigned k = 0; k < 2; k++) {
+            int succ = cfg->blocks[b].succ[k];
+
+            if (succ >= 0) {
+                p->list[p->start[succ] + fill[succ]++] = b;
+            }
+        }
+    }
+}
+
 /* in(b) = intersection of out(pred); the entry block starts empty. */
-static void block_in(const TcgCfg *cfg, GPtrArray **preds, TcgBits *out,
-                     unsigned b, TcgBits *in)
+static void block_in(const Preds *preds, TcgBits *out, unsigned b,
+                     TcgBits *in)
 {
     tcg_bits_fill(in, b != 0);
-    for (unsigned k = 0; k < preds[b]->len; k++) {
-        tcg_bits_and(in, &out[GPOINTER_TO_UINT(preds[b]->pdata[k])]);
+    for (unsigned k = preds->start[b]; k < preds->start[b + 1]; k++) {
+        tcg_bits_and(in, &out[preds->list[k]]);
     }
 }
 
@@ -422,62 +456,84 @@ static bool check_defs(Verifier *v)
     TcgCfg cfg;
     unsigned nt = v->s->temps->len, nb;
     TcgBits *out, cur;
-    GPtrArray **preds;
+    Preds preds;
     bool changed = true, ok = true;
 
     tcg_cfg_build(v->s, &cfg);
     nb = cfg.nb_blocks;
-    out = g_new0(TcgBits, nb);
-    preds = g_new0(GPtrArray *, nb);
-    tcg_bits_init(&cur, nt);
+    out = tcg_scratch_new0(v->s, TcgBits, nb + 1);
+    tcg_bits_init(v->s, &cur, nt);
     for (unsigned b = 0; b < nb; b++) {
-        tcg_bits_init(&out[b], nt);
+        tcg_bits_init(v->s, &out[b], nt);
         tcg_bits_fill(&out[b], true);
-        preds[b] = g_ptr_array_new();
     }
-    for (unsigned b = 0; b < nb; b++) {
-        for (unsigned k = 0; k < 2; k++) {
-            if (cfg.blocks[b].succ[k] >= 0) {
-                g_ptr_array_add(preds[cfg.blocks[b].succ[k]],
-                                GUINT_TO_POINTER(b));
-            }
-        }
-    }
+    preds_build(v->s, &cfg, &preds);
     while (changed) {
         changed = false;
         for (unsigned b = 0; b < nb; b++) {
-            block_in(&cfg, preds, out, b, &cur);
+            block_in(&preds, out, b, &cur);
             block_defs(v, &cfg.blocks[b], &cur, false);
             changed |= tcg_bits_and(&out[b], &cur);
         }
     }
     for (unsigned b = 0; b < nb && ok; b++) {
-        block_in(&cfg, preds, out, b, &cur);
+        block_in(&preds, out, b, &cur);
         ok = block_defs(v, &cfg.blocks[b], &cur, true);
     }
-    for (unsigned b = 0; b < nb; b++) {
-        tcg_bits_free(&out[b]);
-        g_ptr_array_unref(preds[b]);
-    }
-    g_free(out);
-    g_free(preds);
-    tcg_bits_free(&cur);
-    tcg_cfg_free(&cfg);
     return ok;
 }
 
 /* ------------------------------------------------------------ entry */
 
+/*
+ * Whether the pipeline verifies every TB (docs/jit.md, "Verifier"):
+ * BB_TCG_VERIFY=1 or 0 in the environment decides; without it, builds
+ * with assertions (no NDEBUG: CMake's Debug) verify and optimized builds
+ * do not.  Verifying (twice per TB) took a quarter of the translation
+ * time (bench/guest/README.md), and the IR it judges comes from CPU
+ * plugins and passes that the test suite checks with it on (it sets
+ * BB_TCG_VERIFY=1 for every test).  Read once: the answer must not
+ * change between the checks of one TB.
+ */
+static int verify_enabled = -1; /* -1: not read yet */
+
+bool tcg_verify_enabled(void)
+{
+    int v = g_atomic_int_get(&verify_enabled);
+
+    if (v < 0) {
+        const char *env = g_getenv("BB_TCG_VERIFY");
+
+#ifdef NDEBUG
+        v = 0;
+#else
+        v = 1;
+#endif
+        if (env && *env) {
+            v = strcmp(env, "0") != 0;
+        }
+        g_atomic_int_set(&verify_enabled, v);
+    }
+    return v;
+}
+
+void tcg_verify_set_enabled(bool on)
+{
+    g_atomic_int_set(&verify_enabled, on);
+}
+
 bool tcg_verify(const BbTcgContext *s, GError **error)
 {
     Verifier v = { .s = s, .error = error };
+    TcgArenaMark mark = tcg_arena_mark(s->arena);
+    bool ok = true;
 
-    for (unsigned i = 0; i < s->ops->len; i++) {
+    for (unsigned i = 0; i < s->ops->len && ok; i++) {
         v.index = i;
         v.op = &g_array_index(s->ops, TcgOp, i);
-        if (!check_op(&v)) {
-            return false;
-        }
+        ok = check_op(&v);
     }
-    return check_labels(&v) && check_end(&v) && check_defs(&v);
+    ok = ok && check_labels(&v) && check_end(&v) && check_defs(&v);
+    tcg_arena_release(s->arena, mark);
+    return ok;
 }

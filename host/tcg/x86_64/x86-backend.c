@@ -135,6 +135,7 @@ static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
     for (unsigned i = 0; i < s->nb_labels; i++) {
         x86_label_new(&g->as);
     }
+    g->arena_mark = tcg_arena_mark(s->arena);
     x86_liveness_compute(g);
     x86_ra_init(g);
 }
@@ -151,6 +152,7 @@ static void gen_destroy(X86Gen *g)
         g_array_unref(g->insns);
     }
     g_clear_error(&g->error);
+    tcg_arena_release(g->s->arena, g->arena_mark);
 }
 
 /* Code at the start of basic block @b, whose first op is @op. */
@@ -266,7 +268,9 @@ static TcgCode *x86_compile(BbTcgContext *s, GError **error)
 {
     X86Code *code;
 
-    if (!tcg_verify(s, error)) {
+    /* After tcg_optimize() in the exec loop: this catches optimizer bugs
+     * (debug builds and tests only, see tcg_verify_enabled()). */
+    if (tcg_verify_enabled() && !tcg_verify(s, error)) {
         return NULL;
     }
     g_mutex_lock(&jit.lock);

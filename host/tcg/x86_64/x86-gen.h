@@ -76,6 +76,9 @@ typedef struct X86Gen {
     bool reachable;       /* can control reach the current position? */
     bool failed;          /* an error was recorded in .error */
     GError *error;
+    /* The per-TB arrays below are in the TB's scratch arena, released to
+     * this mark when the compile ends (gen_destroy()). */
+    TcgArenaMark arena_mark;
 
     /* Liveness (x86-liveness.c); temps are TB-local ones only. */
     TcgCfg cfg;

@@ -55,7 +55,7 @@ static void solve(X86Gen *g, TcgBits *use, TcgBits *def, unsigned ntemps)
     TcgBits tmp;
     bool changed = true;
 
-    tcg_bits_init(&tmp, ntemps);
+    tcg_bits_init(g->s, &tmp, ntemps);
     while (changed) {
         changed = false;
         for (unsigned bi = nb; bi-- > 0;) {
@@ -73,8 +73,9 @@ static void solve(X86Gen *g, TcgBits *use, TcgBits *def, unsigned ntemps)
             }
             changed |= tcg_bits_or(&g->live_in[bi], &tmp);
         }
+        /* Without back edges the first backward pass was exact. */
+        changed &= g->cfg.back_edges;
     }
-    tcg_bits_free(&tmp);
 }
 
 static void note_last(X86Gen *g, unsigned *last, uint64_t t, unsigned i)
@@ -130,28 +131,29 @@ void x86_liveness_compute(X86Gen *g)
     unsigned ntemps = tcg_nb_temps(g->s), nops = tcg_nb_ops(g->s);
     unsigned nb;
     TcgBits *use, *def, live;
-    g_autofree unsigned *last = g_new(unsigned, ntemps + 1);
+    unsigned *last = tcg_scratch_new0(g->s, unsigned, ntemps + 1);
 
+    /* Everything here is in the TB's arena (released by the caller). */
     tcg_cfg_build(g->s, &g->cfg);
     nb = g->cfg.nb_blocks;
-    g->live_in = g_new0(TcgBits, nb + 1);
-    g->live_out = g_new0(TcgBits, nb + 1);
-    use = g_new0(TcgBits, nb + 1);
-    def = g_new0(TcgBits, nb + 1);
+    g->live_in = tcg_scratch_new0(g->s, TcgBits, nb + 1);
+    g->live_out = tcg_scratch_new0(g->s, TcgBits, nb + 1);
+    use = tcg_scratch_new0(g->s, TcgBits, nb + 1);
+    def = tcg_scratch_new0(g->s, TcgBits, nb + 1);
     for (unsigned bi = 0; bi < nb; bi++) {
-        tcg_bits_init(&g->live_in[bi], ntemps);
-        tcg_bits_init(&g->live_out[bi], ntemps);
-        tcg_bits_init(&use[bi], ntemps);
-        tcg_bits_init(&def[bi], ntemps);
+        tcg_bits_init(g->s, &g->live_in[bi], ntemps);
+        tcg_bits_init(g->s, &g->live_out[bi], ntemps);
+        tcg_bits_init(g->s, &use[bi], ntemps);
+        tcg_bits_init(g->s, &def[bi], ntemps);
         block_use_def(g, &g->cfg.blocks[bi], &use[bi], &def[bi]);
     }
     solve(g, use, def, ntemps);
 
-    g->dead = g_new0(uint16_t, nops + 1);
+    g->dead = tcg_scratch_new0(g->s, uint16_t, nops + 1);
     for (unsigned t = 0; t < ntemps; t++) {
         last[t] = UINT_MAX;
     }
-    tcg_bits_init(&live, ntemps);
+    tcg_bits_init(g->s, &live, ntemps);
     for (unsigned bi = 0; bi < nb; bi++) {
         const TcgBlock *b = &g->cfg.blocks[bi];
 
@@ -168,17 +170,10 @@ void x86_liveness_compute(X86Gen *g)
             }
         }
     }
-    tcg_bits_free(&live);
-    for (unsigned bi = 0; bi < nb; bi++) {
-        tcg_bits_free(&use[bi]);
-        tcg_bits_free(&def[bi]);
-    }
-    g_free(use);
-    g_free(def);
 
     /* Per op, the list of temps whose last live point it is. */
-    g->release = g_new(unsigned, nops + 1);
-    g->release_next = g_new(unsigned, ntemps + 1);
+    g->release = tcg_scratch_new0(g->s, unsigned, nops + 1);
+    g->release_next = tcg_scratch_new0(g->s, unsigned, ntemps + 1);
     for (unsigned i = 0; i <= nops; i++) {
         g->release[i] = UINT_MAX;
     }
@@ -190,19 +185,11 @@ void x86_liveness_compute(X86Gen *g)
     }
 }
 
+/* The arrays are in the arena (gen_destroy() releases it); forget them. */
 void x86_liveness_free(X86Gen *g)
 {
-    for (unsigned bi = 0; g->live_in && bi < g->cfg.nb_blocks; bi++) {
-        tcg_bits_free(&g->live_in[bi]);
-        tcg_bits_free(&g->live_out[bi]);
-    }
-    g_free(g->live_in);
-    g_free(g->live_out);
-    g_free(g->dead);
-    g_free(g->release);
-    g_free(g->release_next);
     g->live_in = g->live_out = NULL;
     g->dead = NULL;
     g->release = g->release_next = NULL;
-    tcg_cfg_free(&g->cfg);
+    memset(&g->cfg, 0, sizeof(g->cfg));
 }

@@ -47,7 +47,7 @@ void x86_ra_init(X86Gen *g)
 {
     unsigned n = tcg_nb_temps(g->s);
 
-    g->ts = g_new0(X86TempState, n + 1);
+    g->ts = tcg_scratch_new0(g->s, X86TempState, n + 1); /* arena */
     for (unsigned t = 0; t < n; t++) {
         const TcgTemp *tt = x86_temp(g, t);
 
@@ -69,8 +69,7 @@ void x86_ra_init(X86Gen *g)
 
 void x86_ra_destroy(X86Gen *g)
 {
-    g_free(g->ts);
-    g->ts = NULL;
+    g->ts = NULL; /* in the arena */
     if (g->free_slots) {
         g_array_unref(g->free_slots);
         g->free_slots = NULL;

@@ -6,7 +6,9 @@
  * memops and mmu indexes, env offsets overlapping globals, exit and
  * goto_tb slots, every way a call can disagree with its helper, TBs that
  * are empty or run off their end), checking that the error names the op
- * index and the problem; and a few tricky programs it must accept.
+ * index and the problem; and a few tricky programs it must accept.  Also
+ * the switch that runs it in the pipeline (tcg_verify_enabled()): the
+ * test suite turns it on for every test through BB_TCG_VERIFY=1.
  */
 #include "tcg-programs.h"
 
@@ -527,6 +529,35 @@ static void test_no_error_on_success(void **state)
     tcg_context_free(s);
 }
 
+/* CMake sets BB_TCG_VERIFY=1 on every test (top CMakeLists.txt); if that
+ * stopped working, release builds would run the suite unverified. */
+static void test_suite_enables_verifier(void **state)
+{
+    assert_string_equal(g_getenv("BB_TCG_VERIFY"), "1");
+    assert_true(tcg_verify_enabled());
+}
+
+/* The switch decides whether the interpreter-independent pipeline checks:
+ * the interpreter verifies regardless, so a bad TB is still rejected
+ * there with the switch off. */
+static void test_switch(void **state)
+{
+    BbTcgContext *s = tp_context();
+    GError *err = NULL;
+    uint64_t r0 = G->r[0].id;
+
+    RAW(s, BB_TCG_OP_ADD_I64, 3, r0, r0, 9999); /* no temp 9999 */
+    tp_exit(s);
+    tcg_verify_set_enabled(false);
+    assert_false(tcg_verify_enabled());
+    assert_null(tcg_backend_interp.compile(s, &err));
+    assert_error(err, TCG_ERROR, BB_ERROR_INVALID);
+    g_clear_error(&err);
+    tcg_verify_set_enabled(true);
+    assert_true(tcg_verify_enabled());
+    tcg_context_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +584,8 @@ int main(void)
         cmocka_unit_test(test_bad_calls),
         cmocka_unit_test(test_bad_end),
         cmocka_unit_test(test_no_error_on_success),
+        cmocka_unit_test(test_suite_enables_verifier),
+        cmocka_unit_test(test_switch),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);
