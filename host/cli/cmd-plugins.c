@@ -4,6 +4,7 @@
  * and types; refused ones with the reason.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <json-glib/json-glib.h>
 
@@ -13,22 +14,32 @@ static void print_text(Registry *reg)
 {
     GPtrArray *plugins = registry_get_plugins(reg);
     g_autofree char *path = registry_search_path_string(reg);
+    g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func(g_free);
+    int wname = 20, wtypes = 30; /* at least; wider when a cell is */
     unsigned refused = 0;
 
+    for (guint i = 0; i < plugins->len; i++) {
+        RegistryPlugin *rp = plugins->pdata[i];
+        char *t = rp->refused ? NULL : g_strjoinv(",", rp->types);
+        g_ptr_array_add(types, t);
+        if (t) {
+            wname = MAX(wname, (int)strlen(rp->name));
+            wtypes = MAX(wtypes, (int)strlen(t));
+        }
+    }
     printf("Search path: %s\n\n", path);
-    printf("%-20s %-10s %-5s %-30s %s\n", "NAME", "VERSION", "ABI", "TYPES",
-           "PATH");
+    printf("%-*s %-10s %-5s %-*s %s\n", wname, "NAME", "VERSION", "ABI",
+           wtypes, "TYPES", "PATH");
     for (guint i = 0; i < plugins->len; i++) {
         RegistryPlugin *rp = plugins->pdata[i];
         if (rp->refused) {
             refused++;
             continue;
         }
-        g_autofree char *types = g_strjoinv(",", rp->types);
         g_autofree char *abi = g_strdup_printf("%u.%u", rp->abi_major,
                                                rp->abi_minor);
-        printf("%-20s %-10s %-5s %-30s %s\n", rp->name, rp->version, abi,
-               types, rp->path);
+        printf("%-*s %-10s %-5s %-*s %s\n", wname, rp->name, rp->version,
+               abi, wtypes, (char *)types->pdata[i], rp->path);
     }
     if (refused) {
         printf("\nRefused:\n");
