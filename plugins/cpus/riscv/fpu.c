@@ -738,9 +738,29 @@ static uint64_t fp_from_int(const FpFmt *f, uint64_t x, bool is_signed,
  *    or a zero that is exact (the checks per operation say when).
  * Everything else returns false and the caller runs the soft-float path.
  * riscv_fpu_hardfloat = false turns the fast path off (the differential
- * test in tests/riscv/fpu-test.c compares the two).
+ * test in tests/riscv/fpu-test.c compares the two).  It starts off where
+ * C arithmetic has excess precision (x87), and hf_host_check() turns it
+ * off if the host FPU is not in the default state (round to nearest, no
+ * flush-to-zero or denormals-are-zero) when the plugin is loaded; nothing
+ * in breadboard changes that state.
  */
+#if defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ == 0
 bool riscv_fpu_hardfloat = true;
+#else
+bool riscv_fpu_hardfloat = false;
+#endif
+
+__attribute__((constructor)) static void hf_host_check(void)
+{
+    volatile double one = 1.0, tiny = 0x1p-1022, half = 0.5, two = 2.0;
+    volatile double sub = 0x1p-1074;
+
+    if (one + 0x1p-53 != one || one - 0x1p-54 != one ||   /* not RNE */
+        tiny * half == 0 ||                               /* FTZ */
+        sub * two == 0) {                                 /* DAZ */
+        riscv_fpu_hardfloat = false;
+    }
+}
 
 static inline bool hf_usable(const RiscvCpu *s, uint32_t rm)
 {

@@ -314,6 +314,9 @@ struct DisasContext {
     unsigned mem_idx;       /* TB_FLAGS_MEM_IDX */
     unsigned fs;            /* mstatus.FS as the TB's code now knows it:
                                riscv_gen_set_fs_dirty() raises it */
+    bool frm_checked;       /* this TB already checks frm (dynamic rm):
+                               frm cannot change within a TB, as a CSR
+                               write to it ends the TB */
     uint64_t misa;
 };
 

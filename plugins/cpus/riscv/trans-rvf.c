@@ -9,7 +9,10 @@
  * for .d, in misa); those that write an f register or may write fflags
  * mark FS Dirty (once per TB).  A rounding-mode field of 5 or 6 is
  * illegal at translation time; the dynamic mode (7) is checked against
- * frm at run time, which raises illegal-instruction when frm > 4.
+ * frm at run time, which raises illegal-instruction when frm > 4, once
+ * per TB: at the first instruction of the TB that uses it (frm only
+ * changes by a CSR write, which ends the TB, so the check holds for the
+ * rest of the TB).
  */
 #include <stddef.h>
 
@@ -45,14 +48,15 @@ static bool fp_enabled(DisasContext *ctx, bool dbl)
 /*
  * Check a rounding-mode field: false when it is statically illegal; for
  * the dynamic mode emit the run-time frm check (a call only when frm is
- * out of range).  Call before emitting anything else.
+ * out of range) unless an earlier instruction of the TB did.  Call
+ * before emitting anything else.
  */
 static bool gen_check_rm(DisasContext *ctx, unsigned rm)
 {
     if (rm == 5 || rm == 6) {
         return false;
     }
-    if (rm == RM_DYN) {
+    if (rm == RM_DYN && !ctx->frm_checked) {
         BbTcgI32 frm = bb_tcg_temp_i32(ctx->s);
         BbTcgLabel ok = bb_tcg_label(ctx->s);
 
@@ -61,6 +65,7 @@ static bool gen_check_rm(DisasContext *ctx, unsigned rm)
                           bb_tcg_const_i32(ctx->s, RM_RMM), ok);
         gen_helper_env_insn(ctx, &riscv_h_check_frm, UINT32_MAX);
         bb_tcg_set_label(ctx->s, ok);
+        ctx->frm_checked = true;
     }
     return true;
 }

@@ -150,6 +150,7 @@ static void ctx_start_tb(DisasContext *ctx, BbCpu *cpu, BbTcgContext *s,
     ctx->priv = TB_FLAGS_PRIV(ts->flags);
     ctx->mem_idx = TB_FLAGS_MEM_IDX(ts->flags);
     ctx->fs = TB_FLAGS_FS(ts->flags);
+    ctx->frm_checked = false;
     ctx->misa = rc->misa;
 }
 
