@@ -195,6 +195,7 @@ BB_DECLARE_TYPE(RiscvCpu, BbCpuClass, RISCV_CPU, TYPE_RISCV64_CPU)
 
 /* IR globals (translate.c creates them in riscv_translate_init()). */
 extern BbTcgI64 cpu_gpr[32]; /* cpu_gpr[0] is unused */
+extern BbTcgI64 cpu_fpr[32]; /* f0-f31 (RiscvCpu.fpr[]) */
 extern BbTcgI64 cpu_pc;
 
 /* ------------------------------------------------------------ decoding */

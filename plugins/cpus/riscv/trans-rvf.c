@@ -2,8 +2,8 @@
  * trans-rvf.c - translation of the F and D extensions (RV64): the pattern
  * table riscv_insns_rvf and one translate function per instruction.
  *
- * The f registers are not IR globals: each instruction loads its operands
- * from env (RiscvCpu.fpr[]) and stores its result there.  Arithmetic goes
+ * The f registers are IR globals (cpu_fpr[], translate.c), so a TB keeps
+ * them in host registers between instructions.  Arithmetic goes
  * through the helpers of fpu.c; sign injection, moves, loads and stores
  * are plain IR.  Every instruction needs mstatus.FS != Off (and F, or D
  * for .d, in misa); those that write an f register or may write fflags
@@ -18,8 +18,6 @@
 
 #include "fpu.h"
 #include "riscv.h"
-
-#define FPR_OFS(r) (offsetof(RiscvCpu, fpr) + (size_t)(r) * sizeof(uint64_t))
 
 void riscv_gen_set_fs_dirty(DisasContext *ctx)
 {
@@ -70,17 +68,15 @@ static bool gen_check_rm(DisasContext *ctx, unsigned rm)
     return true;
 }
 
+/* f[r] for reading only (the global itself: callers never write it). */
 static BbTcgI64 load_fpr(DisasContext *ctx, unsigned r)
 {
-    BbTcgI64 t = bb_tcg_temp_i64(ctx->s);
-
-    bb_tcg_ld_env_i64(ctx->s, BB_TCG_OP_LD_I64, t, FPR_OFS(r));
-    return t;
+    return cpu_fpr[r];
 }
 
 static void store_fpr(DisasContext *ctx, unsigned r, BbTcgI64 v)
 {
-    bb_tcg_st_env_i64(ctx->s, BB_TCG_OP_ST_I64, v, FPR_OFS(r));
+    bb_tcg_mov_i64(ctx->s, cpu_fpr[r], v);
 }
 
 static BbTcgI32 const_rm(DisasContext *ctx, unsigned rm)
