@@ -750,9 +750,7 @@ bool riscv_fpu_hardfloat = true;
 bool riscv_fpu_hardfloat = false;
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__)
-static bool hf_have_fma;        /* the host has FMA3 (hf_fma_fn_d) */
-#endif
+bool riscv_fpu_host_fma;        /* use FMA3 (hf_fma_fn_d) */
 
 __attribute__((constructor)) static void hf_host_check(void)
 {
@@ -766,7 +764,7 @@ __attribute__((constructor)) static void hf_host_check(void)
     }
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
-    hf_have_fma = __builtin_cpu_supports("fma");
+    riscv_fpu_host_fma = __builtin_cpu_supports("fma");
 #endif
 }
 
@@ -865,8 +863,9 @@ static inline bool hf_usable(const RiscvCpu *s, uint32_t rm)
  * The builtins: <math.h> would clash with FP_ZERO & co. above.  Fused
  * multiply-add: FMA3 is not baseline x86-64, so without it the builtin is
  * a call to libm's fma() (correctly rounded on every host, through a PLT
- * and an ifunc); with it (hf_have_fma, checked at load) the instruction
- * itself, about a fifth faster on the fp benchmark.
+ * and an ifunc); with it the instruction
+ * itself (riscv_fpu_host_fma, checked at load), about 5% faster on the
+ * fp benchmark.
  */
 #define hf_sqrt_fn_d __builtin_sqrt
 #define hf_sqrt_fn_s __builtin_sqrtf
@@ -884,9 +883,9 @@ __attribute__((target("fma"))) static float hf_fma3_s(float a, float b,
 }
 
 #define hf_fma_fn_d(a, b, c)                                                  \
-    (hf_have_fma ? hf_fma3_d(a, b, c) : __builtin_fma(a, b, c))
+    (riscv_fpu_host_fma ? hf_fma3_d(a, b, c) : __builtin_fma(a, b, c))
 #define hf_fma_fn_s(a, b, c)                                                  \
-    (hf_have_fma ? hf_fma3_s(a, b, c) : __builtin_fmaf(a, b, c))
+    (riscv_fpu_host_fma ? hf_fma3_s(a, b, c) : __builtin_fmaf(a, b, c))
 #else
 #define hf_fma_fn_d __builtin_fma
 #define hf_fma_fn_s __builtin_fmaf

@@ -38,6 +38,9 @@ enum { RM_RNE = 0, RM_RTZ = 1, RM_RDN = 2, RM_RUP = 3, RM_RMM = 4,
  * unit tests turn it off to compare it with the soft-float path.
  */
 extern bool riscv_fpu_hardfloat;
+/* Its fma uses the host's FMA3 instruction (true when the x86-64 host has
+ * it; only ever set true where it exists) rather than libm's fma(). */
+extern bool riscv_fpu_host_fma;
 
 /* Raise illegal-instruction (tval @insn) when env->frm is not 0-4. */
 void riscv_helper_check_frm(void *env, uint32_t insn);
