@@ -428,6 +428,26 @@ static void check_reserved_rm(void)
         EXPECT_OK("fmin.s ft0, ft1, ft2");    /* no rounding: fine */
         csr_write(frm, 0);
     }
+    /* Several dynamic-rm instructions in one block (the translator checks
+     * frm once per TB): each traps, and a static rm before them does not
+     * (the trap handler skips the trapping instruction). */
+    for (unsigned frm = 5; frm < 8; frm++) {
+        uint64_t at;
+
+        test_case("dynamic rm, three in a row, frm", frm);
+        csr_write(frm, frm);
+        at = TRY_INSN("fadd.d ft0, ft1, ft2, rne\n"
+                      "fmul.d ft0, ft1, ft2, dyn\n"
+                      "fmadd.d ft0, ft1, ft2, ft3, dyn\n"
+                      "fsqrt.s ft0, ft1, rtz\n"
+                      "fcvt.w.d t1, ft0, dyn");
+        csr_write(frm, 0);
+        CHECK_EQ(cur_hart->count, 3);
+        CHECK_EQ(cur_hart->first.epc, at + 4);
+        CHECK_EQ(cur_hart->first.cause, CAUSE_ILLEGAL);
+        CHECK_EQ(cur_hart->trap.epc, at + 16);
+        CHECK_EQ(cur_hart->trap.cause, CAUSE_ILLEGAL);
+    }
 }
 
 /* Loads and stores move bits: flw boxes, fsw stores the low half. */

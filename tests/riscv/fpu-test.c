@@ -1037,6 +1037,202 @@ static void test_flags_accrue(void **state)
     assert_int_equal(cpu.fflags, NV | DZ | OF | UF | NX);
 }
 
+
+/* ------------------------------------- host FPU fast path vs soft-float */
+
+/*
+ * The fast path (riscv_fpu_hardfloat, fpu.c) must give the same value and
+ * flags as the soft-float path for every input it accepts.  Random
+ * operands of every class (zeros, subnormals, normals of every exponent
+ * and near the underflow and overflow thresholds, infinities, quiet and
+ * signalling NaNs, unboxed singles, the smallest normal and 1 - 2^-p,
+ * whose product is tiny but rounds to a normal), with the operands of add/sub and fma
+ * often chosen to cancel; every rounding mode and dynamic frm; fflags
+ * preset at random (NX set half the time, which the fast path needs).
+ * Each case runs with the fast path on and off and the results and
+ * fflags must agree.  The test also counts the cases that took the fast
+ * path's preconditions (RNE with NX set, all operands zero or normal) so a
+ * generator that never reaches it fails.
+ */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+    /* xorshift64* */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+/* A random value of format @dbl (64 or 32 bits, raw) from a random class. */
+static uint64_t rnd_operand(bool dbl)
+{
+    unsigned ebits = dbl ? 11 : 8, fbits = dbl ? 52 : 23;
+    uint64_t emax = (1ull << ebits) - 1, bias = emax >> 1;
+    uint64_t frac = rnd() & ((1ull << fbits) - 1);
+    uint64_t sign = rnd() & 1, e;
+    unsigned k = rnd() % 32;
+
+    if (k == 0) {
+        e = 0, frac = 0;                                /* zero */
+    } else if (k == 1) {
+        e = 0;                                          /* subnormal */
+    } else if (k == 2) {
+        e = emax, frac = 0;                             /* infinity */
+    } else if (k == 3) {
+        e = emax, frac |= 1ull << (fbits - 1);          /* qNaN */
+    } else if (k == 4) {
+        e = emax, frac &= ~(1ull << (fbits - 1));       /* sNaN */
+        frac |= frac == 0;
+    } else if (k == 5) {
+        e = bias - 1, frac = (1ull << fbits) - 1;       /* 1 - 2^-p */
+    } else if (k == 6) {
+        /* the smallest normal: times 1 - 2^-p it rounds up to itself
+         * and is tiny (UF) */
+        e = 1, frac = 0;
+    } else if (k < 8) {
+        e = 1 + rnd() % 3;                              /* near emin */
+    } else if (k < 10) {
+        e = emax - 1 - rnd() % 3;                       /* near emax */
+    } else if (k < 14) {
+        e = 1 + rnd() % (emax - 1);                     /* any normal */
+    } else if (k < 16) {
+        /* halfway exponents: products and quotients near the limits */
+        e = (rnd() & 1 ? bias / 2 : bias + bias / 2) + rnd() % 8 - 4;
+    } else {
+        e = bias + rnd() % 16 - 8;                      /* ordinary */
+    }
+    if (rnd() % 4 == 0) {
+        frac &= ~0ull << (rnd() % fbits);               /* short mantissas */
+    }
+    return sign << (ebits + fbits) | e << fbits | frac;
+}
+
+static bool rnd_zero_or_normal(bool dbl, uint64_t x)
+{
+    unsigned ebits = dbl ? 11 : 8, fbits = dbl ? 52 : 23;
+    uint64_t emax = (1ull << ebits) - 1, e = (x >> fbits) & emax;
+    uint64_t frac = x & ((1ull << fbits) - 1);
+
+    return (e != 0 && e != emax) || frac == 0;
+}
+
+static void hardfloat_differential(void)
+{
+    static const struct {
+        const char *op;
+        FpuFn fn;
+        int nargs;
+    } ops[] = {
+        { OP(fadd_s), 2 }, { OP(fadd_d), 2 }, { OP(fsub_s), 2 },
+        { OP(fsub_d), 2 }, { OP(fmul_s), 2 }, { OP(fmul_d), 2 },
+        { OP(fdiv_s), 2 }, { OP(fdiv_d), 2 }, { OP(fsqrt_s), 1 },
+        { OP(fsqrt_d), 1 }, { OP(fmadd_s), 3 }, { OP(fmadd_d), 3 },
+        { OP(fmsub_s), 3 }, { OP(fmsub_d), 3 }, { OP(fnmsub_s), 3 },
+        { OP(fnmsub_d), 3 }, { OP(fnmadd_s), 3 }, { OP(fnmadd_d), 3 },
+    };
+    static const uint32_t rms[] = { RNE, RNE, RNE, RTZ, RDN, RUP, RMM,
+                                    RM_DYN, RM_DYN };
+    const unsigned per_op = 200000;
+    unsigned eligible = 0, bad = 0;
+
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        bool dbl = ops[i].op[strlen(ops[i].op) - 1] == 'd';
+        for (unsigned n = 0; n < per_op; n++) {
+            uint64_t v[3], got[2];
+            uint32_t rm = rms[rnd() % (sizeof(rms) / sizeof(rms[0]))];
+            uint32_t preset = rnd() & 31, frm = rnd() % 5;
+            uint32_t flags[2];
+            bool all_ok = true;
+
+            if (rnd() & 1) {
+                preset |= NX;
+                frm = rnd() & 1 ? RNE : frm;
+            }
+            for (int k = 0; k < 3; k++) {
+                v[k] = rnd_operand(dbl);
+            }
+            if (ops[i].nargs == 2 && rnd() % 4 == 0) {
+                /* b close to +-a: cancellation, exact zeros */
+                v[1] = v[0] ^ (rnd() % 4) ^ ((rnd() & 1) << (dbl ? 63 : 31));
+            }
+            if (ops[i].nargs == 3 && rnd() % 4 == 0) {
+                /* c close to the product: cancellation in the fma */
+                RiscvCpu tmp;
+                memset(&tmp, 0, sizeof(tmp));
+                riscv_fpu_hardfloat = false;
+                v[2] = call_op(&tmp, dbl ? "fmul_d" : "fmul_s",
+                               dbl ? (FpuFn)riscv_helper_fmul_d
+                                   : (FpuFn)riscv_helper_fmul_s,
+                               RNE, dbl ? v[0] : S(v[0]), dbl ? v[1] : S(v[1]),
+                               0);
+                v[2] = (dbl ? v[2] : (uint32_t)v[2]) ^ (rnd() % 4) ^
+                       ((rnd() & 1) << (dbl ? 63 : 31));
+            }
+            for (int k = 0; k < ops[i].nargs; k++) {
+                all_ok = all_ok && rnd_zero_or_normal(dbl, v[k]);
+            }
+            if (!dbl) {
+                for (int k = 0; k < 3; k++) {
+                    /* now and then a single that is not NaN-boxed */
+                    v[k] = rnd() % 64 ? S(v[k]) : v[k];
+                    all_ok = all_ok && (k >= ops[i].nargs ||
+                                        (v[k] >> 32) == 0xffffffffu);
+                }
+            }
+            for (int hf = 0; hf < 2; hf++) {
+                RiscvCpu cpu;
+                memset(&cpu, 0, sizeof(cpu));
+                cpu.fflags = preset;
+                cpu.frm = frm;
+                riscv_fpu_hardfloat = hf;
+                got[hf] = call_op(&cpu, ops[i].op, ops[i].fn, rm, v[0], v[1],
+                                  v[2]);
+                flags[hf] = cpu.fflags;
+            }
+            if ((preset & NX) && all_ok &&
+                (rm == RNE || (rm == RM_DYN && frm == RNE))) {
+                eligible++;
+            }
+            if (got[0] != got[1] || flags[0] != flags[1]) {
+                if (bad++ < 20) {
+                    print_error("%s rm=%u frm=%u fflags=%02x a=%016llx "
+                                "b=%016llx c=%016llx: hardfloat %016llx "
+                                "flags %02x, soft-float %016llx flags "
+                                "%02x\n", ops[i].op, rm, frm, preset,
+                                (unsigned long long)v[0],
+                                (unsigned long long)v[1],
+                                (unsigned long long)v[2],
+                                (unsigned long long)got[1], flags[1],
+                                (unsigned long long)got[0], flags[0]);
+                }
+            }
+        }
+    }
+    riscv_fpu_hardfloat = true;
+    print_message("hardfloat differential (fma: %s): %zu cases, %u "
+                  "eligible for the fast path, %u mismatches\n",
+                  riscv_fpu_host_fma ? "FMA3" : "libm",
+                  per_op * (sizeof(ops) / sizeof(ops[0])), eligible, bad);
+    assert_int_equal(bad, 0);
+    /* the generator must reach the fast path often */
+    assert_true(eligible > per_op);
+}
+
+/* Both fma flavours: the host's FMA3 (if it has it) and libm's fma(). */
+static void test_hardfloat_differential(void **state)
+{
+    bool host_fma = riscv_fpu_host_fma;
+
+    hardfloat_differential();
+    if (host_fma) {
+        riscv_fpu_host_fma = false;
+        hardfloat_differential();
+        riscv_fpu_host_fma = true;
+    }
+}
+
 /* ------------------------------------------------------ pattern table */
 
 static const struct {
@@ -1178,6 +1374,7 @@ int main(void)
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_dynamic_rounding),
         cmocka_unit_test(test_flags_accrue),
+        cmocka_unit_test(test_hardfloat_differential),
         cmocka_unit_test(test_table_encodings),
         cmocka_unit_test(test_table_no_overlap),
     };

@@ -13,6 +13,7 @@
 #ifndef PLUGINS_CPUS_RISCV_FPU_H
 #define PLUGINS_CPUS_RISCV_FPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "riscv.h"
@@ -31,6 +32,15 @@ enum { RM_RNE = 0, RM_RTZ = 1, RM_RDN = 2, RM_RUP = 3, RM_RMM = 4,
 #define FPU_BOX_S 0xffffffff00000000ull  /* upper half of a boxed single */
 #define FPU_CANON_S 0x7fc00000u
 #define FPU_CANON_D 0x7ff8000000000000ull
+
+/*
+ * Host FPU fast path of add/sub/mul/div/sqrt/fma on (default true); the
+ * unit tests turn it off to compare it with the soft-float path.
+ */
+extern bool riscv_fpu_hardfloat;
+/* Its fma uses the host's FMA3 instruction (true when the x86-64 host has
+ * it; only ever set true where it exists) rather than libm's fma(). */
+extern bool riscv_fpu_host_fma;
 
 /* Raise illegal-instruction (tval @insn) when env->frm is not 0-4. */
 void riscv_helper_check_frm(void *env, uint32_t insn);

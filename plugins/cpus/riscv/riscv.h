@@ -195,6 +195,7 @@ BB_DECLARE_TYPE(RiscvCpu, BbCpuClass, RISCV_CPU, TYPE_RISCV64_CPU)
 
 /* IR globals (translate.c creates them in riscv_translate_init()). */
 extern BbTcgI64 cpu_gpr[32]; /* cpu_gpr[0] is unused */
+extern BbTcgI64 cpu_fpr[32]; /* f0-f31 (RiscvCpu.fpr[]) */
 extern BbTcgI64 cpu_pc;
 
 /* ------------------------------------------------------------ decoding */
@@ -314,6 +315,9 @@ struct DisasContext {
     unsigned mem_idx;       /* TB_FLAGS_MEM_IDX */
     unsigned fs;            /* mstatus.FS as the TB's code now knows it:
                                riscv_gen_set_fs_dirty() raises it */
+    bool frm_checked;       /* this TB already checks frm (dynamic rm):
+                               frm cannot change within a TB, as a CSR
+                               write to it ends the TB */
     uint64_t misa;
 };
 

@@ -2,21 +2,22 @@
  * trans-rvf.c - translation of the F and D extensions (RV64): the pattern
  * table riscv_insns_rvf and one translate function per instruction.
  *
- * The f registers are not IR globals: each instruction loads its operands
- * from env (RiscvCpu.fpr[]) and stores its result there.  Arithmetic goes
+ * The f registers are IR globals (cpu_fpr[], translate.c), so a TB keeps
+ * them in host registers between instructions.  Arithmetic goes
  * through the helpers of fpu.c; sign injection, moves, loads and stores
  * are plain IR.  Every instruction needs mstatus.FS != Off (and F, or D
  * for .d, in misa); those that write an f register or may write fflags
  * mark FS Dirty (once per TB).  A rounding-mode field of 5 or 6 is
  * illegal at translation time; the dynamic mode (7) is checked against
- * frm at run time, which raises illegal-instruction when frm > 4.
+ * frm at run time, which raises illegal-instruction when frm > 4, once
+ * per TB: at the first instruction of the TB that uses it (frm only
+ * changes by a CSR write, which ends the TB, so the check holds for the
+ * rest of the TB).
  */
 #include <stddef.h>
 
 #include "fpu.h"
 #include "riscv.h"
-
-#define FPR_OFS(r) (offsetof(RiscvCpu, fpr) + (size_t)(r) * sizeof(uint64_t))
 
 void riscv_gen_set_fs_dirty(DisasContext *ctx)
 {
@@ -45,14 +46,15 @@ static bool fp_enabled(DisasContext *ctx, bool dbl)
 /*
  * Check a rounding-mode field: false when it is statically illegal; for
  * the dynamic mode emit the run-time frm check (a call only when frm is
- * out of range).  Call before emitting anything else.
+ * out of range) unless an earlier instruction of the TB did.  Call
+ * before emitting anything else.
  */
 static bool gen_check_rm(DisasContext *ctx, unsigned rm)
 {
     if (rm == 5 || rm == 6) {
         return false;
     }
-    if (rm == RM_DYN) {
+    if (rm == RM_DYN && !ctx->frm_checked) {
         BbTcgI32 frm = bb_tcg_temp_i32(ctx->s);
         BbTcgLabel ok = bb_tcg_label(ctx->s);
 
@@ -61,21 +63,20 @@ static bool gen_check_rm(DisasContext *ctx, unsigned rm)
                           bb_tcg_const_i32(ctx->s, RM_RMM), ok);
         gen_helper_env_insn(ctx, &riscv_h_check_frm, UINT32_MAX);
         bb_tcg_set_label(ctx->s, ok);
+        ctx->frm_checked = true;
     }
     return true;
 }
 
+/* f[r] for reading only (the global itself: callers never write it). */
 static BbTcgI64 load_fpr(DisasContext *ctx, unsigned r)
 {
-    BbTcgI64 t = bb_tcg_temp_i64(ctx->s);
-
-    bb_tcg_ld_env_i64(ctx->s, BB_TCG_OP_LD_I64, t, FPR_OFS(r));
-    return t;
+    return cpu_fpr[r];
 }
 
 static void store_fpr(DisasContext *ctx, unsigned r, BbTcgI64 v)
 {
-    bb_tcg_st_env_i64(ctx->s, BB_TCG_OP_ST_I64, v, FPR_OFS(r));
+    bb_tcg_mov_i64(ctx->s, cpu_fpr[r], v);
 }
 
 static BbTcgI32 const_rm(DisasContext *ctx, unsigned rm)

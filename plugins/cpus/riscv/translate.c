@@ -16,6 +16,7 @@
 #include "riscv.h"
 
 BbTcgI64 cpu_gpr[32];
+BbTcgI64 cpu_fpr[32];
 BbTcgI64 cpu_pc;
 
 /*
@@ -150,6 +151,7 @@ static void ctx_start_tb(DisasContext *ctx, BbCpu *cpu, BbTcgContext *s,
     ctx->priv = TB_FLAGS_PRIV(ts->flags);
     ctx->mem_idx = TB_FLAGS_MEM_IDX(ts->flags);
     ctx->fs = TB_FLAGS_FS(ts->flags);
+    ctx->frm_checked = false;
     ctx->misa = rc->misa;
 }
 
@@ -205,6 +207,10 @@ void riscv_translate_init(BbCpuClass *cc)
     for (unsigned i = 1; i < 32; i++) {
         cpu_gpr[i] = bb_tcg_global_i64(g, offsetof(RiscvCpu, gpr[i]),
                                        riscv_xreg_names[i]);
+    }
+    for (unsigned i = 0; i < 32; i++) {
+        cpu_fpr[i] = bb_tcg_global_i64(g, offsetof(RiscvCpu, fpr[i]),
+                                       riscv_freg_names[i]);
     }
     cpu_pc = bb_tcg_global_i64(g, offsetof(RiscvCpu, pc), "pc");
     cc->globals = g;
