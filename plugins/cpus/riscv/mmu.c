@@ -16,6 +16,8 @@
  * access (BbCpu.access_size), so that e.g. an 8-byte load half inside an
  * NA4 region fails.
  */
+#include <string.h>
+
 #include "riscv.h"
 
 /* PTE bits */
@@ -308,6 +310,54 @@ uint64_t riscv_pmpaddr_read(RiscvCpu *s, unsigned index)
 /* ------------------------------------------------------------ page walk */
 
 /*
+ * Read the PTE at @pte_addr.  A table in RAM (or ROM) is read through a
+ * host pointer to it (the memory API's map), which spares the walk the
+ * generic access path - flat-view dispatch and a memcpy per PTE - that
+ * dominated Sv39 workloads; a table anywhere else (an I/O region, a
+ * hole) goes through bb_address_space_load().  The pointer is used for
+ * this PTE only: a device callback may change the memory map between two
+ * walks.  Guest memory is little-endian.
+ */
+static BbMemTxResult pte_load(BbAddressSpace *as, uint64_t pte_addr,
+                              uint64_t *pte)
+{
+    uint64_t len = 8;
+    const void *host = bb_address_space_map(as, pte_addr, &len, false);
+
+    if (host && len >= 8) {
+        /* a fixed-size memcpy compiles to one load (a RAM region may
+         * start at any address, so the pointer need not be aligned) */
+        memcpy(pte, host, 8);
+        *pte = GUINT64_FROM_LE(*pte);
+        return BB_MEMTX_OK;
+    }
+    return bb_address_space_load(as, pte_addr, 8, pte);
+}
+
+/*
+ * Write back a PTE with A/D set, in place when the table is in writable
+ * RAM.  The harts of a board run round-robin on one thread, so nothing
+ * can change the PTE between pte_load() and this store: a plain store is
+ * as atomic as the specification's read-modify-write needs.  (With harts
+ * on several threads this would become a compare-and-swap that restarts
+ * the walk when the PTE changed.)  A table in ROM or I/O takes the
+ * memory API, which ignores and logs stores to ROM as before.
+ */
+static BbMemTxResult pte_store(BbAddressSpace *as, uint64_t pte_addr,
+                               uint64_t pte)
+{
+    uint64_t len = 8;
+    void *host = bb_address_space_map(as, pte_addr, &len, true);
+
+    if (host && len >= 8) {
+        pte = GUINT64_TO_LE(pte);
+        memcpy(host, &pte, 8);
+        return BB_MEMTX_OK;
+    }
+    return bb_address_space_store(as, pte_addr, 8, pte);
+}
+
+/*
  * Walk the page table of satp for @vaddr (privileged spec 4.3.2): the
  * PTE reads and A/D writes are S-mode accesses for the PMP.  @priv is the
  * effective privilege (S or U), @store whether the access writes (a
@@ -339,7 +389,7 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         bool u_ok_data, u_ok_fetch, allowed;
 
         if (!riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_READ, PRV_S) ||
-            bb_address_space_load(as, pte_addr, 8, &pte) != BB_MEMTX_OK) {
+            pte_load(as, pte_addr, &pte) != BB_MEMTX_OK) {
             *cause = access_fault_cause(s, access);
             return false;
         }
@@ -378,8 +428,7 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         want = pte | PTE_A | (store ? PTE_D : 0);
         if (want != pte) {
             if (!riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_WRITE, PRV_S) ||
-                bb_address_space_store(as, pte_addr, 8, want) !=
-                    BB_MEMTX_OK) {
+                pte_store(as, pte_addr, want) != BB_MEMTX_OK) {
                 *cause = access_fault_cause(s, access);
                 return false;
             }
