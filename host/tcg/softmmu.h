@@ -45,7 +45,7 @@
 #define TLB_PAGE_SIZE ((uint64_t)1 << TLB_PAGE_BITS)
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
 
-#define TLB_BITS 8                   /* entries per MMU index: 256 */
+#define TLB_BITS 12                  /* entries per MMU index: 4096 */
 #define TLB_ENTRIES (1u << TLB_BITS)
 #define TLB_ENTRY_BITS 5             /* sizeof(TlbEntry) == 32 */
 
