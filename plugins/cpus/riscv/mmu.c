@@ -266,6 +266,7 @@ void riscv_pmpcfg_write(RiscvCpu *s, unsigned reg_index, uint64_t value)
         }
     }
     if (changed) {
+        riscv_pmp_changed(s);
         bb_cpu_tlb_flush(&s->parent_obj);
     }
 }
@@ -296,6 +297,7 @@ void riscv_pmpaddr_write(RiscvCpu *s, unsigned index, uint64_t value)
         return;
     }
     s->pmpaddr[index] = value;
+    riscv_pmp_changed(s);
     bb_cpu_tlb_flush(&s->parent_obj);
 }
 
@@ -308,6 +310,47 @@ uint64_t riscv_pmpaddr_read(RiscvCpu *s, unsigned index)
 }
 
 /* ------------------------------------------------------------ page walk */
+
+void riscv_pmp_changed(RiscvCpu *s)
+{
+    memset(s->ptw_pmp_valid, 0, sizeof(s->ptw_pmp_valid));
+}
+
+/*
+ * What the PMP lets the walk's own (S-mode) accesses do to the PTE at
+ * @pte_addr, read at walk level @level: PMP_R and/or PMP_W.  A walk reads
+ * the same few table pages over and over, so the verdict on a whole page
+ * is kept per level until the PMP changes.  When an entry boundary falls
+ * inside the page, this PTE alone is checked, as riscv_pmp_check() does,
+ * and nothing is kept.  (A page matched in full by one entry, or by none,
+ * gives every PTE in it that entry's verdict, or the no-match one.)
+ */
+static unsigned ptw_pmp_perms(RiscvCpu *s, uint64_t pte_addr, int level)
+{
+    uint64_t page = pte_addr & ~(PAGE_SIZE - 1);
+    unsigned perms;
+
+    if (s->pmp_entries == 0) {
+        return PMP_R | PMP_W;
+    }
+    if (s->ptw_pmp_valid[level] && s->ptw_pmp_page[level] == page) {
+        return s->ptw_pmp_perms[level];
+    }
+    if (pmp_lookup(s, page, page + PAGE_SIZE - 1, PRV_S, &perms) ==
+        PMP_MATCH_PARTIAL) {
+        return (riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_READ, PRV_S)
+                    ? PMP_R
+                    : 0) |
+               (riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_WRITE, PRV_S)
+                    ? PMP_W
+                    : 0);
+    }
+    perms &= PMP_R | PMP_W;
+    s->ptw_pmp_page[level] = page;
+    s->ptw_pmp_perms[level] = (uint8_t)perms;
+    s->ptw_pmp_valid[level] = true;
+    return perms;
+}
 
 /*
  * Read the PTE at @pte_addr.  A table in RAM (or ROM) is read through a
@@ -386,9 +429,10 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         uint64_t vpn = (vaddr >> page_bits) & ((1u << VPN_BITS) - 1);
         uint64_t pte_addr = table + vpn * 8;
         uint64_t pte, ppn, want, offset_mask;
+        unsigned pmp = ptw_pmp_perms(s, pte_addr, level);
         bool u_ok_data, u_ok_fetch, allowed;
 
-        if (!riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_READ, PRV_S) ||
+        if (!(pmp & PMP_R) ||
             pte_load(as, pte_addr, &pte) != BB_MEMTX_OK) {
             *cause = access_fault_cause(s, access);
             return false;
@@ -427,7 +471,7 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         /* Hardware A/D update: A on any access, D on a write. */
         want = pte | PTE_A | (store ? PTE_D : 0);
         if (want != pte) {
-            if (!riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_WRITE, PRV_S) ||
+            if (!(pmp & PMP_W) ||
                 pte_store(as, pte_addr, want) != BB_MEMTX_OK) {
                 *cause = access_fault_cause(s, access);
                 return false;
