@@ -174,6 +174,13 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
         e->addend = ram ? (uint64_t)(uintptr_t)host - vpage : 0;
         sm->info[mmu_idx][tlb_index(vaddr)].paddr = x->ppage;
         sm->used |= 1u << mmu_idx;
+        if (sm->fill_count[mmu_idx] < TLB_FILL_LOG) {
+            sm->fill_log[mmu_idx][sm->fill_count[mmu_idx]] =
+                (uint16_t)tlb_index(vaddr);
+        }
+        if (sm->fill_count[mmu_idx] <= TLB_FILL_LOG) {
+            sm->fill_count[mmu_idx]++;
+        }
         if (bits > TLB_PAGE_BITS) {
             note_large_page(sm, mmu_idx, vaddr, bits);
         }
@@ -477,9 +484,23 @@ bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned size,
 
 /* ------------------------------------------------------------ flushes */
 
+/* Empty one MMU index's table: only the entries filled since its last
+ * flush, when they are few (a guest switching address spaces often
+ * touches a handful of pages in between), else all of it. */
 static void flush_one(Softmmu *sm, unsigned mmu_idx)
 {
-    memset(sm->tlb->e[mmu_idx], 0xff, sizeof(sm->tlb->e[mmu_idx]));
+    uint32_t n = sm->fill_count[mmu_idx];
+
+    if (n <= TLB_FILL_LOG) {
+        for (uint32_t k = 0; k < n; k++) {
+            TlbEntry *e = &sm->tlb->e[mmu_idx][sm->fill_log[mmu_idx][k]];
+
+            e->addr_read = e->addr_write = e->addr_code = TLB_TAG_NONE;
+        }
+    } else {
+        memset(sm->tlb->e[mmu_idx], 0xff, sizeof(sm->tlb->e[mmu_idx]));
+    }
+    sm->fill_count[mmu_idx] = 0;
     sm->large &= ~(1u << mmu_idx);
     sm->stats.flushes++;
 }

@@ -45,9 +45,10 @@
 #define TLB_PAGE_SIZE ((uint64_t)1 << TLB_PAGE_BITS)
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
 
-#define TLB_BITS 8                   /* entries per MMU index: 256 */
+#define TLB_BITS 12                  /* entries per MMU index: 4096 */
 #define TLB_ENTRIES (1u << TLB_BITS)
 #define TLB_ENTRY_BITS 5             /* sizeof(TlbEntry) == 32 */
+#define TLB_FILL_LOG 64              /* fills remembered per MMU index */
 
 /*
  * Flags in the low bits of a tag.  They lie above the alignment bits of
@@ -238,6 +239,11 @@ typedef struct Softmmu {
     uint32_t large;           /* MMU indexes holding superpage entries */
     uint64_t large_addr[TCG_NB_MMU_IDX]; /* with .large: a region covering */
     uint64_t large_mask[TCG_NB_MMU_IDX]; /* all of them (addr & mask) */
+    /* The entries filled since each MMU index's last flush, so that a
+     * flush after a few fills clears only those instead of the whole
+     * 128 KiB table (fill_count > TLB_FILL_LOG: too many, clear all). */
+    uint16_t fill_log[TCG_NB_MMU_IDX][TLB_FILL_LOG];
+    uint32_t fill_count[TCG_NB_MMU_IDX];
     unsigned generation;      /* bumped by every flush */
     SoftmmuFault fault;       /* the last failed access */
     SoftmmuStats stats;

@@ -563,6 +563,68 @@ static void pmp_on_walk_and_result(void **state)
     assert_int_equal(prot, PRWX);
 }
 
+/* The walk reads tables in ROM through its host pointer too; the A/D
+ * write-back to ROM is dropped (and logged) and the walk goes on, as with
+ * the memory API. */
+static void tables_in_rom(void **state)
+{
+    Fixture *f = *state;
+    GError *err = NULL;
+    BbMemoryRegion *rom =
+        bb_memory_region_new_rom(NULL, "rom", 0x3000, &err);
+    uint64_t rom_base = 0x10000000, va = 0xc000, pa;
+    uint64_t t[3][512] = { { 0 } };
+    unsigned prot;
+
+    assert_non_null(rom);
+    assert_true(bb_memory_region_add_subregion(f->root, rom_base, rom,
+                                               &err));
+    t[0][(va >> 30) & 511] = pte(rom_base + 0x1000, V);
+    t[1][(va >> 21) & 511] = pte(rom_base + 0x2000, V);
+    t[2][(va >> 12) & 511] = pte(0x80c00000, V | R | X); /* A clear */
+    assert_true(bb_memory_region_write_rom(rom, 0, t, sizeof(t), &err));
+    set_satp(f, SATP_SV39, rom_base);
+    assert_int_equal(xl(f, va, RD, PRV_S, &pa, &prot), -1);
+    assert_int_equal(pa, 0x80c00000);
+    assert_int_equal(prot, BB_PROT_READ | BB_PROT_EXEC);
+    assert_int_equal(rd64(f, rom_base + 0x2000 + ((va >> 12) & 511) * 8),
+                     pte(0x80c00000, V | R | X));
+    assert_int_equal(xl(f, va, WR, PRV_S, NULL, NULL), EXC_STORE_PAGE_FAULT);
+    bb_memory_region_del_subregion(f->root, rom);
+    bb_memory_region_unref(rom);
+}
+
+/* A PMP entry boundary inside a page-table page: each PTE is checked on
+ * its own, and what the walk remembers about a table page goes when the
+ * PMP changes. */
+static void pmp_boundary_in_table_page(void **state)
+{
+    Fixture *f = *state;
+    RiscvCpu *s = f->s;
+    uint64_t va = 0xd000, va2 = 0xe000;
+
+    map_sv39_4k(f, va, 0x80d00000, V | R | W | A | D);
+    map_sv39_4k(f, va2, 0x80e00000, V | R | W | A | D);
+    s->pmp_entries = 16;
+    /* Entry 0: NA4 over the low half of va's leaf PTE, no permissions;
+     * entry 1: RAM, RWX. */
+    riscv_pmpaddr_write(s, 0, slot(TABLE(2), va, 0) >> 2);
+    riscv_pmpaddr_write(s, 1, (RAM_BASE >> 2) | ((RAM_SIZE >> 3) - 1));
+    riscv_pmpcfg_write(s, 0, 0x1f10);
+    assert_int_equal(xl(f, va, RD, PRV_S, NULL, NULL), EXC_LOAD_ACCESS);
+    assert_int_equal(xl(f, va2, RD, PRV_S, NULL, NULL), -1);
+    assert_int_equal(xl(f, va, RD, PRV_S, NULL, NULL), EXC_LOAD_ACCESS);
+    /* Entry 0 now covers the whole leaf table read-only: va's PTE reads
+     * again (the earlier verdicts are forgotten). */
+    riscv_pmpaddr_write(s, 0, (TABLE(2) >> 2) | ((0x1000 >> 3) - 1));
+    riscv_pmpcfg_write(s, 0, 0x1f19);
+    assert_int_equal(xl(f, va, RD, PRV_S, NULL, NULL), -1);
+    /* and no read at all: both fault */
+    riscv_pmpcfg_write(s, 0, 0x1f18);
+    assert_int_equal(xl(f, va, RD, PRV_S, NULL, NULL), EXC_LOAD_ACCESS);
+    assert_int_equal(xl(f, va2, RD, PRV_S, NULL, NULL), EXC_LOAD_ACCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +643,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(pte_access_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(pmp_on_walk_and_result, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(tables_in_rom, setup, teardown),
+        cmocka_unit_test_setup_teardown(pmp_boundary_in_table_page, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -787,4 +787,5 @@ void riscv_csr_reset(RiscvCpu *s)
     s->mcycle_offset = s->minstret_offset = -retired_after(s);
     memset(s->pmpcfg, 0, sizeof(s->pmpcfg));
     memset(s->pmpaddr, 0, sizeof(s->pmpaddr));
+    riscv_pmp_changed(s);
 }

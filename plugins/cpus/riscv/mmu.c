@@ -16,6 +16,8 @@
  * access (BbCpu.access_size), so that e.g. an 8-byte load half inside an
  * NA4 region fails.
  */
+#include <string.h>
+
 #include "riscv.h"
 
 /* PTE bits */
@@ -264,6 +266,7 @@ void riscv_pmpcfg_write(RiscvCpu *s, unsigned reg_index, uint64_t value)
         }
     }
     if (changed) {
+        riscv_pmp_changed(s);
         bb_cpu_tlb_flush(&s->parent_obj);
     }
 }
@@ -294,6 +297,7 @@ void riscv_pmpaddr_write(RiscvCpu *s, unsigned index, uint64_t value)
         return;
     }
     s->pmpaddr[index] = value;
+    riscv_pmp_changed(s);
     bb_cpu_tlb_flush(&s->parent_obj);
 }
 
@@ -306,6 +310,95 @@ uint64_t riscv_pmpaddr_read(RiscvCpu *s, unsigned index)
 }
 
 /* ------------------------------------------------------------ page walk */
+
+void riscv_pmp_changed(RiscvCpu *s)
+{
+    memset(s->ptw_pmp_valid, 0, sizeof(s->ptw_pmp_valid));
+}
+
+/*
+ * What the PMP lets the walk's own (S-mode) accesses do to the PTE at
+ * @pte_addr, read at walk level @level: PMP_R and/or PMP_W.  A walk reads
+ * the same few table pages over and over, so the verdict on a whole page
+ * is kept per level until the PMP changes.  When an entry boundary falls
+ * inside the page, this PTE alone is checked, as riscv_pmp_check() does,
+ * and nothing is kept.  (A page matched in full by one entry, or by none,
+ * gives every PTE in it that entry's verdict, or the no-match one.)
+ */
+static unsigned ptw_pmp_perms(RiscvCpu *s, uint64_t pte_addr, int level)
+{
+    uint64_t page = pte_addr & ~(PAGE_SIZE - 1);
+    unsigned perms;
+
+    if (s->pmp_entries == 0) {
+        return PMP_R | PMP_W;
+    }
+    if (s->ptw_pmp_valid[level] && s->ptw_pmp_page[level] == page) {
+        return s->ptw_pmp_perms[level];
+    }
+    if (pmp_lookup(s, page, page + PAGE_SIZE - 1, PRV_S, &perms) ==
+        PMP_MATCH_PARTIAL) {
+        return (riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_READ, PRV_S)
+                    ? PMP_R
+                    : 0) |
+               (riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_WRITE, PRV_S)
+                    ? PMP_W
+                    : 0);
+    }
+    perms &= PMP_R | PMP_W;
+    s->ptw_pmp_page[level] = page;
+    s->ptw_pmp_perms[level] = (uint8_t)perms;
+    s->ptw_pmp_valid[level] = true;
+    return perms;
+}
+
+/*
+ * Read the PTE at @pte_addr.  A table in RAM (or ROM) is read through a
+ * host pointer to it (the memory API's map), which spares the walk the
+ * generic access path - flat-view dispatch and a memcpy per PTE - that
+ * dominated Sv39 workloads; a table anywhere else (an I/O region, a
+ * hole) goes through bb_address_space_load().  The pointer is used for
+ * this PTE only: a device callback may change the memory map between two
+ * walks.  Guest memory is little-endian.
+ */
+static BbMemTxResult pte_load(BbAddressSpace *as, uint64_t pte_addr,
+                              uint64_t *pte)
+{
+    uint64_t len = 8;
+    const void *host = bb_address_space_map(as, pte_addr, &len, false);
+
+    if (host && len >= 8) {
+        /* a fixed-size memcpy compiles to one load (a RAM region may
+         * start at any address, so the pointer need not be aligned) */
+        memcpy(pte, host, 8);
+        *pte = GUINT64_FROM_LE(*pte);
+        return BB_MEMTX_OK;
+    }
+    return bb_address_space_load(as, pte_addr, 8, pte);
+}
+
+/*
+ * Write back a PTE with A/D set, in place when the table is in writable
+ * RAM.  The harts of a board run round-robin on one thread, so nothing
+ * can change the PTE between pte_load() and this store: a plain store is
+ * as atomic as the specification's read-modify-write needs.  (With harts
+ * on several threads this would become a compare-and-swap that restarts
+ * the walk when the PTE changed.)  A table in ROM or I/O takes the
+ * memory API, which ignores and logs stores to ROM as before.
+ */
+static BbMemTxResult pte_store(BbAddressSpace *as, uint64_t pte_addr,
+                               uint64_t pte)
+{
+    uint64_t len = 8;
+    void *host = bb_address_space_map(as, pte_addr, &len, true);
+
+    if (host && len >= 8) {
+        pte = GUINT64_TO_LE(pte);
+        memcpy(host, &pte, 8);
+        return BB_MEMTX_OK;
+    }
+    return bb_address_space_store(as, pte_addr, 8, pte);
+}
 
 /*
  * Walk the page table of satp for @vaddr (privileged spec 4.3.2): the
@@ -336,10 +429,11 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         uint64_t vpn = (vaddr >> page_bits) & ((1u << VPN_BITS) - 1);
         uint64_t pte_addr = table + vpn * 8;
         uint64_t pte, ppn, want, offset_mask;
+        unsigned pmp = ptw_pmp_perms(s, pte_addr, level);
         bool u_ok_data, u_ok_fetch, allowed;
 
-        if (!riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_READ, PRV_S) ||
-            bb_address_space_load(as, pte_addr, 8, &pte) != BB_MEMTX_OK) {
+        if (!(pmp & PMP_R) ||
+            pte_load(as, pte_addr, &pte) != BB_MEMTX_OK) {
             *cause = access_fault_cause(s, access);
             return false;
         }
@@ -377,9 +471,8 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
         /* Hardware A/D update: A on any access, D on a write. */
         want = pte | PTE_A | (store ? PTE_D : 0);
         if (want != pte) {
-            if (!riscv_pmp_check(s, pte_addr, 8, BB_ACCESS_WRITE, PRV_S) ||
-                bb_address_space_store(as, pte_addr, 8, want) !=
-                    BB_MEMTX_OK) {
+            if (!(pmp & PMP_W) ||
+                pte_store(as, pte_addr, want) != BB_MEMTX_OK) {
                 *cause = access_fault_cause(s, access);
                 return false;
             }

@@ -378,6 +378,7 @@ static bool riscv_cpu_post_load(void *opaque, uint32_t version,
     riscv_reservation_load(s);
     s->in_amo = 0;
     s->csr_ra = 0;
+    riscv_pmp_changed(s);
     bb_cpu_tlb_flush(&s->parent_obj);
     bb_cpu_request_interrupt(&s->parent_obj);
     return true;

@@ -105,6 +105,7 @@ enum {
 enum { SATP_BARE = 0, SATP_SV39 = 8, SATP_SV48 = 9, SATP_SV57 = 10 };
 
 #define RISCV_PMP_ENTRIES 16
+#define RISCV_PTW_LEVELS 5   /* Sv57 */
 
 /*
  * TB flags (riscv_get_tb_key): what translation depends on besides the
@@ -176,6 +177,11 @@ typedef struct RiscvCpu {
     /* PMP */
     uint8_t pmpcfg[RISCV_PMP_ENTRIES];
     uint64_t pmpaddr[RISCV_PMP_ENTRIES];
+    /* the page walk's PMP verdict per level on the last page-table page
+     * it read there (mmu.c); riscv_pmp_changed() drops them */
+    uint64_t ptw_pmp_page[RISCV_PTW_LEVELS];
+    uint8_t ptw_pmp_perms[RISCV_PTW_LEVELS]; /* PMP_R/W for S-mode */
+    bool ptw_pmp_valid[RISCV_PTW_LEVELS];
 
     /* configuration (properties) */
     char *isa;               /* "rv64imafdc_zicsr_zifencei" */
@@ -443,6 +449,9 @@ bool riscv_do_unaligned_access(BbCpu *cpu, uint64_t vaddr,
 bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
                          unsigned size, BbAccessType access, unsigned mmu_idx,
                          uint64_t *paddr, unsigned *prot, uint32_t *cause);
+/* The PMP registers changed (or were reset or loaded): forget what the
+ * page walk cached about them. */
+void riscv_pmp_changed(RiscvCpu *s);
 /* PMP: whether @size bytes at physical @addr may be accessed for @access
  * in privilege @priv (M-mode: only locked entries apply). */
 bool riscv_pmp_check(RiscvCpu *s, uint64_t addr, unsigned size,

@@ -794,6 +794,42 @@ static void test_flushes(void **state)
     }
 }
 
+/* A flush after a few fills clears just those entries, after more than
+ * TLB_FILL_LOG the whole table: either way no tag survives, and the
+ * pages are filled again.  (Pages past the RAM are holes: the loads fail,
+ * but their entries are installed all the same.) */
+static void test_flush_after_few_and_many_fills(void **state)
+{
+    Fix *f = *state;
+    uint64_t v;
+
+    fix_reset(f);
+    for (unsigned round = 0; round < 2; round++) {
+        unsigned n = round ? TLB_FILL_LOG + 10 : 3;
+
+        f->fills = 0;
+        for (unsigned k = 0; k < n; k++) {
+            softmmu_load(f->sm, VBASE + k * 5 * PAGE, BB_MO_UB, 0, &v);
+        }
+        assert_int_equal(f->fills, n);
+        assert_int_equal(f->sm->fill_count[0],
+                         MIN(n, TLB_FILL_LOG + 1));
+        tlb_flush(f->sm);
+        assert_int_equal(f->sm->fill_count[0], 0);
+        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+            const TlbEntry *e = &f->sm->tlb->e[0][i];
+
+            assert_int_equal(e->addr_read, TLB_TAG_NONE);
+            assert_int_equal(e->addr_write, TLB_TAG_NONE);
+            assert_int_equal(e->addr_code, TLB_TAG_NONE);
+        }
+        f->fills = 0;
+        softmmu_load(f->sm, VBASE, BB_MO_UB, 0, &v);
+        assert_int_equal(f->fills, 1);
+        tlb_flush(f->sm);
+    }
+}
+
 /* A superpage: flushing any 4 KiB page of it drops the others too. */
 static void test_flush_superpage(void **state)
 {
@@ -1270,6 +1306,7 @@ int main(void)
         T(test_unassigned_bus_error),
         T(test_rom),
         T(test_flushes),
+        T(test_flush_after_few_and_many_fills),
         T(test_flush_superpage),
         T(test_no_cache_translation),
         T(test_listener_flushes_on_map_change),
