@@ -320,7 +320,7 @@ static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
         fixed.store = rt && rt->store ? rt->store : null_store;
         fixed.opaque = rt ? rt->opaque : NULL;
         /* Generated code always reads a TLB; this one always misses. */
-        fixed.tlb = rt && rt->tlb ? rt->tlb : &x86_tlb_none;
+        fixed.tlb = rt && rt->tlb ? rt->tlb : x86_tlb_none();
         fixed.lookup = rt ? rt->lookup : NULL;
         fixed.exit_owner = rt ? rt->exit_owner : NULL;
         rt = &fixed;

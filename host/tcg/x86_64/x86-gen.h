@@ -194,8 +194,10 @@ void x86_emit_exit(X86Gen *g, unsigned code);
  * when the compile failed. */
 void x86_lower_finish(X86Gen *g);
 /* A TLB whose every tag is empty: what generated code reads when the
- * runtime has none, so every access takes the slow path (the callbacks). */
-extern const TlbTable x86_tlb_none;
+ * runtime has none, so every access takes the slow path (the callbacks).
+ * Built on first use (it is megabytes: not worth carrying in the
+ * library's read-only data). */
+const TlbTable *x86_tlb_none(void);
 
 /* A comparison of setcond/movcond/brcond, operands loaded: prepare
  * before allocating the output, emit right before the flags are used.

@@ -86,7 +86,7 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
  * The slow path, emitted after the TB's body, calls rt->load/rt->store as
  * before the TLB existed (rsi and rdx are still intact there), extends a
  * load's result into rax and jumps back to done, so both paths meet with
- * the same register state.  A runtime without a TLB gets x86_tlb_none,
+ * the same register state.  A runtime without a TLB gets x86_tlb_none(),
  * whose tags never match.  Each slow path gets an insn mark of its own
  * guest instruction, so a callback's return address maps back to it.
  */
@@ -107,13 +107,24 @@ typedef struct X86SlowPath {
 G_STATIC_ASSERT(TLB_PAGE_BITS + TLB_BITS <= 32);
 G_STATIC_ASSERT(sizeof(TlbTable) <= INT32_MAX);
 
-const TlbTable x86_tlb_none = {
-    .e = { [0 ... TCG_NB_MMU_IDX - 1] = {
-        [0 ... TLB_ENTRIES - 1] = {
+const TlbTable *x86_tlb_none(void)
+{
+    static const TlbTable *none;
+
+    if (g_once_init_enter(&none)) {
+        static const TlbEntry empty = {
             TLB_TAG_NONE, TLB_TAG_NONE, TLB_TAG_NONE, 0,
-        },
-    } },
-};
+        };
+        TlbTable *t = g_new(TlbTable, 1); /* lives as long as the process */
+        for (unsigned m = 0; m < TCG_NB_MMU_IDX; m++) {
+            for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+                t->e[m][i] = empty;
+            }
+        }
+        g_once_init_leave(&none, t);
+    }
+    return none;
+}
 
 /* Call rt->fn(rt->opaque, ...) with the other arguments already in
  * rsi, rdx, rcx, r8. */
