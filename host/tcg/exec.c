@@ -635,6 +635,11 @@ void bb_cpu_raise_exception(BbCpu *cpu, uint32_t cause, uint64_t tval,
         }
     } else if (p->cur_code) {
         exec_restore_state(cpu, host_ra ? host_ra : p->mem_ra);
+    } else {
+        /* Between TBs (a fetch fault while looking the next one up): the
+         * faulting instruction is the one the hart is about to run. */
+        uint64_t flags;
+        p->cc->get_tb_key(cpu, &p->exc_pc, &flags);
     }
     siglongjmp(p->unwind, EXEC_UNWIND_EXCEPTION);
 }

@@ -23,6 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 unset BREADBOARD_PLUGIN_PATH
 pass=0 fail=0
 limit=20
+fetch_cause=1 unmapped=40000000 # TOY_CAUSE_FETCH_FAULT, UNMAPPED (gen-programs.c)
 [ -n "${VALGRIND:-}" ] && limit=120
 
 check() { # NAME EXPECTED ACTUAL
@@ -102,6 +103,12 @@ for accel in jit interp; do
   run "$accel" arith -d cpu -D "$log.cpu"
   check "cpu dumps the registers ($accel)" yes \
     "$(grep -q '^pc  0000000080000000$' "$log.cpu" && echo yes)"
+  # A fetch fault (the toy hart raises it while translating the jump
+  # target) is logged with the faulting pc.
+  run "$accel" fault --icount -d int -D "$log.fault"
+  check "logged fault run ($accel)" 0 "$rc"
+  check "int logs the fetch fault at its pc ($accel)" 1 \
+    "$(grep -cE "^int: hart 0 exception cause $fetch_cause tval 0x$unmapped pc 0x$unmapped\$" "$log.fault")"
   run "$accel" wfi --icount -d int -D "$log.wfi"
   check "logged wfi run ($accel)" 0 "$rc"
   check "int logs the interrupt ($accel)" 1 \
