@@ -177,6 +177,27 @@ void x86_ra_prepare_call(X86Gen *g);
 void x86_ra_load_into(X86Gen *g, uint32_t t, X86Reg r);
 /* After a call: temp @t's value is in @r (a scratch register). */
 void x86_ra_bind_result(X86Gen *g, uint32_t t, X86Reg r);
+/* Make every register of @mask a scratch register of this op, moving
+ * their temps to registers outside @mask (or to memory). */
+void x86_ra_reserve_mask(X86Gen *g, uint32_t mask);
+
+/* What a cold call site (a guest access's slow path) must do around its
+ * call so that the hot path keeps its registers: each entry is a value
+ * held in a register at the access, stored to its home (env for a dirty
+ * global, so an unwind from the call sees it; a spill slot for a
+ * caller-saved TB-local temp) before the call and, when the register is
+ * caller-saved, loaded back after it. */
+typedef struct X86ColdSave {
+    int8_t reg;
+    uint8_t size;   /* 4 or 8 */
+    bool store;     /* the home is stale: store before the call */
+    bool reload;    /* caller-saved: reload after the call */
+    X86Reg base;
+    int32_t disp;
+} X86ColdSave;
+/* Fill @out (room for X86_NB_REGS) for a call made at this point; the
+ * allocation itself is unchanged.  Returns the number of entries. */
+unsigned x86_ra_cold_saves(X86Gen *g, X86ColdSave *out);
 
 /* ------------------------------------------------------------ lowering */
 

@@ -66,9 +66,9 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
 /* ------------------------------------------------------------ guest memory */
 
 /*
- * A guest access is synced (globals to env, caller-saved registers
- * emptied: the slow path is a call that may fault) and then tries the TLB
- * inline (softmmu.h), with the address in rsi and a store's value in rdx:
+ * A guest access empties only its scratch registers (MEM_SCRATCH) and
+ * then tries the TLB inline (softmmu.h), with the address in rsi and a
+ * store's value in rdx; nothing is written back on this hit path:
  *
  *     mov    rdi, [rsp + X86_RT_OFFSET]      ; rt
  *     mov    eax, esi
@@ -83,10 +83,13 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
  *     mov/movzx/movsx  rax, [rsi]            ; or: mov [rsi], dl/dx/edx/rdx
  *   done:
  *
- * The slow path, emitted after the TB's body, calls rt->load/rt->store as
- * before the TLB existed (rsi and rdx are still intact there), extends a
- * load's result into rax and jumps back to done, so both paths meet with
- * the same register state.  A runtime without a TLB gets x86_tlb_none(),
+ * The slow path, emitted after the TB's body, first stores what the hit
+ * path kept in registers and the call needs in memory (dirty globals to
+ * env: the call may fault and the unwind reads env; other caller-saved
+ * registers to their homes), calls rt->load/rt->store (rsi and rdx are
+ * still intact there), extends a load's result into rax, reloads the
+ * caller-saved registers and jumps back to done, so both paths meet with
+ * the same allocation.  A runtime without a TLB gets x86_tlb_none(),
  * whose tags never match.  Each slow path gets an insn mark of its own
  * guest instruction, so a callback's return address maps back to it.
  */
@@ -100,6 +103,8 @@ typedef struct X86SlowPath {
     unsigned label_done;  /* and comes back here */
     bool has_insn;        /* an insn_start came before the access */
     uint64_t pc, extra;   /* its guest instruction */
+    unsigned nb_saves;    /* what the call must not lose (x86-regalloc.c) */
+    X86ColdSave saves[X86_NB_REGS];
 } X86SlowPath;
 
 /* The index is computed with 32-bit operations on the address's low
@@ -161,6 +166,7 @@ static X86SlowPath *slow_path_new(X86Gen *g, const TcgOp *op, bool is_store)
     if (!g->slow_paths) {
         g->slow_paths = g_array_new(FALSE, FALSE, sizeof(X86SlowPath));
     }
+    sp.nb_saves = x86_ra_cold_saves(g, sp.saves);
     g_array_append_val(g->slow_paths, sp);
     return &g_array_index(g->slow_paths, X86SlowPath,
                           g->slow_paths->len - 1);
@@ -209,13 +215,20 @@ static void emit_ld_extend(X86Gen *g, const X86SlowPath *sp)
     }
 }
 
+/* The registers an access uses on its hit path: the address (rsi), the
+ * TLB entry and a load's result (rax), the tag (rdi), a store's value or
+ * the slow path's memop argument (rdx).  Every other register keeps its
+ * value across the access; the slow path saves what its call clobbers. */
+#define MEM_SCRATCH                                                       \
+    (X86_BIT(X86_RAX) | X86_BIT(X86_RDI) | X86_BIT(X86_RSI) |             \
+     X86_BIT(X86_RDX))
+
 static void emit_qemu_ld(X86Gen *g, const TcgOp *op)
 {
     X86SlowPath *sp;
     unsigned size;
 
-    x86_ra_sync_globals(g, false);
-    x86_ra_prepare_call(g);
+    x86_ra_reserve_mask(g, MEM_SCRATCH);
     x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
     sp = slow_path_new(g, op, false);
     size = 1u << (sp->mop & BB_MO_SIZE);
@@ -233,8 +246,7 @@ static void emit_qemu_st(X86Gen *g, const TcgOp *op)
 {
     X86SlowPath *sp;
 
-    x86_ra_sync_globals(g, false);
-    x86_ra_prepare_call(g);
+    x86_ra_reserve_mask(g, MEM_SCRATCH);
     x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
     x86_ra_load_into(g, (uint32_t)op->args[0], X86_RDX);
     sp = slow_path_new(g, op, true);
@@ -257,6 +269,13 @@ static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
         g_array_append_val(g->insns, m);
     }
     x86_label_bind(&g->as, sp->label_slow);
+    for (unsigned i = 0; i < sp->nb_saves; i++) {
+        const X86ColdSave *c = &sp->saves[i];
+
+        if (c->store) {
+            x86_store(&g->as, c->size, (X86Reg)c->reg, c->base, c->disp);
+        }
+    }
     if (sp->is_store) {
         if (size < 8) {
             x86_movzx(&g->as, size, X86_RDX, X86_RDX); /* the stored bytes */
@@ -270,6 +289,14 @@ static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
         emit_runtime_call(g, offsetof(TcgRuntime, load));
         /* The callback returns raw bytes. */
         emit_ld_extend(g, sp);
+    }
+    for (unsigned i = 0; i < sp->nb_saves; i++) {
+        const X86ColdSave *c = &sp->saves[i];
+
+        if (c->reload) {
+            x86_load(&g->as, c->size, false, false, (X86Reg)c->reg, c->base,
+                     c->disp);
+        }
     }
     x86_jmp_label(&g->as, sp->label_done, false);
 }

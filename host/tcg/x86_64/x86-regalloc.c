@@ -8,7 +8,8 @@
  *     point); .mem_ok says whether that home is current;
  *   - globals are loaded lazily on first use and written back only at
  *     sync points (TB exits, branches and labels, helper calls that may
- *     see them, guest memory accesses, which may fault);
+ *     see them) and in the cold slow path of a guest memory access
+ *     (x86_ra_cold_saves(): that call may fault);
  *   - at a label nothing is in a register: every predecessor stores the
  *     temps live there, so all incoming edges agree on the state;
  *   - when registers run out the least recently used unlocked one is
@@ -521,4 +522,53 @@ void x86_ra_bind_result(X86Gen *g, uint32_t t, X86Reg r)
     bind(g, t, r);
     g->locked |= X86_BIT(r);
     ts->mem_ok = false;
+}
+
+/* ------------------------------------------------------------ cold calls */
+
+void x86_ra_reserve_mask(X86Gen *g, uint32_t mask)
+{
+    g_assert(!(g->locked & mask));
+    /* Lock the whole set first so an evicted value never lands in a
+     * register of the set that is emptied next. */
+    g->locked |= mask;
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        if (!(mask & X86_BIT(r))) {
+            continue;
+        }
+        g->locked &= ~X86_BIT(r);
+        evict(g, (X86Reg)r, g->locked | X86_BIT(r));
+        g->locked |= X86_BIT(r);
+    }
+}
+
+unsigned x86_ra_cold_saves(X86Gen *g, X86ColdSave *out)
+{
+    unsigned n = 0;
+
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        int32_t t = g->reg_temp[r];
+        bool caller = (X86_REGS_CALLER_SAVED & X86_BIT(r)) != 0;
+        bool stale;
+        X86ColdSave *c;
+
+        if (t < 0) {
+            continue;
+        }
+        stale = !g->ts[t].mem_ok;
+        /* A callee-saved register survives the call; only a dirty global
+         * in it must reach env (the call may fault and unwind). */
+        if (!caller && !(stale && is_global(g, (uint32_t)t))) {
+            continue;
+        }
+        c = &out[n++];
+        c->reg = (int8_t)r;
+        c->size = x86_is_i64(g, (uint32_t)t) ? 8 : 4;
+        c->store = stale;
+        c->reload = caller;
+        /* A TB-local temp's slot is its own until it dies, which is after
+         * this op, so the cold code may use it. */
+        temp_home(g, (uint32_t)t, &c->base, &c->disp);
+    }
+    return n;
 }
