@@ -193,6 +193,12 @@ static void lower_binop(X86Gen *g, const TcgOp *op, bool w, X86Alu alu,
         x86_alu_rr(&g->as, w, alu, rd, ra); /* commutative: d = b op a */
         return;
     }
+    if (bi && alu == X86_ADD && rd != ra) {
+        /* One instruction instead of mov + add (guest address
+         * arithmetic: base register + offset); the IR reads no flags. */
+        x86_lea(&g->as, w, rd, ra, imm);
+        return;
+    }
     mov_if(g, rd, ra);
     if (bi) {
         x86_alu_ri(&g->as, w, alu, rd, imm);
