@@ -446,47 +446,6 @@ static bool realize_machine(Board *board, GError **error)
 
 /* ------------------------------------------- ranges devices added */
 
-typedef struct TreeRange {
-    uint64_t base, last;
-    BbObject *obj;      /* NULL for RAM */
-    const char *region; /* a region @obj placed itself, or NULL */
-} TreeRange;
-
-static gint tree_range_cmp(gconstpointer a, gconstpointer b)
-{
-    const TreeRange *x = a, *y = b;
-
-    return x->base < y->base ? -1 : x->base > y->base;
-}
-
-/* A device's board ranges, and the regions it mapped at addresses of its
- * own choosing (a machine's boot ROM; main RAM is listed separately). */
-static bool collect_tree_ranges(BbObject *obj, void *opaque)
-{
-    BbDevice *dev = (BbDevice *)bb_object_dynamic_cast(obj, BB_TYPE_DEVICE);
-    BbMachine *m = (BbMachine *)bb_object_dynamic_cast(obj, BB_TYPE_MACHINE);
-
-    for (unsigned i = 0; dev && i < bb_device_get_reg_count(dev); i++) {
-        TreeRange r = { 0, 0, obj, NULL };
-        uint64_t size;
-        bb_device_get_reg(dev, i, &r.base, &size);
-        r.last = r.base + size - 1;
-        g_array_append_val((GArray *)opaque, r);
-    }
-    for (unsigned i = 0; dev && i < device_get_mapping_count(dev); i++) {
-        const DeviceMapping *dm = device_get_mapping(dev, i);
-        if (dm->reg >= 0 || dm->priority > 0 || (m && dm->mr == m->ram)) {
-            continue; /* checked above / a deliberate overlay / RAM */
-        }
-        TreeRange r = { dm->base,
-                        dm->base + bb_memory_region_size(dm->mr) - 1, obj,
-                        bb_memory_region_name(dm->mr) };
-        g_array_append_val((GArray *)opaque, r);
-    }
-    bb_object_foreach_child(obj, collect_tree_ranges, opaque);
-    return true;
-}
-
 /* The board entry that created @obj or its nearest created ancestor. */
 static const BoardLoc *owner_loc(const Board *board, BbObject *obj)
 {
@@ -507,9 +466,9 @@ static const BoardLoc *owner_loc(const Board *board, BbObject *obj)
     return &spec->file_loc;
 }
 
-static char *range_label(const TreeRange *r)
+static char *range_label(const BoardMapRow *r)
 {
-    g_autofree char *label = r->obj ? object_label(r->obj) : NULL;
+    g_autofree char *label = r->owner ? object_label(r->owner) : NULL;
 
     return g_strdup_printf("%s%s%s%s [0x%" G_GINT64_MODIFIER "x-0x%"
                            G_GINT64_MODIFIER "x]", label ? label : "RAM",
@@ -518,29 +477,26 @@ static char *range_label(const TreeRange *r)
                            r->region ? "'" : "", r->base, r->last);
 }
 
-/* Devices may add ranges of their own (in instance_init or realize); the
- * board's own ranges were checked before anything was created, so an
- * overlap found here involves one a device added. */
+/* Devices may add ranges of their own (in instance_init or realize) and
+ * place regions themselves (a machine's boot ROM); the board's own ranges
+ * were checked before anything was created, so an overlap found here
+ * involves one of those.  The ranges are exactly the memory map describe
+ * shows, less deliberate overlays (a positive priority). */
 static bool check_tree_overlaps(Board *board, GError **error)
 {
-    g_autoptr(GArray) ranges = g_array_new(false, false, sizeof(TreeRange));
-    const TreeRange *widest = NULL;
+    g_autoptr(GArray) rows = board_describe_memory_map(board); /* by base */
+    const BoardMapRow *widest = NULL;
 
-    if (board->machine->ram_size) {
-        TreeRange ram = { board->machine->ram_base,
-                          board->machine->ram_base +
-                              board->machine->ram_size - 1, NULL };
-        g_array_append_val(ranges, ram);
-    }
-    collect_tree_ranges(BB_OBJECT(board->machine), ranges);
-    g_array_sort(ranges, tree_range_cmp);
-    for (guint i = 0; i < ranges->len; i++) {
-        const TreeRange *r = &g_array_index(ranges, TreeRange, i);
+    for (guint i = 0; i < rows->len; i++) {
+        const BoardMapRow *r = &g_array_index(rows, BoardMapRow, i);
+        if (r->overlay) {
+            continue;
+        }
         if (widest && r->base <= widest->last) {
             g_autofree char *a = range_label(r);
             g_autofree char *b = range_label(widest);
             board_error(error, BB_ERROR_INVALID,
-                        owner_loc(board, r->obj ? r->obj : widest->obj),
+                        owner_loc(board, r->owner ? r->owner : widest->owner),
                         "after realize, %s overlaps %s", a, b);
             return false;
         }

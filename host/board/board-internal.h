@@ -331,7 +331,9 @@ typedef struct BoardMapRow {
     bool overlay;         /* @region is a deliberate overlay (priority > 0) */
     char *label;          /* "uart0 (ns16550a)", "RAM (128 MiB)" */
 } BoardMapRow;
-/* Every device range and RAM, by address (of BoardMapRow). */
+/* Every device range, every region a device placed itself, and RAM, by
+ * address (of BoardMapRow); also what the post-realize overlap check
+ * (board-build.c) checks. */
 GArray *board_describe_memory_map(Board *board);
 
 typedef struct BoardWire {
