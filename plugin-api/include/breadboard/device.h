@@ -53,6 +53,12 @@ typedef struct BbDevicePrivate BbDevicePrivate;
  *   NULL-terminated; optional.
  * @reg_size: size of the address range used when a board gives only a
  *   base address; 0 if a board must always give the size.
+ * @plug: optional; makes the device a bus owner.  Called on the realized
+ *   bus owner for each device a board places on it (`bus:`), before that
+ *   device is realized; @slot/@func as the board gave them (-1 slot: the
+ *   bus picks).  Failing refuses the device.  (Since: ABI 2.1)
+ * @unplug: optional; called on the bus owner after a plugged device was
+ *   unrealized.  (Since: ABI 2.1)
  * Since: ABI 1.0
  */
 struct BbDeviceClass {
@@ -64,7 +70,10 @@ struct BbDeviceClass {
     const BbStateDesc *state;
     const char *const *compatible;
     uint64_t reg_size;
-    void *reserved[8]; /* must be zero */
+    bool (*plug)(BbDevice *bus_owner, BbDevice *child, int slot, int func,
+                 GError **error);
+    void (*unplug)(BbDevice *bus_owner, BbDevice *child);
+    void *reserved[6]; /* must be zero */
 };
 
 /**
