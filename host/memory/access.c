@@ -88,12 +88,20 @@ static void io_leave(void)
 }
 
 static BbMemTxResult io_call_read(BbMemoryRegion *mr, uint64_t addr,
-                                  unsigned size, uint64_t *value)
+                                  unsigned size, uint64_t *value,
+                                  BbMemTxAttrs attrs)
 {
     const BbMemoryOps *ops = &mr->ops;
 
     *value = 0;
-    if (ops->read_with_result) {
+    if (ops->read_with_attrs) {
+        BbMemTxResult r = ops->read_with_attrs(mr->opaque, addr, value, size,
+                                               attrs);
+        if (r != BB_MEMTX_OK) {
+            *value = 0;
+            return r;
+        }
+    } else if (ops->read_with_result) {
         BbMemTxResult r = ops->read_with_result(mr->opaque, addr, value, size);
         if (r != BB_MEMTX_OK) {
             *value = 0;
@@ -107,11 +115,15 @@ static BbMemTxResult io_call_read(BbMemoryRegion *mr, uint64_t addr,
 }
 
 static BbMemTxResult io_call_write(BbMemoryRegion *mr, uint64_t addr,
-                                   unsigned size, uint64_t value)
+                                   unsigned size, uint64_t value,
+                                   BbMemTxAttrs attrs)
 {
     const BbMemoryOps *ops = &mr->ops;
 
     value &= size_mask(size);
+    if (ops->write_with_attrs) {
+        return ops->write_with_attrs(mr->opaque, addr, value, size, attrs);
+    }
     if (ops->write_with_result) {
         return ops->write_with_result(mr->opaque, addr, value, size);
     }
@@ -127,7 +139,7 @@ static BbMemTxResult io_call_write(BbMemoryRegion *mr, uint64_t addr,
  * bytes in guest order are @bytes. */
 static BbMemTxResult io_chunk(BbMemoryRegion *mr, uint64_t ca, unsigned c,
                               uint64_t offset, unsigned size, uint8_t *bytes,
-                              bool is_write)
+                              bool is_write, BbMemTxAttrs attrs)
 {
     bool big = mr->ops.endianness == BB_ENDIAN_BIG;
     uint64_t lo = MAX(ca, offset);
@@ -137,7 +149,7 @@ static BbMemTxResult io_chunk(BbMemoryRegion *mr, uint64_t ca, unsigned c,
     uint64_t cv;
 
     if (!is_write || n < c) {
-        BbMemTxResult r = io_call_read(mr, ca, c, &cv);
+        BbMemTxResult r = io_call_read(mr, ca, c, &cv, attrs);
         if (r != BB_MEMTX_OK) {
             return r;
         }
@@ -148,13 +160,14 @@ static BbMemTxResult io_chunk(BbMemoryRegion *mr, uint64_t ca, unsigned c,
         return BB_MEMTX_OK;
     }
     memcpy(cb + (lo - ca), bytes + (lo - offset), n);
-    return io_call_write(mr, ca, c, bytes_to_chunk(cb, c, big));
+    return io_call_write(mr, ca, c, bytes_to_chunk(cb, c, big), attrs);
 }
 
 /* An access the callbacks cannot take as it is: cut it into chunks. */
 static BbMemTxResult io_access_chunked(BbMemoryRegion *mr, uint64_t offset,
                                        unsigned size, uint64_t *value,
-                                       unsigned c, bool is_write)
+                                       unsigned c, bool is_write,
+                                       BbMemTxAttrs attrs)
 {
     uint64_t last = offset + (size - 1);
     uint64_t first;
@@ -173,7 +186,7 @@ static BbMemTxResult io_access_chunked(BbMemoryRegion *mr, uint64_t offset,
     }
     for (uint64_t i = 0; i < n; i++) {
         BbMemTxResult r = io_chunk(mr, first + i * c, c, offset, size, bytes,
-                                   is_write);
+                                   is_write, attrs);
         if (r != BB_MEMTX_OK) {
             if (!is_write) {
                 *value = 0;
@@ -189,20 +202,21 @@ static BbMemTxResult io_access_chunked(BbMemoryRegion *mr, uint64_t offset,
 
 static BbMemTxResult io_access_adapted(BbMemoryRegion *mr, uint64_t offset,
                                        unsigned size, uint64_t *value,
-                                       bool is_write)
+                                       bool is_write, BbMemTxAttrs attrs)
 {
     const BbMemoryAccessRules *impl = &mr->ops.impl;
     unsigned c = CLAMP(size, impl->min_access_size, impl->max_access_size);
     bool big = mr->ops.endianness == BB_ENDIAN_BIG;
 
     if (c != size || (!impl->unaligned && (offset & (size - 1)))) {
-        return io_access_chunked(mr, offset, size, value, c, is_write);
+        return io_access_chunked(mr, offset, size, value, c, is_write,
+                                 attrs);
     }
     if (is_write) {
         return io_call_write(mr, offset, size,
-                             big ? bswap_sized(*value, size) : *value);
+                             big ? bswap_sized(*value, size) : *value, attrs);
     }
-    BbMemTxResult r = io_call_read(mr, offset, size, value);
+    BbMemTxResult r = io_call_read(mr, offset, size, value, attrs);
     if (big) {
         *value = bswap_sized(*value, size);
     }
@@ -232,7 +246,7 @@ bool memory_region_io_valid(BbMemoryRegion *mr, uint64_t offset,
 
 BbMemTxResult memory_region_io_access(BbMemoryRegion *mr, uint64_t offset,
                                       unsigned size, uint64_t *value,
-                                      bool is_write)
+                                      bool is_write, BbMemTxAttrs attrs)
 {
     if (!io_enter(mr)) {
         if (!is_write) {
@@ -240,7 +254,8 @@ BbMemTxResult memory_region_io_access(BbMemoryRegion *mr, uint64_t offset,
         }
         return BB_MEMTX_ERROR;
     }
-    BbMemTxResult r = io_access_adapted(mr, offset, size, value, is_write);
+    BbMemTxResult r = io_access_adapted(mr, offset, size, value, is_write,
+                                        attrs);
     io_leave();
     return r;
 }
@@ -358,7 +373,8 @@ static BbMemTxResult io_range_access(BbAddressSpace *as, const FlatRange *fr,
     /* The view keeps @mr alive even if a callback changes the map. */
     FlatView *view = flatview_ref(as->view);
     BbMemTxResult r = memory_region_io_access(mr, offset, size, value,
-                                              is_write);
+                                              is_write,
+                                              BB_MEMTXATTRS_UNSPECIFIED);
     flatview_unref(view);
     return r;
 }

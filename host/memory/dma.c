@@ -1,6 +1,7 @@
 /*
  * dma.c - buffer transfers between devices and an address space
- * (bb_address_space_read/write/fill) and direct host mappings of guest RAM
+ * (bb_address_space_read/write/fill and the _attrs variants, whose
+ * attributes reach I/O callbacks) and direct host mappings of guest RAM
  * (bb_address_space_map).
  *
  * A transfer walks the flat view range by range: RAM is copied, ROM
@@ -37,7 +38,8 @@ static unsigned dma_io_size(const BbMemoryAccessRules *valid, uint64_t off,
 
 /* @len bytes of I/O range @fr at @addr; *@done counts the bytes moved. */
 static BbMemTxResult dma_io(const FlatRange *fr, uint64_t addr, uint8_t *buf,
-                            uint64_t len, bool is_write, uint64_t *done)
+                            uint64_t len, bool is_write, uint64_t *done,
+                            BbMemTxAttrs attrs)
 {
     BbMemoryRegion *mr = fr->mr;
 
@@ -49,7 +51,7 @@ static BbMemTxResult dma_io(const FlatRange *fr, uint64_t addr, uint8_t *buf,
             return BB_MEMTX_ERROR;
         }
         BbMemTxResult r = memory_region_io_access(mr, off, size, &v,
-                                                  is_write);
+                                                  is_write, attrs);
         if (r != BB_MEMTX_OK) {
             return r;
         }
@@ -65,10 +67,10 @@ static BbMemTxResult dma_io(const FlatRange *fr, uint64_t addr, uint8_t *buf,
 /* @len bytes of range @fr (RAM, ROM or I/O) at @addr. */
 static BbMemTxResult dma_range(const FlatRange *fr, uint64_t addr,
                                uint8_t *buf, uint64_t len, bool is_write,
-                               uint64_t *done)
+                               uint64_t *done, BbMemTxAttrs attrs)
 {
     if (!fr->host) {
-        return dma_io(fr, addr, buf, len, is_write, done);
+        return dma_io(fr, addr, buf, len, is_write, done, attrs);
     }
     if (!is_write) {
         memcpy(buf, flat_range_ram_ptr(fr, addr), len);
@@ -101,14 +103,15 @@ static BbMemTxResult dma_hole(BbAddressSpace *as, uint64_t addr,
 /* One step: the part of [addr, addr + left_m1] in one range or hole. */
 static BbMemTxResult dma_step(BbAddressSpace *as, const FlatView *view,
                               uint64_t addr, uint8_t *buf, uint64_t left_m1,
-                              bool is_write, uint64_t *done)
+                              bool is_write, uint64_t *done,
+                              BbMemTxAttrs attrs)
 {
     unsigned i = flatview_search(view, addr);
     const FlatRange *fr = i < view->nr ? &view->ranges[i] : NULL;
 
     if (fr && fr->start <= addr) {
         uint64_t n_m1 = MIN(left_m1, fr->last - addr);
-        return dma_range(fr, addr, buf, n_m1 + 1, is_write, done);
+        return dma_range(fr, addr, buf, n_m1 + 1, is_write, done, attrs);
     }
     uint64_t hole_last = fr ? fr->start - 1 : UINT64_MAX;
     uint64_t n_m1 = MIN(left_m1, hole_last - addr);
@@ -127,7 +130,7 @@ static bool dma_wraps(BbAddressSpace *as, uint64_t addr, size_t len)
 }
 
 static BbMemTxResult dma_rw(BbAddressSpace *as, uint64_t addr, uint8_t *buf,
-                            size_t len, bool is_write)
+                            size_t len, bool is_write, BbMemTxAttrs attrs)
 {
     BbMemTxResult r = BB_MEMTX_OK;
     uint64_t done = 0;
@@ -138,7 +141,7 @@ static BbMemTxResult dma_rw(BbAddressSpace *as, uint64_t addr, uint8_t *buf,
     FlatView *view = flatview_ref(as->view);
     while (r == BB_MEMTX_OK && done < len) {
         r = dma_step(as, view, addr + done, buf + done, len - done - 1,
-                     is_write, &done);
+                     is_write, &done, attrs);
     }
     flatview_unref(view);
     if (r != BB_MEMTX_OK && !is_write) {
@@ -152,7 +155,25 @@ BbMemTxResult bb_address_space_read(BbAddressSpace *as, uint64_t addr,
 {
     g_return_val_if_fail(as != NULL && (buf != NULL || len == 0),
                          BB_MEMTX_ERROR);
-    return dma_rw(as, addr, buf, len, false);
+    return dma_rw(as, addr, buf, len, false, BB_MEMTXATTRS_UNSPECIFIED);
+}
+
+BbMemTxResult bb_address_space_read_attrs(BbAddressSpace *as, uint64_t addr,
+                                          void *buf, size_t len,
+                                          BbMemTxAttrs attrs)
+{
+    g_return_val_if_fail(as != NULL && (buf != NULL || len == 0),
+                         BB_MEMTX_ERROR);
+    return dma_rw(as, addr, buf, len, false, attrs);
+}
+
+BbMemTxResult bb_address_space_write_attrs(BbAddressSpace *as, uint64_t addr,
+                                           const void *buf, size_t len,
+                                           BbMemTxAttrs attrs)
+{
+    g_return_val_if_fail(as != NULL && (buf != NULL || len == 0),
+                         BB_MEMTX_ERROR);
+    return dma_rw(as, addr, (uint8_t *)buf, len, true, attrs);
 }
 
 BbMemTxResult bb_address_space_write(BbAddressSpace *as, uint64_t addr,
@@ -160,7 +181,8 @@ BbMemTxResult bb_address_space_write(BbAddressSpace *as, uint64_t addr,
 {
     g_return_val_if_fail(as != NULL && (buf != NULL || len == 0),
                          BB_MEMTX_ERROR);
-    return dma_rw(as, addr, (uint8_t *)buf, len, true);
+    return dma_rw(as, addr, (uint8_t *)buf, len, true,
+                  BB_MEMTXATTRS_UNSPECIFIED);
 }
 
 BbMemTxResult bb_address_space_fill(BbAddressSpace *as, uint64_t addr,
@@ -175,7 +197,8 @@ BbMemTxResult bb_address_space_fill(BbAddressSpace *as, uint64_t addr,
     memset(chunk, byte, MIN(len, sizeof(chunk)));
     for (size_t done = 0; done < len;) {
         size_t n = MIN(len - done, sizeof(chunk));
-        BbMemTxResult r = dma_rw(as, addr + done, chunk, n, true);
+        BbMemTxResult r = dma_rw(as, addr + done, chunk, n, true,
+                                 BB_MEMTXATTRS_UNSPECIFIED);
         if (r != BB_MEMTX_OK) {
             return r;
         }

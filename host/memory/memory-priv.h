@@ -98,10 +98,11 @@ const FlatRange *address_space_find(BbAddressSpace *as, const FlatView *view,
                                     uint64_t addr);
 
 /* access.c: one access of @size (1, 2, 4, 8) bytes at @offset of I/O
- * region @mr, after the guest-validity checks. */
+ * region @mr, after the guest-validity checks; @attrs reach callbacks
+ * that take them. */
 BbMemTxResult memory_region_io_access(BbMemoryRegion *mr, uint64_t offset,
                                       unsigned size, uint64_t *value,
-                                      bool is_write);
+                                      bool is_write, BbMemTxAttrs attrs);
 /* access.c: whether the guest may make that access (logs if not). */
 bool memory_region_io_valid(BbMemoryRegion *mr, uint64_t offset,
                             unsigned size, bool is_write);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # check-exports.sh LIBRARY INCLUDE_DIR
-# The host library must export exactly the functions the SDK headers mark
-# with BB_API: an export the headers do not declare is a leak of host
+# The host library must export exactly the functions (and `BB_API extern`
+# variables) the SDK headers mark with BB_API: an export the headers do not declare is a leak of host
 # internals, a declared function that is not exported breaks plugins.
 set -eu
 lib=$1 inc=$2
@@ -9,7 +9,8 @@ exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' |
            sed 's/@.*//' | sort -u)
 declared=$(cat "$inc"/breadboard/*.h |
   perl -0777 -pe 's{/\*.*?\*/}{}gs; s{^\s*#\s*define[^\n]*(\\\n[^\n]*)*}{}gm' |
-  perl -0777 -ne 'while (/\bBB_API\b([^;{]*?)\(/gs) { my $d = $1;
+  perl -0777 -ne 'while (/\bBB_API\b([^;{]*?)([(;])/gs) { my ($d, $e) = ($1, $2);
+                    next if $e eq ";" && $d !~ /^\s*extern\b/;
                     $d =~ /(\w+)\s*$/ and print "$1\n" }' | sort -u)
 if [ -z "$declared" ] || [ -z "$exported" ]; then
   echo "FAIL: found no declared ($inc) or no exported ($lib) symbols"; exit 1

@@ -24,6 +24,7 @@
 #include <breadboard/main.h>
 #include <breadboard/memory.h>
 #include <breadboard/object.h>
+#include <breadboard/pci.h>
 #include <breadboard/plugin.h>
 #include <breadboard/regs.h>
 #include <breadboard/state.h>

@@ -68,6 +68,27 @@ typedef enum {
 } BbMemTxResult;
 
 /**
+ * struct BbMemTxAttrs - attributes of a memory transaction, passed by
+ * value to the *_attrs accesses and to I/O callbacks that want them.
+ * @requester_id: PCI requester ID (bus << 8 | devfn) of the function
+ *   that issued a DMA or MSI write; 0 otherwise.
+ * @unspecified: nothing is known about the requester (CPU accesses and
+ *   every access made without attributes).
+ * @reserved8, @reserved: must be zero; later minors may use them.
+ * Since: ABI 2.1
+ */
+typedef struct BbMemTxAttrs {
+    uint16_t requester_id;
+    uint8_t unspecified;
+    uint8_t reserved8;
+    uint32_t reserved;
+} BbMemTxAttrs;
+
+/** BB_MEMTXATTRS_UNSPECIFIED - the attributes of an access made without
+ * any.  Since: ABI 2.1 */
+#define BB_MEMTXATTRS_UNSPECIFIED ((BbMemTxAttrs){ .unspecified = 1 })
+
+/**
  * enum BbEndianness - byte order of an I/O region's registers.
  * @BB_ENDIAN_NATIVE: the guest's (little-endian for RISC-V).
  * Since: ABI 1.1
@@ -102,6 +123,11 @@ typedef struct BbMemoryAccessRules {
  * @read_with_result: like @read but may fail the access (the guest sees a
  *   bus error); used instead of @read when set.
  * @write_with_result: like @write but may fail the access.
+ * @read_with_attrs: like @read_with_result, and also given the
+ *   transaction's attributes (who issued it); used instead of the others
+ *   when set.  (Since: ABI 2.1)
+ * @write_with_attrs: like @write_with_result with the attributes.
+ *   (Since: ABI 2.1)
  * @endianness: register byte order.
  * @valid: what the guest may do; anything else is a bus error.
  * @impl: what the callbacks handle; the core adapts other sizes.
@@ -138,7 +164,13 @@ typedef struct BbMemoryOps {
     BbEndianness endianness;
     BbMemoryAccessRules valid;
     BbMemoryAccessRules impl;
-    void *reserved[6]; /* must be zero */
+    BbMemTxResult (*read_with_attrs)(void *opaque, uint64_t addr,
+                                     uint64_t *value, unsigned size,
+                                     BbMemTxAttrs attrs);
+    BbMemTxResult (*write_with_attrs)(void *opaque, uint64_t addr,
+                                      uint64_t value, unsigned size,
+                                      BbMemTxAttrs attrs);
+    void *reserved[4]; /* must be zero */
 } BbMemoryOps;
 
 /* ------------------------------------------------------------ regions */
@@ -385,6 +417,25 @@ BB_API BbMemTxResult bb_address_space_read(BbAddressSpace *as, uint64_t addr,
 BB_API BbMemTxResult bb_address_space_write(BbAddressSpace *as,
                                             uint64_t addr, const void *buf,
                                             size_t len);
+
+/**
+ * bb_address_space_read_attrs() - bb_address_space_read() with the
+ * transaction's attributes, which I/O regions with read_with_attrs see
+ * (a PCI function's DMA carries its requester ID).
+ * Since: ABI 2.1
+ */
+BB_API BbMemTxResult bb_address_space_read_attrs(BbAddressSpace *as,
+                                                 uint64_t addr, void *buf,
+                                                 size_t len,
+                                                 BbMemTxAttrs attrs);
+
+/** bb_address_space_write_attrs() - bb_address_space_write() with the
+ * transaction's attributes.  Since: ABI 2.1 */
+BB_API BbMemTxResult bb_address_space_write_attrs(BbAddressSpace *as,
+                                                  uint64_t addr,
+                                                  const void *buf,
+                                                  size_t len,
+                                                  BbMemTxAttrs attrs);
 
 /** bb_address_space_fill() - DMA write of @len copies of @byte.
  * Since: ABI 1.1 */

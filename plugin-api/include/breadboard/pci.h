@@ -163,7 +163,9 @@ typedef enum {
 
 /**
  * struct BbPciDeviceClass - methods and identity of a PCI function type.
- * @parent_class: device class header.  Leave its realize/unrealize alone.
+ * @parent_class: device class header.  Leave its realize, unrealize
+ *   and reset alone (the base type owns them).  Its @state may be set to
+ *   a description that nests bb_pci_device_state.
  * @realize: register BARs, capabilities and set up the device; may fail.
  *   Called after the core initialised the header from the fields below,
  *   with the function plugged into its bus.
@@ -180,6 +182,11 @@ typedef enum {
  * @is_express: 4 KiB configuration space (extended capabilities at
  *   0x100); conventional functions have 256 bytes.
  * @interrupt_pin: 0 (none) or 1-4 (INTA-INTD).
+ * @reset: optional; put the device's own state into its power-on state.
+ *   Called after the core has reset the function (config space back to
+ *   its realize-time contents with command 0 and BARs 0, BARs unmapped,
+ *   INTx low, MSI/MSI-X disabled).  Leave BbDeviceClass.reset alone: the
+ *   base type owns it, like realize.
  * Since: ABI 2.1
  */
 struct BbPciDeviceClass {
@@ -199,7 +206,8 @@ struct BbPciDeviceClass {
     uint8_t header_type;
     bool is_express;
     uint8_t interrupt_pin;
-    void *reserved[8]; /* must be zero */
+    void (*reset)(BbPciDevice *pdev);
+    void *reserved[7]; /* must be zero */
 };
 
 /**
@@ -210,6 +218,9 @@ struct BbPciDeviceClass {
  *   realize.
  * @wmask: bytes' guest-writable bits.
  * @w1cmask: bytes' write-1-to-clear bits.
+ * @msix_table, @msix_pba, @config_len, @msix_table_len, @msix_pba_len,
+ * @irq_level: the core's state of the function, kept here
+ *   so bb_pci_device_state can describe it; devices do not touch them.
  * Since: ABI 2.1
  */
 struct BbPciDevice {
@@ -218,11 +229,28 @@ struct BbPciDevice {
     uint8_t *wmask;
     uint8_t *w1cmask;
     BbPciDevicePrivate *priv;
+    uint8_t *msix_table;     /* 16 bytes per MSI-X vector */
+    uint8_t *msix_pba;       /* MSI-X pending bits */
+    uint32_t config_len;     /* bytes of @config saved: 4096 */
+    uint32_t msix_table_len; /* bytes of @msix_table */
+    uint32_t msix_pba_len;   /* bytes of @msix_pba */
+    bool irq_level;          /* the INTx pin as the device drives it */
     void *reserved[4];
 };
 
 BB_DECLARE_TYPE(BbPciDevice, BbPciDeviceClass, BB_PCI_DEVICE,
                 BB_TYPE_PCI_DEVICE)
+
+/**
+ * bb_pci_device_state - the state description of the pci-device base
+ * type (config space, MSI/MSI-X state, INTx level), which it also uses as
+ * its BbDeviceClass.state.  A subclass with state of its own nests it as
+ * the first field of its description:
+ *   BB_STATE_STRUCT(EduState, parent_obj, &bb_pci_device_state)
+ * and a subclass without any inherits it.
+ * Since: ABI 2.1
+ */
+BB_API extern const BbStateDesc bb_pci_device_state;
 
 /** bb_pci_config_size() - 256 or 4096.  Since: ABI 2.1 */
 BB_API unsigned bb_pci_config_size(const BbPciDevice *pdev);
