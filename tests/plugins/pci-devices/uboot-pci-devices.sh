@@ -17,7 +17,7 @@
 #                 1234:11e9, BAR0 256 bytes of memory, BAR1 8 ports
 # Skips (77) when the firmware packages (or, for qemu, QEMU) are missing.
 set -u
-bb=$1 src=$2 mode=$3
+bb=$1 src=$(cd "$2" && pwd) mode=$3
 sbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 ub=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 for f in $sbi $ub; do
@@ -76,9 +76,25 @@ run() {
   tr -d '\r' < "$out" | sed -n '/^=> pci$/,$p' | sed '$d' > "$tmp/$name.ans"
 }
 
+board=$src/boards/riscv-virt.yaml
+if ! grep -q 'type: gpex-pcie-host' "$board"; then
+  # A tree where riscv-virt has no PCI yet: add the host bridge as QEMU's
+  # virt has it (docs/pci-host.md) on top of the board.
+  board=$tmp/riscv-virt-pci.yaml
+  cat > "$board" <<EOB
+schema: 1
+include: $src/boards/riscv-virt.yaml
+devices:
+  - type: gpex-pcie-host
+    id: pcie0
+    reg: [[0x3000_0000, 0x1000_0000], [0x4000_0000, 0x4000_0000],
+          [0x4_0000_0000, 0x4_0000_0000], [0x300_0000, 0x1_0000]]
+    irqs: {intx: [plic:32, plic:33, plic:34, plic:35]}
+EOB
+fi
 devs=(--device edu,bus=pcie0,slot=1 --device pci-testdev,bus=pcie0,slot=2)
 [ "$mode" = strng ] && devs+=(--device strng,bus=pcie0,slot=3)
-run bb "$bb" run --icount "$src/boards/riscv-virt.yaml" \
+run bb "$bb" run --icount "$board" \
   --bios $sbi --kernel $ub "${devs[@]}"
 
 status=0
@@ -106,7 +122,11 @@ case $mode in
       check "00.03.00   0x1234     0x11e9     Build before PCI Rev2.0 0xff"
       # after edu (1 MiB at 0x4000_0000) and pci-testdev (4 KiB, 256 ports)
       check " 0   0x0000000040101000  0x0000000000000100  32     MEM   "
-      check " 1   0x0000000000001100  0x0000000000000008  32     I/O   "
+      # U-Boot 2023.01's `pci bar` masks an I/O BAR's size read-back with
+      # the memory mask (~0xf), so 8 ports (0xfffffff9) show as 0x10 (it
+      # does the same on QEMU for pci-serial's 8-port BAR); the device
+      # tests check the read-back itself.
+      check " 1   0x0000000000001100  0x0000000000000010  32     I/O   "
     fi ;;
   qemu)
     run qemu qemu-system-riscv64 -M virt -m 128M -smp 1 -nographic \
@@ -117,5 +137,6 @@ case $mode in
     fi ;;
   *) echo "unknown mode $mode"; exit 2 ;;
 esac
-[ $status = 0 ] && { echo "--- answers"; cat "$tmp/bb.ans"; echo "ok ($mode)"; }
+echo "--- answers"; cat "$tmp/bb.ans"
+[ $status = 0 ] && echo "ok ($mode)"
 exit $status
