@@ -175,7 +175,17 @@ static void test_root_port_header(void **state)
     assert_int_equal(cap, 0x40);
     assert_int_equal(rig_cfg_read(r, RP_DEVFN, cap, 4), 0x0000000d);
     assert_int_equal(rig_cfg_read(r, RP_DEVFN, cap + 4, 4), 0x00001b36);
-    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x100, 2), 0x0001);
+    /* AER v2 at 0x100 -> ACS at 0x148, with QEMU's reset values. */
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x100, 4), 0x14820001);
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x10c, 4), 0x00462030);
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x114, 4), 0x0000e000);
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x148, 4), 0x0001000d);
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x14c, 4), 0x0000005f);
+    /* The severity register is the guest's; the ACS capability is not. */
+    rig_cfg_write(r, RP_DEVFN, 0x10c, 4, 0);
+    rig_cfg_write(r, RP_DEVFN, 0x14c, 2, 0);
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x10c, 4), 0);
+    assert_int_equal(rig_cfg_read(r, RP_DEVFN, 0x14c, 2), 0x005f);
 }
 
 /* Bus 1 is reached only once firmware numbers it: before, its ECAM space
