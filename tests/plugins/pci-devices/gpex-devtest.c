@@ -5,9 +5,9 @@
  * 00.0 as QEMU dumps it (docs/pci-host.md), ECAM access widths, absent
  * functions and buses, unbacked window addresses (all-ones, writes
  * dropped), INTx leaving on the line the swizzle names, the root port's
- * header and capabilities, bus 1 behind it once firmware numbers it, and
- * edu behind it through the port's window with its INTx swizzled, and
- * the board errors of a bad placement.
+ * header and capabilities, bus 1 behind it once firmware numbers it, edu
+ * behind it through the port's window with its INTx swizzled, and the
+ * board errors of a bad placement.
  */
 #include <setjmp.h>
 #include <stdarg.h>
