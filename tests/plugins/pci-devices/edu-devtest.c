@@ -354,7 +354,11 @@ static void test_msi(void **state)
     rig_cfg_write(r, EDU_DEVFN, 0x44, 4, (uint32_t)msi_addr);
     rig_cfg_write(r, EDU_DEVFN, 0x48, 4, (uint32_t)(msi_addr >> 32));
     rig_cfg_write(r, EDU_DEVFN, 0x4c, 2, 0x4321);
-    rig_cfg_write(r, EDU_DEVFN, 0x42, 2, 0x0001); /* enable */
+    rig_write(r, b + 0x60, 4, 0x1);               /* INTx first */
+    assert_true(bb_devtest_get_probe(r->t, r->intx[1]));
+    rig_cfg_write(r, EDU_DEVFN, 0x42, 2, 0x0001); /* enable: INTx drops */
+    assert_false(bb_devtest_get_probe(r->t, r->intx[1]));
+    rig_write(r, b + 0x64, 4, 0x1);
     assert_int_equal(rig_cfg_read(r, EDU_DEVFN, 0x40, 4), 0x00810005);
     rig_write(r, msi_addr, 4, 0);
     rig_write(r, b + 0x60, 4, 0x8);
