@@ -6,8 +6,10 @@
  * give base-only reg entries their class's default size and re-check the
  * memory map; create "/" (a container) with the machine at /machine and
  * the harts and devices as its children, named by id; set properties,
- * address ranges and bus placement; realize the harts and devices in board
- * order; connect the IRQ lines (board-wire.c), which is when input/output
+ * address ranges and bus placement; realize the harts, then the devices in
+ * board order except that a device placed on another's bus (`bus:`) is
+ * realized after that bus owner and plugged into it (BbDeviceClass.plug)
+ * just before its own realize; connect the IRQ lines (board-wire.c), which is when input/output
  * groups (some sized by properties at realize) can be checked; realize the
  * machine last, so that the boot flow (the device tree it generates)
  * sees the board complete, wiring included - a machine's own IRQ lines,
@@ -99,10 +101,14 @@ static char *type_suggestions(Registry *reg, const char *type)
     GPtrArray *plugins = registry_get_plugins(reg);
 
     type_foreach(collect_type, names);
+    /* A loaded plugin's types are registered and listed by it: once. */
     for (guint i = 0; i < plugins->len; i++) {
         RegistryPlugin *rp = g_ptr_array_index(plugins, i);
         for (char **t = rp->types; !rp->refused && t && *t; t++) {
-            g_ptr_array_add(names, *t);
+            if (!g_ptr_array_find_with_equal_func(names, *t, g_str_equal,
+                                                  NULL)) {
+                g_ptr_array_add(names, *t);
+            }
         }
     }
     return board_suggest(type, (const char *const *)names->pdata,
@@ -192,9 +198,38 @@ static bool check_reg_sizes(const BoardDevice *dev, uint64_t size,
     return true;
 }
 
+/* A device placed on another (`bus:`) needs that one's class to take
+ * children: a plug hook (device.h). */
+static bool check_bus_owners(const BoardSpec *spec, BbObjectClass **classes,
+                             GError **error)
+{
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *dev = g_ptr_array_index(spec->devices, i);
+        guint j;
+        if (!dev->bus || !g_ptr_array_find(spec->devices,
+                                           board_spec_find_device(spec,
+                                                                  dev->bus),
+                                           &j)) {
+            continue;
+        }
+        if (!((BbDeviceClass *)classes[j])->plug) {
+            BoardDevice *owner = g_ptr_array_index(spec->devices, j);
+            board_error(error, BB_ERROR_INVALID, &dev->bus_loc,
+                        "device '%s' is not a bus (type '%s' takes no "
+                        "devices), so '%s' cannot be placed on it",
+                        owner->id, owner->type, dev->id);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool resolve_all(const BoardSpec *spec, Registry *reg,
                         uint64_t *sizes, const char **failed, GError **error)
 {
+    g_autofree BbObjectClass **classes =
+        g_new0(BbObjectClass *, spec->devices->len + 1);
+
     *failed = spec->machine;
     if (!resolve_type(reg, spec->machine, BB_TYPE_MACHINE,
                       &spec->machine_loc, error)) {
@@ -215,13 +250,15 @@ static bool resolve_all(const BoardSpec *spec, Registry *reg,
         if (!klass) {
             return false;
         }
+        classes[i] = klass;
         sizes[i] = ((BbDeviceClass *)klass)->reg_size;
         if (!check_reg_sizes(dev, sizes[i], error)) {
             *failed = NULL;
             return false;
         }
     }
-    return true;
+    *failed = NULL;
+    return check_bus_owners(spec, classes, error);
 }
 
 /* Resolve every type; fill @sizes with the class reg_size per device.  A
@@ -415,23 +452,67 @@ static bool realize(Board *board, BbObject *obj, const BoardLoc *loc,
     return true;
 }
 
+/* Realize device @i of the board after the device owning its bus (so,
+ * recursively, in dependency order whatever the board order), plugging
+ * it into that bus first.  board_spec_check() ruled out bus cycles; @done
+ * marks the devices already handled. */
+static bool realize_device(Board *board, guint i, bool *done, GError **error)
+{
+    const BoardSpec *spec = board->spec;
+    BoardDevice *bd = g_ptr_array_index(spec->devices, i);
+    BbObject *obj = g_ptr_array_index(board->devices, i);
+    BoardRealized r = { obj, NULL };
+    BbDeviceClass *bc = NULL;
+    guint j;
+
+    if (done[i]) {
+        return true;
+    }
+    done[i] = true;
+    if (bd->bus && g_ptr_array_find(spec->devices,
+                                    board_spec_find_device(spec, bd->bus),
+                                    &j)) {
+        GError *err = NULL;
+        if (!realize_device(board, j, done, error)) {
+            return false;
+        }
+        r.bus_owner = g_ptr_array_index(board->devices, j);
+        bc = BB_DEVICE_GET_CLASS(BB_DEVICE(r.bus_owner));
+        if (!bc->plug(BB_DEVICE(r.bus_owner), BB_DEVICE(obj), bd->slot,
+                      bd->func, &err)) {
+            g_prefix_error(&err, "cannot place '%s' on bus '%s': ", bd->id,
+                           bd->bus);
+            board_error_propagate(error, err, &bd->bus_loc);
+            return false;
+        }
+    }
+    if (!realize(board, obj, &bd->loc, error)) {
+        if (bc && bc->unplug) {
+            bc->unplug(BB_DEVICE(r.bus_owner), BB_DEVICE(obj));
+        }
+        return false;
+    }
+    g_array_append_val(board->realized, r);
+    return true;
+}
+
 /* Harts and devices; the machine comes after the IRQ wiring
  * (realize_machine), so that its realize sees the finished board - the
  * device tree it generates names every interrupt. */
 static bool realize_all(Board *board, GError **error)
 {
     const BoardSpec *spec = board->spec;
+    g_autofree bool *done = g_new0(bool, board->devices->len + 1);
 
     for (guint i = 0; i < board->harts->len; i++) {
-        if (!realize(board, g_ptr_array_index(board->harts, i),
-                     &spec->harts_loc, error)) {
+        BoardRealized r = { g_ptr_array_index(board->harts, i), NULL };
+        if (!realize(board, r.obj, &spec->harts_loc, error)) {
             return false;
         }
+        g_array_append_val(board->realized, r);
     }
     for (guint i = 0; i < board->devices->len; i++) {
-        BoardDevice *bd = g_ptr_array_index(spec->devices, i);
-        if (!realize(board, g_ptr_array_index(board->devices, i), &bd->loc,
-                     error)) {
+        if (!realize_device(board, i, done, error)) {
             return false;
         }
     }
@@ -519,6 +600,7 @@ static Board *board_new(BoardSpec *spec, const BoardBuildOptions *opts)
     board->spec = spec;
     board->harts = g_ptr_array_new();
     board->devices = g_ptr_array_new();
+    board->realized = g_array_new(false, false, sizeof(BoardRealized));
     return board;
 }
 
@@ -607,16 +689,23 @@ void board_free(Board *board)
     if (board->machine) {
         bb_device_unrealize(BB_DEVICE(board->machine));
     }
-    for (guint i = board->devices->len; i-- > 0;) {
-        bb_device_unrealize(BB_DEVICE(g_ptr_array_index(board->devices, i)));
-    }
-    for (guint i = board->harts->len; i-- > 0;) {
-        bb_device_unrealize(BB_DEVICE(g_ptr_array_index(board->harts, i)));
+    /* Reverse realize order: the devices on a bus go before its owner,
+     * each unplugged once it is unrealized. */
+    for (guint i = board->realized->len; i-- > 0;) {
+        BoardRealized *r = &g_array_index(board->realized, BoardRealized, i);
+        bb_device_unrealize(BB_DEVICE(r->obj));
+        if (r->bus_owner) {
+            BbDeviceClass *bc = BB_DEVICE_GET_CLASS(BB_DEVICE(r->bus_owner));
+            if (bc->unplug) {
+                bc->unplug(BB_DEVICE(r->bus_owner), BB_DEVICE(r->obj));
+            }
+        }
     }
     bb_object_unref(board->root);
     bb_system_free(board->system);
     g_ptr_array_free(board->harts, true);
     g_ptr_array_free(board->devices, true);
+    g_array_free(board->realized, true);
     g_free(board);
 }
 

@@ -1,7 +1,7 @@
 /*
  * board-check.c - checks between the items of a board, run after the
  * command-line overrides: unique ids, required keys of sections, bus
- * placement and slot conflicts, IRQ targets, chardev references and
+ * placement (functions need a slot, no bus cycles) and slot conflicts, IRQ targets, chardev references and
  * overlapping address ranges (devices and RAM).  First, the per-hart
  * templates (`each-hart` IRQ groups, `$harts` property values) are
  * expanded for the hart count every override has had its say on.
@@ -148,6 +148,12 @@ static bool check_bus(const BoardSpec *spec, const BoardDevice *dev,
     g_autofree char *ids = NULL;
     BoardDevice *bus;
 
+    if (dev->has_func && dev->slot < 0) {
+        board_error(error, BB_ERROR_INVALID, &dev->func_loc,
+                    "device '%s' has a function but no slot (write "
+                    "slot: N next to function:, or addr: SS.F)", dev->id);
+        return false;
+    }
     if (!dev->bus) {
         if (dev->slot >= 0) {
             board_error(error, BB_ERROR_INVALID, &dev->slot_loc,
@@ -170,6 +176,46 @@ static bool check_bus(const BoardSpec *spec, const BoardDevice *dev,
                 "bus '%s' is not a device of this board; devices are: %s",
                 dev->bus, ids);
     return false;
+}
+
+/* A device whose `bus:` chain leads back to itself could never be
+ * realized (a bus owner is realized before the devices on it). */
+static bool check_bus_cycles(const BoardSpec *spec, GError **error)
+{
+    for (guint i = 0; i < spec->devices->len; i++) {
+        BoardDevice *dev = g_ptr_array_index(spec->devices, i);
+        BoardDevice *cur = dev;
+        GString *chain, *where;
+
+        for (guint n = 0; cur && n < spec->devices->len; n++) {
+            cur = cur->bus ? board_spec_find_device(spec, cur->bus) : NULL;
+            if (cur == dev) {
+                break;
+            }
+        }
+        if (cur != dev) {
+            continue;
+        }
+        chain = g_string_new(NULL);
+        where = g_string_new(NULL);
+        cur = dev;
+        do {
+            g_autofree char *loc = board_loc_format(&cur->bus_loc);
+            g_string_append_printf(chain, "'%s' -> ", cur->id);
+            g_string_append_printf(where, "%s'%s' at %s",
+                                   where->len ? ", " : "", cur->id, loc);
+            cur = board_spec_find_device(spec, cur->bus);
+        } while (cur != dev);
+        g_string_append_printf(chain, "'%s'", dev->id);
+        board_error(error, BB_ERROR_INVALID, &dev->bus_loc,
+                    "bus cycle: %s (each is placed on the next: %s); a "
+                    "bus owner is realized before the devices on it, so "
+                    "no order works", chain->str, where->str);
+        g_string_free(chain, true);
+        g_string_free(where, true);
+        return false;
+    }
+    return true;
 }
 
 static bool check_slots(const BoardSpec *spec, GError **error)
@@ -343,6 +389,6 @@ bool board_spec_check(BoardSpec *spec, GError **error)
             return false;
         }
     }
-    return check_slots(spec, error) &&
+    return check_bus_cycles(spec, error) && check_slots(spec, error) &&
            board_check_overlaps(spec, NULL, error);
 }

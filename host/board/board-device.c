@@ -1,7 +1,7 @@
 /*
  * board-device.c - the entries of `devices:`: type, id, address ranges
- * (reg), IRQ references (irq, irqs), bus placement (bus, slot, addr) and
- * properties.  Each key has a loader shared by the YAML loader and the
+ * (reg), IRQ references (irq, irqs), bus placement (bus, slot, function,
+ * addr) and properties.  Each key has a loader shared by the YAML loader and the
  * command-line overrides; references to other entries are checked later,
  * in board-check.c, once all overrides are in.  An entry whose id names a
  * device of an included board changes that device instead of adding one
@@ -337,12 +337,33 @@ static bool dev_slot(BoardSpec *spec, void *t, const BoardNode *key,
         return slot_error(value, error);
     }
     dev->slot = (int)slot;
-    dev->func = 0;
     dev->slot_loc = value->loc;
     return true;
 }
 
-/* "SS.F": hex slot 00-1f, function 0-7 (PCI notation), or "SS". */
+static bool dev_function(BoardSpec *spec, void *t, const BoardNode *key,
+                         const BoardNode *value, GError **error)
+{
+    BoardDevice *dev = t;
+    uint64_t func;
+
+    if (!board_parse_u64(value, "function", false, &func, error)) {
+        return false;
+    }
+    if (func > 7) {
+        board_error(error, BB_ERROR_INVALID, &value->loc,
+                    "function '%s' is out of range: PCI functions are 0-7",
+                    value->value);
+        return false;
+    }
+    dev->func = (int)func;
+    dev->has_func = true;
+    dev->func_loc = value->loc;
+    return true;
+}
+
+/* "SS.F": hex slot 00-1f, function 0-7 (PCI notation), or "SS"; an
+ * optional 0x before the slot, as QEMU's -device addr= takes it. */
 static bool dev_addr(BoardSpec *spec, void *t, const BoardNode *key,
                      const BoardNode *value, GError **error)
 {
@@ -354,13 +375,18 @@ static bool dev_addr(BoardSpec *spec, void *t, const BoardNode *key,
     if (!s) {
         return false;
     }
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+        g_ascii_isxdigit(s[2])) {
+        s += 2;
+    }
     slot = g_ascii_strtoull(s, &end, 16);
     if (end == s || end - s > 2 || (*end && *end != '.') ||
         (*end == '.' && (!g_ascii_isdigit(end[1]) || end[2] ||
                          (func = end[1] - '0') > 7))) {
         board_error(error, BB_ERROR_INVALID, &value->loc,
                     "invalid PCI address '%s': expected SLOT[.FUNC] with "
-                    "SLOT 00-1f (hex) and FUNC 0-7, e.g. 01.0", s);
+                    "SLOT 00-1f (hex) and FUNC 0-7, e.g. 01.0",
+                    value->value);
         return false;
     }
     if (slot > 31) {
@@ -369,6 +395,8 @@ static bool dev_addr(BoardSpec *spec, void *t, const BoardNode *key,
     dev->slot = (int)slot;
     dev->func = (int)func;
     dev->slot_loc = value->loc;
+    dev->has_func = true;
+    dev->func_loc = value->loc;
     return true;
 }
 
@@ -397,6 +425,7 @@ static const BoardKeyDef device_keys[] = {
     { "irqs", dev_irqs },
     { "bus", dev_bus },
     { "slot", dev_slot },
+    { "function", dev_function },
     { "addr", dev_addr },
     { "props", dev_props },
     { "remove", dev_remove },
@@ -498,7 +527,7 @@ bool board_load_device(BoardSpec *spec, const BoardNode *node,
 {
     BoardDevice *dev = NULL, *old = NULL;
     const BoardNode *id, *remove, *remove_key = NULL;
-    bool has_slot = false, has_addr = false;
+    bool has_slot = false, has_addr = false, has_func = false;
 
     if (!board_expect_kind(node, BOARD_NODE_MAP, "a device entry", error)) {
         return false;
@@ -532,9 +561,11 @@ bool board_load_device(BoardSpec *spec, const BoardNode *node,
         const BoardNode *key = g_ptr_array_index(node->items, i);
         has_slot |= !strcmp(key->value, "slot");
         has_addr |= !strcmp(key->value, "addr");
-        if (has_slot && has_addr) {
+        has_func |= !strcmp(key->value, "function");
+        if (has_addr && (has_slot || has_func)) {
             board_error(error, BB_ERROR_INVALID, &key->loc,
-                        "'slot' and 'addr' cannot both be given");
+                        "'%s' and 'addr' cannot both be given",
+                        has_slot ? "slot" : "function");
             return false;
         }
         if (!board_spec_load_device_key(spec, dev, key,

@@ -120,8 +120,10 @@ typedef struct BoardDevice {
     char *bus;          /* bus device id or NULL */
     BoardLoc bus_loc;
     int slot;           /* -1 = bus chooses */
-    int func;
+    int func;           /* 0-7 */
     BoardLoc slot_loc;
+    bool has_func;      /* `function:` given (or a function in `addr:`) */
+    BoardLoc func_loc;
     GPtrArray *props;   /* of BoardProp * */
     unsigned file;      /* the file load that last wrote the entry */
 } BoardDevice;
@@ -311,8 +313,16 @@ struct Board {
     BbMachine *machine; /* "/machine" */
     GPtrArray *harts;   /* BbObject *, borrowed from the tree */
     GPtrArray *devices; /* BbObject *, in spec order, borrowed */
+    GArray *realized;   /* BoardRealized, in realize order */
     BbSystem *system;   /* owned; outlives the object tree */
 };
+
+/* A device board_build() realized, and the bus owner it was plugged into
+ * (NULL if none): board_free() unrealizes in reverse and then unplugs. */
+typedef struct BoardRealized {
+    BbObject *obj;
+    BbObject *bus_owner;
+} BoardRealized;
 
 /* Connect the IRQ lines of every device entry (board-wire.c). */
 bool board_wire_irqs(Board *board, GError **error);

@@ -281,6 +281,28 @@ static bool apply_collected(BoardSpec *spec, BoardDevice *dev,
     return ok;
 }
 
+/* addr=SS.F names slot and function; it cannot be combined with them. */
+static bool check_addr_keys(GPtrArray *parts, const BoardLoc *loc,
+                            GError **error)
+{
+    const char *other = NULL;
+    bool addr = false;
+
+    for (guint i = 1; i < parts->len; i++) {
+        const char *kv = g_ptr_array_index(parts, i);
+        addr |= g_str_has_prefix(kv, "addr=");
+        other = g_str_has_prefix(kv, "slot=") ? "slot"
+                : g_str_has_prefix(kv, "function=") ? "function" : other;
+    }
+    if (addr && other) {
+        board_error(error, BB_ERROR_INVALID, loc,
+                    "'%s' and 'addr' cannot both be given (addr=SS.F is "
+                    "slot and function)", other);
+        return false;
+    }
+    return true;
+}
+
 bool board_spec_add_device(BoardSpec *spec, const char *desc, GError **error)
 {
     g_autofree char *opt = g_strdup_printf("--device %s", desc);
@@ -301,7 +323,8 @@ bool board_spec_add_device(BoardSpec *spec, const char *desc, GError **error)
     }
     dev->type = g_strdup(type);
     dev->loc = dev->type_loc = dev->id_loc = dev->bus_loc = loc;
-    dev->slot_loc = loc;
+    dev->slot_loc = dev->func_loc = loc;
+    ok = ok && check_addr_keys(parts, &loc, error);
     for (guint i = 1; ok && i < parts->len; i++) {
         ok = device_option(spec, dev, g_ptr_array_index(parts, i), regs,
                            groups, &loc, error);

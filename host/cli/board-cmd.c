@@ -16,7 +16,8 @@ void cli_add_board_options(GOptionGroup *group, CliBoardOptions *o)
           "Override a board setting, e.g. devices.uart0.chardev=null "
           "(repeatable)", "PATH=VALUE" },
         { "device", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->devices,
-          "Add a device, e.g. edu,bus=pcie0,slot=2 (repeatable)",
+          "Add a device, e.g. edu,bus=pcie0,slot=2,function=0 or "
+          "edu,bus=pcie0,addr=02.0 (repeatable)",
           "TYPE,KEY=VALUE,..." },
         { "bios", 0, 0, G_OPTION_ARG_FILENAME, &o->bios,
           "Firmware image (boot.firmware)", "FILE" },

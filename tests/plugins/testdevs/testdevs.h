@@ -4,8 +4,8 @@
  * Small stand-ins for real hardware with the shapes the board tests need:
  * a machine, a device with one property of every kind and IRQ outputs, a
  * device without a default register size, an interrupt controller whose
- * input count is a property, a hart, and a PCI host and endpoint for bus
- * placement.  They model no behaviour beyond recording IRQ levels.
+ * input count is a property, a hart, and a PCI host, bridge and endpoint for
+ * bus placement.  They model no behaviour beyond recording IRQ levels.
  */
 #ifndef TESTDEVS_H
 #define TESTDEVS_H
@@ -19,6 +19,7 @@
 #define TYPE_TEST_CPU "test-cpu"
 #define TYPE_TEST_PCI_HOST "test-pci-host"
 #define TYPE_TEST_PCI_DEV "test-pci-dev"
+#define TYPE_TEST_PCI_BRIDGE "test-pci-bridge"
 
 extern const BbTypeInfo test_machine_info;
 extern const BbTypeInfo test_device_info;
@@ -27,5 +28,6 @@ extern const BbTypeInfo test_intc_info;
 extern const BbTypeInfo test_cpu_info;
 extern const BbTypeInfo test_pci_host_info;
 extern const BbTypeInfo test_pci_dev_info;
+extern const BbTypeInfo test_pci_bridge_info;
 
 #endif /* TESTDEVS_H */
