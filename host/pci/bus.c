@@ -61,10 +61,10 @@ void bb_pci_bus_free(BbPciBus *bus)
     if (!bus) {
         return;
     }
+    /* Functions still plugged (a bridge unrealized before what is behind
+     * it) come off the bus, so none keeps a pointer to it. */
     for (unsigned i = 0; i < PCI_NUM_DEVFN; i++) {
         if (bus->devices[i]) {
-            g_critical("PCI bus %s freed with %02x.%x still plugged",
-                       bus->name, BB_PCI_SLOT(i), BB_PCI_FUNC(i));
             bb_pci_bus_unplug(bus, bus->devices[i]);
         }
     }

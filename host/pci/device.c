@@ -138,6 +138,7 @@ static void pci_device_reset(BbDevice *dev)
     bb_memory_transaction_begin();
     memcpy(pdev->config, priv->reset_config, BB_PCI_EXPRESS_CONFIG_SIZE);
     pci_msi_reset(pdev);
+    priv->sec_reset_asserted = false;
     pci_update_mappings(pdev); /* command 0: every BAR goes */
     if (priv->secondary) {
         pci_bridge_update_windows(pdev);

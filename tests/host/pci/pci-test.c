@@ -977,11 +977,25 @@ static void test_bridge(void **state)
     /* DMA behind the bridge uses the root's address space and the
      * secondary bus number. */
     assert_true(bb_pci_get_dma_as(d) == host->dma_as);
+    /* A window whose base is above its limit is closed. */
+    cfg_wr(0, fbr, 0x04, BB_PCI_COMMAND_MEMORY, 2);
+    cfg_wr(1, 0, 0x10, 0x40300000, 4);
+    cfg_wr(1, 0, 0x04, BB_PCI_COMMAND_MEMORY, 2);
+    assert_int_equal(cpu_rd(0x40300000, 4), 0xab000000);
+    cfg_wr(0, fbr, 0x20, 0x40204030, 4);
+    assert_int_equal(cpu_rd(0x40300000, 4), 0xffffffff);
     remove_fn(d);
     /* Bridge reset: numbers back to 0, bus 1 gone. */
     bb_device_reset(BB_DEVICE(br));
     assert_int_equal(cfg_rd(0, fbr, 0x18, 4), 0);
+    /* A bridge going away first takes what is behind it off its bus. */
+    BbPciDevice *orphan = add_fn(sec, TYPE_TEST_DEV, 0, 0);
+    bb_pci_set_irq(orphan, true);
+    assert_true(host->line[2]);
     remove_fn(br);
+    assert_false(host->line[2]);
+    assert_null(bb_pci_get_bus(orphan));
+    remove_fn(orphan);
     assert_no_guest_error();
 }
 
@@ -1120,6 +1134,71 @@ static void test_random_config(void **state)
 
 /* ------------------------------------------------------------ state */
 
+/* A subclass with state of its own nests the base type's description. */
+#define TYPE_STATEFUL "test-stateful"
+
+typedef struct Stateful {
+    BbPciDevice parent_obj;
+    uint32_t reg;
+} Stateful;
+
+static const BbStateField stateful_fields[] = {
+    BB_STATE_STRUCT(Stateful, parent_obj, &bb_pci_device_state),
+    BB_STATE_U32(Stateful, reg),
+    BB_STATE_END,
+};
+
+static const BbStateDesc stateful_state = {
+    .name = TYPE_STATEFUL,
+    .version = 1,
+    .min_version = 1,
+    .fields = stateful_fields,
+};
+
+static void stateful_class_init(BbObjectClass *klass, const void *data)
+{
+    BbPciDeviceClass *pc = (BbPciDeviceClass *)klass;
+    pc->parent_class.state = &stateful_state;
+    pc->vendor_id = 0x1234;
+    pc->device_id = 0x4321;
+    pc->interrupt_pin = 2;
+}
+
+static const BbTypeInfo stateful_info = {
+    .name = TYPE_STATEFUL,
+    .parent = BB_TYPE_PCI_DEVICE,
+    .instance_size = sizeof(Stateful),
+    .class_init = stateful_class_init,
+};
+
+static void test_state_nested(void **state)
+{
+    Stateful *a = (Stateful *)add_fn(host->bus, TYPE_STATEFUL, 1, 0);
+    Stateful *b = (Stateful *)add_fn(host->bus, TYPE_STATEFUL, 3, 0);
+    GError *err = NULL;
+
+    cfg_wr(0, BB_PCI_DEVFN(1, 0), 0x3c, 0x0b, 1);
+    a->reg = 0xfeedf00d;
+    bb_pci_set_irq(&a->parent_obj, true); /* slot 1 pin B: line 2 */
+    assert_true(host->line[2]);
+    GByteArray *blob = g_byte_array_new();
+    assert_true(bb_state_save(&stateful_state, a, blob, &err));
+    assert_true(bb_state_load(&stateful_state, b, blob->data, blob->len,
+                              &err));
+    assert_no_error(err);
+    g_byte_array_unref(blob);
+    assert_int_equal(b->reg, 0xfeedf00d);
+    assert_int_equal(cfg_rd(0, BB_PCI_DEVFN(3, 0), 0x3c, 1), 0x0b);
+    assert_true(b->parent_obj.irq_level);
+    assert_true(host->line[0]); /* slot 3 pin B: line 0 */
+    bb_pci_set_irq(&a->parent_obj, false);
+    bb_pci_set_irq(&b->parent_obj, false);
+    assert_false(host->line[0]);
+    assert_false(host->line[2]);
+    remove_fn(&b->parent_obj);
+    remove_fn(&a->parent_obj);
+}
+
 static void test_state(void **state)
 {
     BbPciDevice *a = add_fn(host->bus, TYPE_TEST_DEV, 1, 0);
@@ -1159,7 +1238,8 @@ static void test_state(void **state)
 int main(void)
 {
     static const BbTypeInfo *const types[] = { &test_dev_info, &test_exp_info,
-                                               &test_bridge_info };
+                                               &test_bridge_info,
+                                               &stateful_info };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_header, host_setup,
                                         host_teardown),
@@ -1179,6 +1259,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_random_config, host_setup,
                                         host_teardown),
         cmocka_unit_test_setup_teardown(test_state, host_setup,
+                                        host_teardown),
+        cmocka_unit_test_setup_teardown(test_state_nested, host_setup,
                                         host_teardown),
     };
 
