@@ -55,10 +55,11 @@ path_of() {
 # value DTB NODE PROP KIND: the property, with phandles resolved.
 #   KIND: s (string list), x (cells), n (cells read as one number: QEMU
 #   writes the initrd range in one cell, we in two), P (one phandle),
-#   e (interrupts-extended: phandle + 1 cell).
+#   e (interrupts-extended: phandle + 1 cell), m (a PCI interrupt-map:
+#   unit address 3 cells, pin, phandle, 1 specifier cell per entry).
 value() {
   local dtb=$1 node=$2 prop=$3 kind=$4 v out=() i
-  v=$(fdtget -t "${kind/[PeRn]/x}" "$dtb" "$node" "$prop" 2>/dev/null) || { echo "<absent>"; return; }
+  v=$(fdtget -t "${kind/[PeRnm]/x}" "$dtb" "$node" "$prop" 2>/dev/null) || { echo "<absent>"; return; }
   case $kind in
     s|x) echo "$v" ;;
     P) path_of "$dtb" "$v" ;;
@@ -67,6 +68,12 @@ value() {
        printf '0x%x\n' $n ;;
     e) set -- $v
        while [ $# -ge 2 ]; do out+=("$(path_of "$dtb" "$1"):$2"); shift 2; done
+       echo "${out[*]}" ;;
+    m) set -- $v
+       while [ $# -ge 6 ]; do
+         out+=("$1,$2,$3,$4->$(path_of "$dtb" "$5"):$6"); shift 6
+       done
+       [ $# = 0 ] || out+=("trailing:$*")
        echo "${out[*]}" ;;
   esac
 }
@@ -114,6 +121,15 @@ n=/soc/test@100000
 check $n compatible s; check $n reg x
 n=/soc/rtc@101000
 check $n compatible s; check $n reg x; check $n interrupts x; check $n interrupt-parent P
+# The PCI host bridge (docs/pci-host.md): every property QEMU writes.
+n=/soc/pci@30000000
+check $n compatible s; check $n device_type s
+for p in '#address-cells' '#size-cells' '#interrupt-cells' reg bus-range \
+         linux,pci-domain dma-coherent ranges interrupt-map-mask; do
+  check $n "$p" x
+done
+check $n interrupt-map m
+check $n msi-parent x
 for n in /poweroff /reboot; do
   check $n compatible s; check $n value x; check $n offset x; check $n regmap P
 done

@@ -81,12 +81,9 @@ typedef struct Edu {
     uint64_t dma_cnt;
     uint64_t dma_cmd;
     uint8_t dma_buf[EDU_DMA_SIZE];
-    uint32_t config_size;     /* state only: bytes of config space saved */
 } Edu;
 
 BB_DECLARE_TYPE(Edu, BbPciDeviceClass, EDU, TYPE_EDU)
-
-static void (*edu_parent_reset)(BbDevice *dev);
 
 /* ----------------------------------------------------------- interrupts */
 
@@ -363,13 +360,11 @@ static void edu_exit(BbPciDevice *pdev)
     g_clear_pointer(&s->dma_timer, bb_timer_free);
 }
 
-static void edu_reset(BbDevice *dev)
+/* After the core reset the function (decode, INTx and MSI off). */
+static void edu_reset(BbPciDevice *pdev)
 {
-    Edu *s = EDU(dev);
+    Edu *s = EDU(pdev);
 
-    if (edu_parent_reset) {
-        edu_parent_reset(dev); /* config space: decode and MSI off */
-    }
     bb_timer_del(s->fact_timer);
     bb_timer_del(s->dma_timer);
     s->liveness = 0;
@@ -378,37 +373,18 @@ static void edu_reset(BbDevice *dev)
     s->irq_status = 0;
     s->dma_src = s->dma_dst = s->dma_cnt = s->dma_cmd = 0;
     memset(s->dma_buf, 0, sizeof(s->dma_buf));
-    bb_pci_set_irq(BB_PCI_DEVICE(s), false);
-}
-
-static void edu_instance_init(BbObject *obj)
-{
-    EDU(obj)->config_size = BB_PCI_CONFIG_SIZE;
 }
 
 /* ---------------------------------------------------------------- state */
 
 /*
- * Config space is part of the state (BARs, command, MSI address/data);
- * after a load the core is told about it again by rewriting the command
- * register, which maps the BARs where the loaded registers say, and the
- * INTx level follows the loaded interrupt status.  The timers carry their
- * deadlines, so a snapshot taken in the middle of a factorial or a DMA
- * finishes it at the same virtual time.
+ * The core's state (config space, INTx level, MSI) comes first and
+ * re-derives the BAR mappings and lines when loaded; the timers carry
+ * their deadlines, so a snapshot taken in the middle of a factorial or a
+ * DMA transfer finishes it at the same virtual time.
  */
-static bool edu_post_load(void *opaque, uint32_t version, GError **error)
-{
-    Edu *s = opaque;
-    BbPciDevice *pdev = BB_PCI_DEVICE(s);
-
-    bb_pci_default_config_write(pdev, BB_PCI_COMMAND,
-                                bb_pci_get_word(pdev, BB_PCI_COMMAND), 2);
-    bb_pci_set_irq(pdev, s->irq_status && !bb_pci_msi_enabled(pdev));
-    return true;
-}
-
 static const BbStateField edu_state_fields[] = {
-    BB_STATE_VARRAY_PTR(BB_STATE_U8, Edu, parent_obj.config, config_size),
+    BB_STATE_STRUCT(Edu, parent_obj, &bb_pci_device_state),
     BB_STATE_U32(Edu, liveness),
     BB_STATE_U32(Edu, fact),
     BB_STATE_U32(Edu, status),
@@ -429,7 +405,6 @@ static const BbStateDesc edu_state = {
     .min_version = 1,
     .fields = edu_state_fields,
     .size = sizeof(Edu),
-    .post_load = edu_post_load,
 };
 
 static const BbPropertyInfo edu_props[] = {
@@ -445,11 +420,10 @@ static void edu_class_init(BbObjectClass *klass, const void *data)
     BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
     BbPciDeviceClass *pc = BB_PCI_DEVICE_CLASS(klass);
 
-    edu_parent_reset = BB_DEVICE_CLASS(bb_object_class_get_parent(klass))->reset;
-    dc->reset = edu_reset;
     dc->state = &edu_state;
     pc->realize = edu_realize;
     pc->exit = edu_exit;
+    pc->reset = edu_reset;
     pc->vendor_id = 0x1234;
     pc->device_id = 0x11e8;
     pc->revision = 0x10;
@@ -465,7 +439,6 @@ static const BbTypeInfo edu_info = {
     .name = TYPE_EDU,
     .parent = BB_TYPE_PCI_DEVICE,
     .instance_size = sizeof(Edu),
-    .instance_init = edu_instance_init,
     .class_init = edu_class_init,
     .description = "QEMU's educational PCI device 1234:11e8 (liveness, "
                    "factorial, DMA engine, INTx/MSI)",

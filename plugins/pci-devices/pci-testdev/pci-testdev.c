@@ -48,12 +48,9 @@ typedef struct PciTestdev {
     uint64_t membar_size;   /* property: BAR2 size, 0 for none */
     int32_t current;        /* selected test 0..5, or -1 */
     uint32_t count[TESTDEV_NTESTS * TESTDEV_NKINDS];
-    uint32_t config_size;   /* state only: bytes of config space saved */
 } PciTestdev;
 
 BB_DECLARE_TYPE(PciTestdev, BbPciDeviceClass, PCI_TESTDEV, TYPE_PCI_TESTDEV)
-
-static void (*testdev_parent_reset)(BbDevice *dev);
 
 /* Header of test @t: test, width, pad[2], offset (LE32), data, pad[3],
  * count (LE32), name with its NUL.  Returns its length. */
@@ -196,13 +193,10 @@ static bool testdev_realize(BbPciDevice *pdev, GError **error)
     return ok;
 }
 
-static void testdev_reset(BbDevice *dev)
+static void testdev_reset(BbPciDevice *pdev)
 {
-    PciTestdev *s = PCI_TESTDEV(dev);
+    PciTestdev *s = PCI_TESTDEV(pdev);
 
-    if (testdev_parent_reset) {
-        testdev_parent_reset(dev);
-    }
     s->current = -1;
     memset(s->count, 0, sizeof(s->count));
 }
@@ -211,14 +205,12 @@ static void testdev_instance_init(BbObject *obj)
 {
     PciTestdev *s = PCI_TESTDEV(obj);
 
-    s->config_size = BB_PCI_CONFIG_SIZE;
     s->current = -1;
 }
 
 static bool testdev_post_load(void *opaque, uint32_t version, GError **error)
 {
     PciTestdev *s = opaque;
-    BbPciDevice *pdev = BB_PCI_DEVICE(s);
 
     if (s->current < -1 || s->current >= TESTDEV_NTESTS * TESTDEV_NKINDS) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
@@ -226,14 +218,11 @@ static bool testdev_post_load(void *opaque, uint32_t version, GError **error)
                     s->current);
         return false;
     }
-    bb_pci_default_config_write(pdev, BB_PCI_COMMAND,
-                                bb_pci_get_word(pdev, BB_PCI_COMMAND), 2);
     return true;
 }
 
 static const BbStateField testdev_state_fields[] = {
-    BB_STATE_VARRAY_PTR(BB_STATE_U8, PciTestdev, parent_obj.config,
-                        config_size),
+    BB_STATE_STRUCT(PciTestdev, parent_obj, &bb_pci_device_state),
     BB_STATE_I32(PciTestdev, current),
     BB_STATE_U32(PciTestdev, count),
     BB_STATE_END
@@ -260,11 +249,9 @@ static void testdev_class_init(BbObjectClass *klass, const void *data)
     BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
     BbPciDeviceClass *pc = BB_PCI_DEVICE_CLASS(klass);
 
-    testdev_parent_reset =
-        BB_DEVICE_CLASS(bb_object_class_get_parent(klass))->reset;
-    dc->reset = testdev_reset;
     dc->state = &testdev_state;
     pc->realize = testdev_realize;
+    pc->reset = testdev_reset;
     pc->vendor_id = 0x1b36; /* Red Hat */
     pc->device_id = 0x0005;
     pc->revision = 0x00;

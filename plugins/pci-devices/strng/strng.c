@@ -18,12 +18,9 @@
 typedef struct Strng {
     BbPciDevice parent_obj;
     StrngCore core;
-    uint32_t config_size; /* state only: bytes of config space saved */
 } Strng;
 
 BB_DECLARE_TYPE(Strng, BbPciDeviceClass, STRNG, TYPE_STRNG)
-
-static void (*strng_parent_reset)(BbDevice *dev);
 
 /* Only aligned 4-byte accesses do anything (as the original); others
  * read all-ones and are ignored. */
@@ -115,38 +112,30 @@ static bool strng_realize(BbPciDevice *pdev, GError **error)
     return ok;
 }
 
-static void strng_reset(BbDevice *dev)
+static void strng_reset(BbPciDevice *pdev)
 {
-    if (strng_parent_reset) {
-        strng_parent_reset(dev);
-    }
-    strng_core_reset(&STRNG(dev)->core);
+    strng_core_reset(&STRNG(pdev)->core);
 }
 
 static void strng_instance_init(BbObject *obj)
 {
-    STRNG(obj)->config_size = BB_PCI_CONFIG_SIZE;
     strng_core_reset(&STRNG(obj)->core);
 }
 
-/* Config space (BARs, command) and the registers, latch and generator;
- * the command register is written back after a load so the core maps the
- * BARs as the loaded registers say. */
+/* The core's state first (it re-derives the BAR mappings), then the
+ * registers, latch and generator.  Loaded generator indices are brought
+ * back into the table whatever the stream held. */
 static bool strng_post_load(void *opaque, uint32_t version, GError **error)
 {
     Strng *s = opaque;
-    BbPciDevice *pdev = BB_PCI_DEVICE(s);
 
-    s->core.guard_lo = s->core.guard_hi = STRNG_GUARD;
     s->core.rand.f %= STRNG_RAND_DEG;
     s->core.rand.r %= STRNG_RAND_DEG;
-    bb_pci_default_config_write(pdev, BB_PCI_COMMAND,
-                                bb_pci_get_word(pdev, BB_PCI_COMMAND), 2);
     return true;
 }
 
 static const BbStateField strng_state_fields[] = {
-    BB_STATE_VARRAY_PTR(BB_STATE_U8, Strng, parent_obj.config, config_size),
+    BB_STATE_STRUCT(Strng, parent_obj, &bb_pci_device_state),
     BB_STATE_U32(Strng, core.regs),
     BB_STATE_U32(Strng, core.addr),
     BB_STATE_U32(Strng, core.rand.tbl),
@@ -169,11 +158,9 @@ static void strng_class_init(BbObjectClass *klass, const void *data)
     BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
     BbPciDeviceClass *pc = BB_PCI_DEVICE_CLASS(klass);
 
-    strng_parent_reset =
-        BB_DEVICE_CLASS(bb_object_class_get_parent(klass))->reset;
-    dc->reset = strng_reset;
     dc->state = &strng_state;
     pc->realize = strng_realize;
+    pc->reset = strng_reset;
     pc->vendor_id = 0x1234;
     pc->device_id = 0x11e9;
     pc->revision = 0x10;
