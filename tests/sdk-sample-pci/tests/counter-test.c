@@ -4,7 +4,9 @@
  * and cmocka: enumeration through ECAM, BAR sizing and decode, the
  * counter and its compare match on INTA (after the host bridge's
  * swizzle), the INTx-disable and status bits, the DMA copy with and
- * without bus mastering and with bad lengths, MSI into RAM, and reset.
+ * without bus mastering and with bad lengths, MSI into RAM, reset, and
+ * a snapshot (the core's configuration space with it) loaded into a
+ * fresh instance.
  * The plugin is found through BREADBOARD_PLUGIN_PATH, which
  * breadboard_add_device_test() sets.
  */
@@ -262,6 +264,40 @@ static void reset_returns_to_power_on(void **state)
     bb_devtest_free(f.t);
 }
 
+static void state_moves_to_a_fresh_instance(void **state)
+{
+    Fixture a = start(), b = start();
+    BbDevice *da = bb_devtest_get_device(a.t, "counter");
+    BbDevice *db = bb_devtest_get_device(b.t, "counter");
+    const BbStateDesc *desc = BB_DEVICE_GET_CLASS(da)->state;
+    g_autoptr(GByteArray) saved = g_byte_array_new();
+    GError *err = NULL;
+
+    wr(&a, COMPARE, 4, 10);
+    wr(&a, CTRL, 4, 3);
+    assert_true(bb_devtest_step(a.t, 5000));   /* COUNT 5 of 10 */
+    assert_true(bb_state_save(desc, da, saved, &err));
+
+    /* b has its BAR elsewhere and runs to the same time. */
+    wr(&b, CFG + BB_PCI_BASE_ADDRESS_0, 4, BAR0 + 0x10000);
+    assert_true(bb_devtest_step(b.t, 5000));
+    assert_false(bb_state_load(desc, db, saved->data, saved->len - 1,
+                               &err));                /* cut short */
+    g_clear_error(&err);
+    assert_true(bb_state_load(desc, db, saved->data, saved->len, &err));
+    /* The configuration space came along: BAR 0 is back at BAR0. */
+    assert_int_equal(rd(&b, BAR0 + 0x10000, 4), 0xffffffff);
+    assert_int_equal(rd(&b, COUNT, 4), 5);
+    assert_int_equal(rd(&b, CTRL, 4), 3);
+    assert_true(bb_devtest_step(b.t, 4999));
+    assert_false(bb_devtest_get_probe(b.t, b.intx));
+    assert_true(bb_devtest_step(b.t, 1));      /* the loaded timer */
+    assert_int_equal(rd(&b, STATUS, 4), 1);
+    assert_true(bb_devtest_get_probe(b.t, b.intx));
+    bb_devtest_free(a.t);
+    bb_devtest_free(b.t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +307,7 @@ int main(void)
         cmocka_unit_test(dma_copies_as_bus_master),
         cmocka_unit_test(msi_is_a_write_into_ram),
         cmocka_unit_test(reset_returns_to_power_on),
+        cmocka_unit_test(state_moves_to_a_fresh_instance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
