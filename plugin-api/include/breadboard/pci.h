@@ -261,7 +261,8 @@ BB_API unsigned bb_pci_config_size(const BbPciDevice *pdev);
  */
 BB_API BbPciBus *bb_pci_get_bus(BbPciDevice *pdev);
 
-/** bb_pci_get_devfn() - slot << 3 | function, or -1 if not plugged. */
+/** bb_pci_get_devfn() - slot << 3 | function, or -1 if not plugged.
+ * Since: ABI 2.1 */
 BB_API int bb_pci_get_devfn(const BbPciDevice *pdev);
 
 /**
@@ -270,8 +271,14 @@ BB_API int bb_pci_get_devfn(const BbPciDevice *pdev);
  */
 BB_API uint16_t bb_pci_get_requester_id(BbPciDevice *pdev);
 
-/* Little-endian accessors for config space; the set_* ones also set the
- * value in config only (not the masks).  Offsets must lie in the space. */
+/**
+ * bb_pci_get_byte() - little-endian accessors of the configuration space
+ * (also bb_pci_get_word/long, bb_pci_set_byte/word/long).  The set_*
+ * ones change the value only, not the masks, and have no side effects
+ * (no BAR remapping).  Offsets must lie in the 4 KiB; others are a
+ * programming error (critical warning, 0 read).
+ * Since: ABI 2.1
+ */
 BB_API uint8_t bb_pci_get_byte(const BbPciDevice *pdev, uint32_t off);
 BB_API uint16_t bb_pci_get_word(const BbPciDevice *pdev, uint32_t off);
 BB_API uint32_t bb_pci_get_long(const BbPciDevice *pdev, uint32_t off);
@@ -301,8 +308,11 @@ BB_API void bb_pci_default_config_write(BbPciDevice *pdev, uint32_t addr,
  * memory, 4 for I/O, 2 KiB for the ROM).  The core owns the mapping: the
  * BAR is mapped into the bus's memory or I/O window while its address is
  * programmed and the command register's decode bit (or the ROM enable
- * bit) is set, moved when reprogrammed, unmapped otherwise.  Call from
- * realize.
+ * bit) is set, moved when reprogrammed, unmapped otherwise (also for
+ * address 0 and ranges that wrap, reach 2^32 - 1 for a 32-bit BAR or do
+ * not fit the window).  @mr sits in a container the core maps (MSI-X
+ * tables are laid over it there); the BAR takes a reference.  Call from
+ * realize; never map @mr yourself.
  * @type: BbPciBarType bits; ignored for the ROM.
  * @error: set for a bad index, size or overlap with another BAR slot.
  * Return: true on success.
@@ -349,9 +359,11 @@ BB_API bool bb_pci_msi_enabled(const BbPciDevice *pdev);
  * bb_pci_msi_notify() - send MSI @vector: a 32-bit memory write of the
  * message data (vector in the low bits when several are enabled) to the
  * message address in the bus's DMA address space, with the function's
- * requester ID.  A masked vector sets its pending bit instead and is sent
- * when unmasked.  With nothing mapped at the address, the write is a
- * logged guest error.  Since: ABI 2.1
+ * requester ID, while the command register's bus-master bit is set (a
+ * logged guest error otherwise).  A masked vector sets its pending bit
+ * instead and is sent when unmasked.  Nothing while MSI is disabled.
+ * With nothing mapped at the address, the write is a logged guest error.
+ * Since: ABI 2.1
  */
 BB_API void bb_pci_msi_notify(BbPciDevice *pdev, unsigned vector);
 
@@ -369,10 +381,17 @@ BB_API unsigned bb_pci_msix_init(BbPciDevice *pdev, unsigned offset,
                                  uint32_t table_offset, unsigned pba_bar,
                                  uint32_t pba_offset, GError **error);
 
-/** bb_pci_msix_enabled() - MSI-X enabled and not function-masked. */
+/** bb_pci_msix_enabled() - MSI-X enabled and not function-masked.
+ * Since: ABI 2.1 */
 BB_API bool bb_pci_msix_enabled(const BbPciDevice *pdev);
 
-/** bb_pci_msix_notify() - send MSI-X @vector (pending if masked). */
+/**
+ * bb_pci_msix_notify() - send MSI-X @vector: the entry's data written to
+ * its address like an MSI (bus-master gated, with the requester ID); the
+ * vector's pending bit is set instead while it or the function is masked,
+ * and the message goes out when unmasked.  Nothing while MSI-X is
+ * disabled.  Since: ABI 2.1
+ */
 BB_API void bb_pci_msix_notify(BbPciDevice *pdev, unsigned vector);
 
 /* ------------------------------------------------------------ capabilities */
@@ -380,7 +399,8 @@ BB_API void bb_pci_msix_notify(BbPciDevice *pdev, unsigned vector);
 /**
  * bb_pci_add_capability() - link a capability of @size bytes with @cap_id
  * into the list at @offset (0: the first free dword-aligned space at or
- * above 0x40).  Sets the status register's capability bit.  The body's
+ * above 0x40), at the head of the list (as QEMU does: add them in
+ * QEMU's order to read back its list).  Sets the status register's capability bit.  The body's
  * bytes start read-only; set wmask/w1cmask for writable fields.
  * Return: the offset, or 0 with @error (overlap, no room).
  * Since: ABI 2.1
@@ -389,20 +409,23 @@ BB_API unsigned bb_pci_add_capability(BbPciDevice *pdev, uint8_t cap_id,
                                       unsigned offset, unsigned size,
                                       GError **error);
 
-/** bb_pci_find_capability() - offset of the first @cap_id, or 0. */
+/** bb_pci_find_capability() - offset of the first @cap_id in the list,
+ * or 0 (the walk is bounded).  Since: ABI 2.1 */
 BB_API unsigned bb_pci_find_capability(const BbPciDevice *pdev,
                                        uint8_t cap_id);
 
 /**
  * bb_pci_add_ext_capability() - append an extended capability (PCI
- * Express functions only) at @offset (>= 0x100, dword aligned).
+ * Express functions only) at @offset (>= 0x100, dword aligned; the first
+ * one at 0x100, where the chain starts).
  * Return: true on success.  Since: ABI 2.1
  */
 BB_API bool bb_pci_add_ext_capability(BbPciDevice *pdev, uint16_t cap_id,
                                       uint8_t version, unsigned offset,
                                       unsigned size, GError **error);
 
-/** bb_pci_find_ext_capability() - offset of @cap_id, or 0. */
+/** bb_pci_find_ext_capability() - offset of @cap_id in the extended
+ * chain, or 0.  Since: ABI 2.1 */
 BB_API unsigned bb_pci_find_ext_capability(const BbPciDevice *pdev,
                                            uint16_t cap_id);
 
@@ -437,7 +460,8 @@ BB_API unsigned bb_pci_express_init(BbPciDevice *pdev, unsigned offset,
 BB_API BbMemTxResult bb_pci_dma_read(BbPciDevice *pdev, uint64_t addr,
                                      void *buf, size_t len);
 
-/** bb_pci_dma_write() - bus-master write; see bb_pci_dma_read(). */
+/** bb_pci_dma_write() - bus-master write; see bb_pci_dma_read().
+ * Since: ABI 2.1 */
 BB_API BbMemTxResult bb_pci_dma_write(BbPciDevice *pdev, uint64_t addr,
                                       const void *buf, size_t len);
 
@@ -486,7 +510,8 @@ typedef struct BbPciBusOptions {
 BB_API BbPciBus *bb_pci_root_bus_new(BbDevice *owner,
                                      const BbPciBusOptions *opts);
 
-/** bb_pci_bus_free() - free a bus with no function plugged. */
+/** bb_pci_bus_free() - free a bus (NULL accepted); functions still
+ * plugged are unplugged first.  Since: ABI 2.1 */
 BB_API void bb_pci_bus_free(BbPciBus *bus);
 
 /**
@@ -500,11 +525,14 @@ BB_API void bb_pci_bus_free(BbPciBus *bus);
 BB_API bool bb_pci_bus_plug(BbPciBus *bus, BbPciDevice *pdev, int slot,
                             int func, GError **error);
 
-/** bb_pci_bus_unplug() - remove @pdev from its bus. */
+/** bb_pci_bus_unplug() - remove @pdev from @bus: its BARs are unmapped
+ * and its INTx contribution dropped.  No-op if it is not on @bus.
+ * Since: ABI 2.1 */
 BB_API void bb_pci_bus_unplug(BbPciBus *bus, BbPciDevice *pdev);
 
 /**
- * bb_pci_bus_find() - the function at @devfn of @bus, or NULL.
+ * bb_pci_bus_find() - the function plugged at @devfn of @bus, or NULL.
+ * Since: ABI 2.1
  */
 BB_API BbPciDevice *bb_pci_bus_find(BbPciBus *bus, unsigned devfn);
 
@@ -512,8 +540,10 @@ BB_API BbPciDevice *bb_pci_bus_find(BbPciBus *bus, unsigned devfn);
  * bb_pci_bus_config_read() - a configuration read as a host bridge
  * issues it: bus number @busnr (0 = the root bus, others are routed
  * through bridges by their secondary/subordinate numbers), @devfn,
- * register @addr, @len 1, 2 or 4 bytes (@addr aligned to @len).  Absent
- * functions and offsets past a function's space read all-ones.
+ * register @addr, @len 1, 2 or 4 bytes (@addr aligned to @len; an
+ * unaligned access is split into bytes, other lengths are logged guest
+ * errors).  Absent functions, functions 1-7 of a slot without function 0,
+ * and offsets past a function's space read all-ones.
  * Since: ABI 2.1
  */
 BB_API uint32_t bb_pci_bus_config_read(BbPciBus *root, unsigned busnr,
@@ -521,7 +551,7 @@ BB_API uint32_t bb_pci_bus_config_read(BbPciBus *root, unsigned busnr,
                                        unsigned len);
 
 /** bb_pci_bus_config_write() - see bb_pci_bus_config_read(); writes to
- * absent functions are dropped. */
+ * absent functions are dropped.  Since: ABI 2.1 */
 BB_API void bb_pci_bus_config_write(BbPciBus *root, unsigned busnr,
                                     unsigned devfn, uint32_t addr,
                                     uint32_t value, unsigned len);
@@ -536,7 +566,7 @@ BB_API void bb_pci_bus_config_write(BbPciBus *root, unsigned busnr,
 BB_API BbPciBus *bb_pci_bridge_get_secondary_bus(BbPciDevice *bridge);
 
 /** bb_pci_bus_get_number() - bus number (0 for a root bus; a secondary
- * bus's number is its bridge's secondary bus register). */
+ * bus's number is its bridge's secondary bus register).  Since: ABI 2.1 */
 BB_API unsigned bb_pci_bus_get_number(const BbPciBus *bus);
 
 G_END_DECLS
