@@ -11,10 +11,10 @@
  * holding a one-vector MSI-X table (offset 0) and its pending bits
  * (0x800); the capability list bridge subsystem ID (0x40), MSI-X (0x48)
  * and PCI Express v2 as a root port (0x54); AER (0x100) and ACS (0x148)
- * extended capabilities; interrupt pin INTA.  Devices placed on it
- * (`bus: rp0`) go to slot 0 of its secondary bus: a PCI Express link has
- * one device at the other end, and Linux scans only device 0 behind a
- * root port.  Docs: docs/pci-host.md.
+ * extended capabilities with QEMU's reset values; interrupt pin INTA.
+ * Devices placed on it (`bus: rp0`) go to slot 0 of its secondary bus: a
+ * PCI Express link has one device at the other end, and Linux scans only
+ * device 0 behind a root port.  Docs: docs/pci-host.md.
  */
 #include <breadboard/breadboard.h>
 #include <breadboard/pci.h>
@@ -59,6 +59,36 @@ static const BbMemoryOps rp_bar_ops = {
     .valid = { .min_access_size = 1, .max_access_size = 8 },
 };
 
+/* Mark @len bytes at @off writable through @mask (little-endian). */
+static void rp_wmask(BbPciDevice *pdev, unsigned off, unsigned len,
+                     uint32_t mask)
+{
+    for (unsigned i = 0; i < len; i++) {
+        pdev->wmask[off + i] = (uint8_t)(mask >> (8 * i));
+    }
+}
+
+/* The reset values QEMU's root port shows in its AER and ACS capabilities
+ * (the PCIe spec's defaults): uncorrectable error severity 0x00462030,
+ * advisory/internal/header-overflow correctable errors masked, ECRC
+ * generation and checking capable; ACS source validation, translation
+ * blocking, request and completion redirect, upstream forwarding and
+ * direct translated P2P.  The mask, severity and control fields are the
+ * guest's to write. */
+static void rp_init_ext_caps(BbPciDevice *pdev)
+{
+    bb_pci_set_long(pdev, RP_AER_OFFSET + 0x0c, 0x00462030);
+    bb_pci_set_long(pdev, RP_AER_OFFSET + 0x14, 0x0000e000);
+    bb_pci_set_long(pdev, RP_AER_OFFSET + 0x18, 0x000002a0);
+    rp_wmask(pdev, RP_AER_OFFSET + 0x08, 4, 0x03fff030); /* uncorr. mask */
+    rp_wmask(pdev, RP_AER_OFFSET + 0x0c, 4, 0x03fff030); /* severity */
+    rp_wmask(pdev, RP_AER_OFFSET + 0x14, 4, 0x0000f1c1); /* corr. mask */
+    rp_wmask(pdev, RP_AER_OFFSET + 0x18, 4, 0x00000140); /* ECRC enables */
+    rp_wmask(pdev, RP_AER_OFFSET + 0x2c, 4, 0x00000007); /* root command */
+    bb_pci_set_word(pdev, RP_ACS_OFFSET + 4, 0x005f);
+    rp_wmask(pdev, RP_ACS_OFFSET + 6, 2, 0x005f);
+}
+
 static bool rp_realize(BbPciDevice *pdev, GError **error)
 {
     PcieRootPort *s = PCIE_ROOT_PORT(pdev);
@@ -76,14 +106,18 @@ static bool rp_realize(BbPciDevice *pdev, GError **error)
     }
     bb_pci_set_word(pdev, ssvid + 4, 0x1b36); /* subsystem vendor */
     bb_pci_set_word(pdev, ssvid + 6, 0);      /* subsystem */
-    return bb_pci_msix_init(pdev, RP_MSIX_OFFSET, 1, 0, 0, 0, RP_MSIX_PBA,
-                            error) &&
-           bb_pci_express_init(pdev, RP_EXP_OFFSET, BB_PCI_EXP_TYPE_ROOT_PORT,
-                               error) &&
-           bb_pci_add_ext_capability(pdev, BB_PCI_EXT_CAP_ID_ERR, 2,
-                                     RP_AER_OFFSET, RP_AER_SIZE, error) &&
-           bb_pci_add_ext_capability(pdev, RP_EXT_CAP_ID_ACS, 1,
-                                     RP_ACS_OFFSET, RP_ACS_SIZE, error);
+    if (!bb_pci_msix_init(pdev, RP_MSIX_OFFSET, 1, 0, 0, 0, RP_MSIX_PBA,
+                          error) ||
+        !bb_pci_express_init(pdev, RP_EXP_OFFSET, BB_PCI_EXP_TYPE_ROOT_PORT,
+                             error) ||
+        !bb_pci_add_ext_capability(pdev, BB_PCI_EXT_CAP_ID_ERR, 2,
+                                   RP_AER_OFFSET, RP_AER_SIZE, error) ||
+        !bb_pci_add_ext_capability(pdev, RP_EXT_CAP_ID_ACS, 1,
+                                   RP_ACS_OFFSET, RP_ACS_SIZE, error)) {
+        return false;
+    }
+    rp_init_ext_caps(pdev);
+    return true;
 }
 
 static void rp_exit(BbPciDevice *pdev)
