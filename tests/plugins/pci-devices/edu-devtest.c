@@ -6,7 +6,8 @@
  * its status bit and INTx interrupt at exactly 1 us, raise/acknowledge
  * and the INTx-disable bit, DMA both ways at exactly 100 ms, DMA refused
  * without bus mastering, out-of-range DMA skipped, dma_mask clamping, MSI
- * as a memory write into RAM, and a snapshot taken mid-DMA.
+ * as a memory write into RAM, snapshots taken mid-DMA and mid-factorial,
+ * and a system reset.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -353,7 +354,11 @@ static void test_msi(void **state)
     rig_cfg_write(r, EDU_DEVFN, 0x44, 4, (uint32_t)msi_addr);
     rig_cfg_write(r, EDU_DEVFN, 0x48, 4, (uint32_t)(msi_addr >> 32));
     rig_cfg_write(r, EDU_DEVFN, 0x4c, 2, 0x4321);
-    rig_cfg_write(r, EDU_DEVFN, 0x42, 2, 0x0001); /* enable */
+    rig_write(r, b + 0x60, 4, 0x1);               /* INTx first */
+    assert_true(bb_devtest_get_probe(r->t, r->intx[1]));
+    rig_cfg_write(r, EDU_DEVFN, 0x42, 2, 0x0001); /* enable: INTx drops */
+    assert_false(bb_devtest_get_probe(r->t, r->intx[1]));
+    rig_write(r, b + 0x64, 4, 0x1);
     assert_int_equal(rig_cfg_read(r, EDU_DEVFN, 0x40, 4), 0x00810005);
     rig_write(r, msi_addr, 4, 0);
     rig_write(r, b + 0x60, 4, 0x8);
@@ -410,6 +415,62 @@ static void test_snapshot_mid_dma(void **state)
     check_ram(r, RIG_RAM + 0x5000, 128, 0x21);
 }
 
+/* The same in the middle of a factorial: the result comes at the
+ * original 1 us, with its interrupt. */
+static void test_snapshot_mid_factorial(void **state)
+{
+    Rig *r = *state;
+    BbDevice *dev = bb_devtest_get_device(r->t, "edu");
+    const BbStateDesc *desc = BB_DEVICE_GET_CLASS(dev)->state;
+    uint64_t b = bar0(r);
+    g_autoptr(GByteArray) snap = g_byte_array_new();
+    GError *err = NULL;
+
+    rig_write(r, b + 0x20, 4, 0x80);
+    rig_write(r, b + 0x08, 4, 10);
+    bb_devtest_step(r->t, 400);
+    assert_true(bb_state_save(desc, dev, snap, &err));
+    bb_device_reset(dev);
+    bb_devtest_step(r->t, 1000);         /* nothing pending after reset */
+    assert_false(bb_devtest_get_probe(r->t, r->intx[1]));
+    if (!bb_state_load(desc, dev, snap->data, snap->len, &err)) {
+        fail_msg("%s", err->message);
+    }
+    /* the saved deadline (1000 ns) has passed: it fires at once */
+    bb_devtest_step(r->t, 0);
+    assert_int_equal(rig_read(r, b + 0x08, 4), 3628800);
+    assert_int_equal(rig_read(r, b + 0x20, 4), 0x80);
+    assert_true(bb_devtest_get_probe(r->t, r->intx[1]));
+}
+
+/* A system reset: registers cleared, decode off, the line low, a pending
+ * DMA forgotten. */
+static void test_reset(void **state)
+{
+    Rig *r = *state;
+    uint64_t b = bar0(r);
+
+    rig_write(r, b + 0x04, 4, 1);
+    rig_write(r, b + 0x60, 4, 0x4);
+    rig_write(r, b + 0x90, 8, 16);
+    rig_write(r, b + 0x98, 8, 0x5);
+    assert_true(bb_devtest_get_probe(r->t, r->intx[1]));
+    bb_devtest_reset(r->t);
+    assert_false(bb_devtest_get_probe(r->t, r->intx[1]));
+    assert_int_equal(rig_cfg_read(r, EDU_DEVFN, 0x04, 2), 0);
+    assert_int_equal(rig_cfg_read(r, EDU_DEVFN, 0x10, 4), 0);
+    r->mem_next = RIG_MMIO; /* firmware starts over */
+    rig_setup_function(r, EDU_DEVFN, CMD_MEM_MASTER);
+    assert_int_equal(bar0(r), b);
+    assert_int_equal(rig_read(r, b + 0x04, 4), 0);
+    assert_int_equal(rig_read(r, b + 0x24, 4), 0);
+    assert_int_equal(rig_read(r, b + 0x90, 8), 0);
+    assert_int_equal(rig_read(r, b + 0x98, 8), 0);
+    bb_devtest_step(r->t, 100 * MS);
+    assert_int_equal(rig_read(r, b + 0x24, 4), 0);
+    assert_false(bb_devtest_get_probe(r->t, r->intx[1]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +489,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_msi, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_mid_dma, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_mid_factorial, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
