@@ -5,8 +5,9 @@
  * 00.0 as QEMU dumps it (docs/pci-host.md), ECAM access widths, absent
  * functions and buses, unbacked window addresses (all-ones, writes
  * dropped), INTx leaving on the line the swizzle names, the root port's
- * header and capabilities, bus 1 behind it once firmware numbers it, and
- * the board errors of a bad placement.
+ * header and capabilities, bus 1 behind it once firmware numbers it, edu
+ * behind it through the port's window with its INTx swizzled, and the
+ * board errors of a bad placement.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -204,6 +205,29 @@ static void test_behind_root_port(void **state)
     assert_int_equal(rig_read(r, ecam(2, 0, 0), 4), 0xffffffff);
 }
 
+/* Through the port as firmware sets it up: edu's BAR0 at 0x40100000 in
+ * the port's memory window answers; its INTA is swizzled onto the port's
+ * pin (INTA of slot 1) and leaves on the root bus's line (1 + 1 - 1) % 4,
+ * intx[1]. */
+static void test_through_root_port(void **state)
+{
+    Rig *r = *state;
+
+    rig_cfg_write(r, RP_DEVFN, 0x18, 4, 0x00010100);
+    rig_write(r, ecam(1, 0, 0x10), 4, 0x40100000);
+    rig_write(r, ecam(1, 0, 0x04), 2, 0x0002);
+    assert_int_equal(rig_read(r, 0x40100000, 4), 0xffffffff); /* closed */
+    rig_cfg_write(r, RP_DEVFN, 0x20, 4, 0x40104010);
+    rig_cfg_write(r, RP_DEVFN, 0x04, 2, 0x0002);
+    assert_int_equal(rig_read(r, 0x40100000, 4), 0x010000ed);
+    rig_write(r, 0x40100060, 4, 1);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(bb_devtest_get_probe(r->t, r->intx[i]), i == 1);
+    }
+    rig_write(r, 0x40100064, 4, 1);
+    assert_false(bb_devtest_get_probe(r->t, r->intx[1]));
+}
+
 /* build_error YAML: the board error, or NULL if it built. */
 static char *build_error(const char *devices)
 {
@@ -289,6 +313,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_root_port_header,
                                         setup_root_port, teardown),
         cmocka_unit_test_setup_teardown(test_behind_root_port,
+                                        setup_root_port, teardown),
+        cmocka_unit_test_setup_teardown(test_through_root_port,
                                         setup_root_port, teardown),
         cmocka_unit_test(test_placement_errors),
         cmocka_unit_test(test_range_errors),
