@@ -267,10 +267,11 @@ enum {
     OP_BAR_WRITE, /* bar:1 off:4 width:1 value:8 */
     OP_STEP,      /* shift:1 ns:2 -> ns << (shift % 15) */
     OP_RAM_WRITE, /* off:2 value:8 */
-    OP_ECAM_READ, /* bus:1 devfn:1 off:2 width:1 */
+    OP_ECAM_READ, /* bus:1 devfn:1 off:2 width:1, any alignment */
     OP_ECAM_WRITE,/* bus:1 devfn:1 off:2 width:1 value:4 */
-    OP_WINDOW,    /* write:1 off:4 width:1 value:8, anywhere in the
-                   * memory window (BARs the input moved) */
+    OP_WINDOW,    /* flags:1 off:4 width:1 value:8: bit 0 write, bit 1
+                   * the I/O window, else the 32-bit memory window;
+                   * any alignment (BARs the input moved) */
     OP_SETUP,     /* program(): BARs, bridge, command register again */
     OP_RESET,     /* setup(): system reset, zeroed RAM, program() */
     OP_COUNT
@@ -332,13 +333,13 @@ static void run_op(Input *in)
     case OP_ECAM_WRITE: {
         unsigned bus = take(in, 1), devfn = take(in, 1);
         unsigned off = take(in, 2) & 0xfff;
-        unsigned w = widths[take(in, 1) % 3];
+        unsigned w = widths[take(in, 1) % 4];
         uint32_t v = op == OP_ECAM_WRITE ? take(in, 4) : 0;
 
-        /* Mostly the buses and slots that exist. */
+        /* Mostly the buses and slots that exist; any width and alignment
+         * (what the host bridge refuses is its business). */
         bus %= 4;
         devfn %= 0x20;
-        off &= ~(w - 1);
         if (op == OP_ECAM_READ) {
             cfg_read(bus, devfn, off, w);
         } else {
@@ -347,16 +348,17 @@ static void run_op(Input *in)
         break;
     }
     case OP_WINDOW: {
-        bool write = take(in, 1) & 1;
-        uint64_t off = take(in, 4) % MMIO_SIZE;
+        unsigned flags = take(in, 1);
+        bool io = flags & 2;
+        uint64_t off = take(in, 4) % (io ? IO_SIZE : MMIO_SIZE);
+        uint64_t addr = (io ? IO_CPU : MMIO_BASE) + off;
         unsigned w = widths[take(in, 1) % 4];
         uint64_t v = take(in, 8);
 
-        off &= ~(uint64_t)(w - 1);
-        if (write) {
-            bb_devtest_write(fz.t, MMIO_BASE + off, w, v);
+        if (flags & 1) {
+            bb_devtest_write(fz.t, addr, w, v);
         } else {
-            bb_devtest_read(fz.t, MMIO_BASE + off, w, NULL);
+            bb_devtest_read(fz.t, addr, w, NULL);
         }
         break;
     }

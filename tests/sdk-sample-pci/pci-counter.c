@@ -337,7 +337,6 @@ static bool pcc_realize(BbPciDevice *pdev, GError **error)
 {
     PciCounter *s = PCI_COUNTER(pdev);
     BbSystem *sys = bb_device_get_system(BB_DEVICE(pdev));
-    g_autoptr(GError) local = NULL;
     BbMemoryRegion *mr;
     bool ok;
 

@@ -49,8 +49,9 @@ def ecam_write(bus, dev, fn, off, w, v):
     return struct.pack("<BBBHBI", 7, bus, dev << 3 | fn, off, W[w], v)
 
 
-def window(write, off, w, v=0):
-    return struct.pack("<BBIBQ", 8, int(write), off, W[w], v)
+def window(write, off, w, v=0, io=False):
+    return struct.pack("<BBIBQ", 8, int(write) | (2 if io else 0), off,
+                       W[w], v)
 
 
 SETUP = bytes([9])
@@ -138,7 +139,10 @@ STRNG = {
                          bar_write(1, 0, 4, 70 * 4), bar_read(1, 4),
                          bar_write(1, 0, 4, 0xfffffffc), bar_read(1, 4),
                          bar_write(1, 4, 4, 1), bar_write(1, 0, 4, 2),
-                         bar_read(1, 4), bar_read(1, 2, 2), bar_read(1, 0)],
+                         bar_read(1, 4), bar_read(1, 2, 2), bar_read(1, 0),
+                         window(True, 0x1000, 4, 0x100, io=True),
+                         window(False, 0x1004, 4, io=True),
+                         window(False, 0x1006, 2, io=True)],
     "config": header_walk() + command_toggles(),
 }
 
