@@ -18,43 +18,8 @@ prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
 prefix=$(cd "$prefix" && pwd)
 
-# extract PAGE DIR: files into DIR/project, run blocks into DIR/run-N.sh,
-# fragments into DIR/fragment-N.c.  Fails on an unmarked block.
-extract() {
-  mkdir -p "$2/project"
-  awk -v out="$2" '
-    function fail(msg) { print FILENAME ":" NR ": " msg > "/dev/stderr"; bad = 1; exit 1 }
-    !inblock && /^```/ {
-      info = substr($0, 4); n = split(info, w, /[ \t]+/)
-      kind = ""; file = ""
-      for (i = 2; i <= n; i++) {
-        if (w[i] ~ /^file=/) { kind = "file"; file = substr(w[i], 6) }
-        else if (w[i] == "run" || w[i] == "fragment") kind = w[i]
-        else fail("unknown marking \"" w[i] "\"")
-      }
-      if (kind == "" && w[1] == "text" && n == 1) kind = "text"
-      if (kind == "") fail("code block without a marking: ```" info)
-      if (kind == "file") {
-        target = out "/project/" file
-        if (target in seen) printf "\n" >> target
-        else { system("mkdir -p \"$(dirname \"" target "\")\""); printf "" > target }
-        seen[target] = 1
-      } else if (kind == "run") {
-        target = out "/run-" (++nrun) ".sh"
-      } else if (kind == "fragment") {
-        if (w[1] != "c") fail("a fragment must be C")
-        target = out "/fragment-" (++nfrag) ".c"
-        print "#include <breadboard/breadboard.h>" > target
-      } else {
-        target = "/dev/null"
-      }
-      inblock = 1; next
-    }
-    inblock && /^```$/ { inblock = 0; if (target != "/dev/null") close(target); next }
-    inblock { if (target != "/dev/null") print >> target; next }
-    END { if (!bad && inblock) fail("unterminated code block") }
-  ' "$1"
-}
+# extract PAGE DIR (doc-blocks.sh): the page's blocks into DIR.
+. "$(dirname "$0")/doc-blocks.sh"
 
 page=$src/docs/plugins.md
 extract "$page" "$work/page" 2> "$work/extract.log" ||
