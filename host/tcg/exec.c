@@ -41,6 +41,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <breadboard/cpu.h>
 #include <breadboard/main-loop.h>
@@ -136,6 +139,11 @@ static gpointer exec_kicker(gpointer opaque)
 {
     Exec *ex = opaque;
 
+#ifdef __linux__
+    /* Linux may end a sleep up to 50 us late by default (timer slack) to
+     * batch wakeups; the kick is the timer interrupt's latency. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+#endif
     g_mutex_lock(&ex->kick_lock);
     while (!ex->kick_stop) {
         if (!ex->running) {
