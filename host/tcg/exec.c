@@ -904,9 +904,9 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
      * them, so each starts by taking its length from the hart's budget
      * and leaves if that would make it negative - the budget is spent, or
      * its upper half says an exit was requested (env's pc is this TB's
-     * at entry, so leaving here loses nothing).  Then it notes the budget
-     * it found (what the chain retired before it) and adds its length to
-     * the hart's instruction count.  The length constants are set once
+     * at entry, so leaving here loses nothing).  Then, in deterministic
+     * mode, it notes the budget it found (what the chain retired before
+     * it), and it adds its length to the hart's instruction count.  The length constants are set once
      * it is known. */
     BbTcgLabel exit_label = { 0 };
     unsigned count_op = 0, budget_op = 0;
@@ -923,8 +923,11 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
          * (the backend would spill it): a TB that leaves here did not
          * run, and the loop sets both again before the next run. */
         bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, left, BUDGET_LO_OFFSET);
-        bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, budget,
-                          offsetof(BbCpu, tb_budget));
+        if (p->exec->deterministic) {
+            /* only deterministic time reads it (exec_inflight()) */
+            bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, budget,
+                              offsetof(BbCpu, tb_budget));
+        }
         bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, bb_tcg_const_i64(s, 0),
                           exit_label);
         bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, count,
