@@ -164,6 +164,7 @@ void bb_cpu_request_interrupt(BbCpu *cpu)
     cpu->interrupt_request = 1;
     cpu->exit_request = 1;
     exec_cpu_kick(cpu);
+    exec_cpu_woken(cpu);
     if (cpu->priv && cpu->priv->sys && !system_on_loop_thread(cpu->priv->sys)) {
         bb_main_loop_wakeup(bb_system_get_main_loop(cpu->priv->sys));
     }

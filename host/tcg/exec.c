@@ -129,6 +129,19 @@ void exec_cpu_kick(BbCpu *cpu)
     budget_stop(cpu);
 }
 
+void exec_cpu_woken(BbCpu *cpu)
+{
+    Exec *ex = cpu->priv ? cpu->priv->exec : NULL;
+    BbCpu *cur = ex && !ex->deterministic ? ex->current : NULL;
+
+    if (cur && cur != cpu && system_on_loop_thread(ex->sys)) {
+        /* @cpu may have been asleep while @cur ran without a quantum
+         * (exec_hart_slice()): end @cur's slice so that both share. */
+        cur->exit_request = 1;
+        budget_stop(cur);
+    }
+}
+
 /*
  * The kicker: while a hart runs, request its exit at ex->kick_at (the
  * earliest timer deadline, or EXEC_KICK_US after the last kick); sleep
@@ -1480,15 +1493,27 @@ static uint64_t exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
     return insns;
 }
 
+/* Will a hart other than @cpu run if given a slice? */
+static bool exec_others_runnable(Exec *ex, BbCpu *cpu)
+{
+    for (guint i = 0; i < ex->harts->len; i++) {
+        if (ex->harts->pdata[i] != cpu && exec_runnable(ex->harts->pdata[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Run @cpu for one slice. */
 static void exec_hart_slice(Exec *ex, BbCpu *cpu)
 {
     BbCpuPrivate *p = cpu->priv;
     volatile unsigned tbs = 0;
-    /* One hart in normal mode runs until a kick or a request; otherwise
-     * the quantum shares the thread (and, in deterministic mode, bounds
-     * the time between two looks at I/O). */
-    uint64_t full = ex->harts->len > 1 || ex->deterministic
+    /* A hart alone in normal mode (the others asleep) runs until a kick
+     * or a request - an interrupt for a sleeping hart ends its slice,
+     * exec_cpu_woken(); otherwise the quantum shares the thread (and, in
+     * deterministic mode, bounds the time between two looks at I/O). */
+    uint64_t full = ex->deterministic || exec_others_runnable(ex, cpu)
                         ? EXEC_QUANTUM_INSNS
                         : EXEC_RUN_MAX_INSNS;
     uint64_t quantum = full;

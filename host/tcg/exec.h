@@ -93,6 +93,9 @@ void exec_unregister_hart(BbCpu *cpu);
 /* Make @cpu's generated code return to the loop at its next TB entry
  * (any thread; the loop clears it before looking at @cpu's requests). */
 void exec_cpu_kick(BbCpu *cpu);
+/* @cpu got an interrupt request: a hart running without a quantum while
+ * @cpu slept ends its slice (normal mode, loop thread only). */
+void exec_cpu_woken(BbCpu *cpu);
 
 /* Run every hart for one slice; whether any hart is runnable. */
 bool exec_run_slice(BbSystem *sys, void *opaque);
