@@ -16,6 +16,8 @@
  *                     - BbMemTxAttrs, bb_address_space_read_attrs/
  *                       write_attrs, BbMemoryOps.read_with_attrs/
  *                       write_with_attrs (memory.h).
+ *                     - BbCpu.budget (cpu.h, from the reserved padding):
+ *                       the instruction budget chained TBs count down.
  *   2.0 (2026-12-07)  SDK 2, the device contract (layout changes, hence
  *                     the major):
  *                     - The host owns device mappings: bb_device_realize()
