@@ -5,7 +5,9 @@
  * selects deterministic time, --accel jit|interp the JIT backend (x86-64
  * code or the portable IR interpreter), -d/-D logging (guest errors and
  * the JIT's traces); --bios, --kernel, --initrd and --append are
- * shorthands for --set boot.*=...
+ * shorthands for --set boot.*=...; --gdb serves the GDB remote protocol
+ * (docs/debugging.md) and --wait-gdb holds the start until a debugger
+ * resumes the guest.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <breadboard/system.h>
 
 #include "cli/cli.h"
+#include "gdbstub/gdbstub.h"
 #include "system/system-internal.h"
 #include "tcg/exec.h"
 #include "util/log.h"
@@ -23,6 +26,8 @@ typedef struct RunOptions {
     char *log_items; /* -d */
     char *log_file;  /* -D */
     char *accel;     /* --accel */
+    char *gdb;       /* --gdb */
+    gboolean wait_gdb; /* --wait-gdb */
 } RunOptions;
 
 static gboolean parse_icount(const char *name, const char *value,
@@ -81,8 +86,23 @@ static int run(const char *path, RunOptions *o)
         return CLI_EXIT_ERROR;
     }
     BbSystem *sys = board_get_system(cb.board);
+    Gdbstub *gdb = NULL;
+    if (o->wait_gdb && !o->gdb) {
+        g_printerr("breadboard: run: --wait-gdb needs --gdb tcp::PORT\n");
+        cli_board_close(&cb);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->gdb) {
+        gdb = gdbstub_new(sys, o->gdb, o->wait_gdb, &error);
+        if (!gdb) {
+            cli_report(error);
+            cli_board_close(&cb);
+            return CLI_EXIT_ERROR;
+        }
+    }
     system_install_signal_handlers(sys);
     status = bb_system_run(sys);
+    gdbstub_free(gdb);
     cli_board_close(&cb);
     return status;
 }
@@ -114,6 +134,12 @@ int cli_run(int argc, char **argv)
           "JIT backend: jit (x86-64 code, default) or interp", "NAME" },
         { "log-file", 'D', 0, G_OPTION_ARG_FILENAME, &o.log_file,
           "Write the log to FILE instead of stderr", "FILE" },
+        { "gdb", 0, 0, G_OPTION_ARG_STRING, &o.gdb,
+          "Serve the GDB remote protocol on tcp:127.0.0.1:PORT, tcp::PORT "
+          "or unix:PATH", "ADDR" },
+        { "wait-gdb", 0, 0, G_OPTION_ARG_NONE, &o.wait_gdb,
+          "With --gdb: start paused until a debugger resumes the guest",
+          NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(
@@ -144,5 +170,6 @@ int cli_run(int argc, char **argv)
     g_free(o.log_items);
     g_free(o.log_file);
     g_free(o.accel);
+    g_free(o.gdb);
     return status;
 }

@@ -85,6 +85,7 @@ struct Exec {
     BbCpu *running;           /* under kick_lock */
     bool stats_on;            /* BB_TCG_STATS set: time translations */
     ExecStats stats;
+    ExecDebug *debug;         /* breakpoints...; NULL until a debugger */
 };
 
 /* The kicker: while a hart runs, request the exit of whichever hart is
@@ -219,6 +220,10 @@ static bool exec_sm_tlb_fill(void *opaque, uint64_t vaddr, int access,
     ok = cc->tlb_fill(cpu, vaddr, (BbAccessType)access, mmu_idx, false,
                       paddr, prot);
     cpu->access_size = 0;
+    if (ok && G_UNLIKELY(cpu->priv->exec->debug) &&
+        exec_debug_page_watched(cpu->priv->exec->debug, vaddr)) {
+        *prot |= TLB_PROT_NO_CACHE; /* every access takes the slow path */
+    }
     return ok;
 }
 
@@ -280,6 +285,26 @@ static const SoftmmuOps exec_softmmu_ops = {
     .notify_code_write = exec_sm_notify_code_write,
 };
 
+/* A guest access of generated code about to touch a watchpoint: stop
+ * before it (the instruction has not run; GDB steps over it itself). */
+static void exec_check_watch(BbCpu *cpu, uint64_t vaddr, BbMemOp mop,
+                             bool write)
+{
+    BbCpuPrivate *p = cpu->priv;
+    uint64_t addr;
+    ExecWatchKind kind;
+
+    if (p->ts || !p->cur_code ||
+        !exec_debug_watch_hit(p->exec->debug, vaddr, 1u << (mop & BB_MO_SIZE),
+                              write, &addr, &kind)) {
+        return;
+    }
+    exec_restore_state(cpu, p->mem_ra);
+    p->dbg_stop = (ExecDebugStop){ .reason = EXEC_STOP_WATCHPOINT,
+                                   .cpu = cpu, .addr = addr, .kind = kind };
+    siglongjmp(p->unwind, EXEC_UNWIND_DEBUG);
+}
+
 /* The runtime's slow paths: remember the return address into generated
  * code, which locates the guest instruction if the access faults. */
 static uint64_t exec_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
@@ -289,6 +314,9 @@ static uint64_t exec_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
     uint64_t v;
 
     p->mem_ra = (uintptr_t)__builtin_return_address(0);
+    if (G_UNLIKELY(p->exec->debug)) {
+        exec_check_watch(opaque, vaddr, mop, false);
+    }
     v = softmmu_load_slow(p->sm, vaddr, mop, mmu_idx);
     p->mem_ra = 0;
     return v;
@@ -300,6 +328,9 @@ static void exec_store_slow(void *opaque, uint64_t vaddr, uint64_t value,
     BbCpuPrivate *p = ((BbCpu *)opaque)->priv;
 
     p->mem_ra = (uintptr_t)__builtin_return_address(0);
+    if (G_UNLIKELY(p->exec->debug)) {
+        exec_check_watch(opaque, vaddr, mop, true);
+    }
     softmmu_store_slow(p->sm, vaddr, value, mop, mmu_idx);
     p->mem_ra = 0;
 }
@@ -382,6 +413,7 @@ static void exec_free(gpointer opaque)
         p->exec = NULL;
     }
     tlb_listener_free(ex->tl);
+    exec_debug_free(ex->debug);
     tb_cache_free(ex->cache);
     g_hash_table_unref(ex->tb_info);
     g_ptr_array_unref(ex->harts);
@@ -488,6 +520,19 @@ void exec_unregister_hart(BbCpu *cpu)
     g_free(p->scratch.pcs);
     g_free(p);
     cpu->priv = NULL;
+}
+
+ExecDebug *exec_debug_get(BbSystem *sys)
+{
+    Exec *ex = system_get_exec_opaque(sys);
+
+    if (!ex) {
+        return NULL;
+    }
+    if (!ex->debug) {
+        ex->debug = exec_debug_new(ex->harts, ex->cache);
+    }
+    return ex->debug;
 }
 
 /* ------------------------------------------------------------ unwinding */
@@ -746,6 +791,40 @@ static bool exec_tb_full(const BbTranslateState *ts)
            ts->pc_next - ts->pc_first >= EXEC_TB_MAX_BYTES;
 }
 
+/* A breakpoint stops the hart before its instruction runs: the helper
+ * unwinds from generated code with the pc restored from the marker. */
+static void exec_helper_debug(void *env)
+{
+    BbCpu *cpu = env;
+    BbCpuPrivate *p = cpu->priv;
+
+    exec_restore_state(cpu, (uintptr_t)__builtin_return_address(0));
+    p->dbg_stop = (ExecDebugStop){ .reason = EXEC_STOP_BREAKPOINT,
+                                   .cpu = cpu };
+    siglongjmp(p->unwind, EXEC_UNWIND_DEBUG);
+}
+
+static const BbTcgHelper exec_h_debug = {
+    .fn = exec_helper_debug, .name = "debug_exit",
+    .ret = BB_TCG_TYPE_VOID, .nargs = 1, .args = { BB_TCG_TYPE_PTR },
+};
+
+/* The "debug exit" TB at a breakpoint: one instruction (counted and
+ * taken back by the unwind, like a faulting one) that only calls the
+ * helper.  The same IR runs on every backend. */
+static void exec_gen_debug_exit(BbTcgContext *s, BbTranslateState *ts,
+                                TbInfo *info)
+{
+    const uint32_t env = BB_TCG_ARG_ENV;
+
+    info->pcs[info->insns++] = ts->pc_next;
+    bb_tcg_insn_start(s, ts->pc_next, 0);
+    bb_tcg_call(s, &exec_h_debug, UINT32_MAX, &env);
+    bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN); /* not reached */
+    ts->num_insns++;
+    ts->done = true;
+}
+
 /*
  * Emit the IR of the TB at @pc into the hart's context and describe it in
  * @desc and @info.  May unwind (a fetch fault).  False if the code cannot
@@ -797,6 +876,15 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
                           offsetof(BbCpu, insn_count));
     }
     do {
+        if (G_UNLIKELY(p->exec->debug) && !p->dbg_step &&
+            exec_debug_breakpoint_at(p->exec->debug, ts.pc_next)) {
+            if (ts.num_insns == 0) {
+                exec_gen_debug_exit(s, &ts, info);
+            } else {
+                cc->translate_end(cpu, s, &ts); /* stop before it */
+            }
+            break;
+        }
         info->pcs[info->insns++] = ts.pc_next;
         cc->translate_insn(cpu, s, &ts);
         ts.num_insns++;
@@ -1166,7 +1254,9 @@ static bool exec_service_requests(BbCpu *cpu)
         }
         cpu->halted = false;
     }
-    if (cpu->interrupt_request) {
+    if (cpu->interrupt_request && !cpu->priv->dbg_step) {
+        /* (a debugger's step masks interrupts, as QEMU's does: the
+         * request stays for when the hart runs freely again) */
         cpu->interrupt_request = 0;
         if (cc->exec_interrupt && cc->exec_interrupt(cpu)) {
             cpu->priv->last = NULL;
@@ -1204,7 +1294,9 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
     uint64_t insns;
 
     *tb = NULL;
-    if (p->single_next) {
+    if (p->single_next || G_UNLIKELY(p->dbg_step)) {
+        /* after self-modifying code, or a debugger's step: one
+         * instruction, uncached and unchained */
         p->single_next = false;
         oneoff_insns = 1;
     } else {
@@ -1232,6 +1324,15 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
         exec_chain(ex, p, *tb);
     }
     return true;
+}
+
+/* The stepping hart ran its instruction (or took a trap on it). */
+static void exec_step_done(Exec *ex, BbCpu *cpu)
+{
+    ExecDebugStop stop = { .reason = EXEC_STOP_STEP, .cpu = cpu };
+
+    cpu->priv->dbg_step = false;
+    exec_debug_report(ex->debug, &stop);
 }
 
 /*
@@ -1263,12 +1364,17 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
     }
     p->last_gen = tb_cache_generation(ex->cache);
     exec_log_before_run(cpu, pc, flags);
+    uint64_t count = cpu->insn_count;
     insns = exec_run(ex, cpu, tb);
     if (!tb) {
         g_clear_pointer(&p->oneoff, ex->backend->free);
     }
     exec_account(ex, insns);
     *quantum -= MIN(*quantum, insns);
+    if (G_UNLIKELY(p->dbg_step) && cpu->insn_count != count) {
+        exec_step_done(ex, cpu); /* (not if it left before running) */
+        return false;
+    }
     return *quantum > 0;
 }
 
@@ -1295,6 +1401,12 @@ static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
     if (p->oneoff) {
         g_clear_pointer(&p->oneoff, ex->backend->free);
     }
+    if (why == EXEC_UNWIND_DEBUG) {
+        ExecDebugStop stop = p->dbg_stop;
+        p->dbg_step = false;
+        exec_debug_report(ex->debug, &stop);
+        return;
+    }
     if (why != EXEC_UNWIND_EXCEPTION) {
         return;
     }
@@ -1304,6 +1416,9 @@ static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
                    cpu->hartid, p->exc_cause, p->exc_tval, p->exc_pc);
     }
     cc->do_exception(cpu, p->exc_cause, p->exc_tval);
+    if (G_UNLIKELY(p->dbg_step)) {
+        exec_step_done(ex, cpu); /* stopped at the trap handler */
+    }
 }
 
 /* Run @cpu for one slice; whether it is runnable afterwards. */
@@ -1315,6 +1430,9 @@ static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
     volatile uint64_t quantum_left = EXEC_QUANTUM_INSNS;
     int why;
 
+    if (G_UNLIKELY(p->dbg_frozen)) {
+        return false; /* a debugger keeps it stopped */
+    }
     p->last = NULL;
     exec_set_running(ex, cpu);
     why = sigsetjmp(p->unwind, 0);

@@ -19,6 +19,7 @@
 #include <breadboard/cpu.h>
 #include <breadboard/system.h>
 
+#include "tcg/exec-debug.h"
 #include "tcg/softmmu.h"
 #include "tcg/tb-cache.h"
 #include "tcg/tcg-internal.h"
@@ -32,6 +33,8 @@ enum {
                                   instructions (priv->retry_insns) */
     EXEC_UNWIND_RESTART,       /* a store hit translated code: redo the
                                   storing instruction alone */
+    EXEC_UNWIND_DEBUG,         /* a breakpoint or watchpoint: report
+                                  priv->dbg_stop (exec-debug.h) */
 };
 
 /* What the loop knows of a TB beyond the cache: its guest instructions'
@@ -79,6 +82,10 @@ struct BbCpuPrivate {
     uint64_t tb_insns;        /* after an unwind: the length of the TB
                                  that raised (counted in BbCpu.insn_count
                                  in advance) */
+    /* debugging (exec-debug.h) */
+    bool dbg_step;            /* run one instruction, then stop */
+    bool dbg_frozen;          /* do not run at all */
+    ExecDebugStop dbg_stop;   /* EXEC_UNWIND_DEBUG: what stopped it */
 };
 
 /* Register @cpu (realized) with @sys: creates the system's loop on the

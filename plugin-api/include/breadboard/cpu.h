@@ -90,6 +90,34 @@ typedef struct BbTranslateState {
 } BbTranslateState;
 
 /**
+ * struct BbCpuRegister - one register of a hart as debuggers see it
+ * (BbCpuClass.get_registers()).  The table lists the registers in the
+ * order of the GDB target description the host serves for the hart:
+ * entries with the same @feature are consecutive, and the host writes
+ * one <feature> per run of them.
+ * @name: the name in the target description ("ra", "pc", "ft0",
+ *   "mstatus"...): what `info registers NAME` and `$NAME` use.
+ * @feature: the GDB feature it belongs to ("org.gnu.gdb.riscv.cpu").
+ * @type: its GDB type ("int", "code_ptr", "data_ptr", "ieee_double"...);
+ *   NULL: "int".
+ * @group: its GDB register group ("general", "float", "system"...);
+ *   NULL: none (GDB decides).
+ * @bitsize: its width in bits (at most 64; a multiple of 8).
+ * @regnum: its number in the GDB remote protocol (g/p/P packets); each
+ *   number appears at most once; numbers need not be consecutive.
+ * Since: ABI 2.1
+ */
+typedef struct BbCpuRegister {
+    const char *name;
+    const char *feature;
+    const char *type;
+    const char *group;
+    uint32_t bitsize;
+    uint32_t regnum;
+    void *reserved[2];
+} BbCpuRegister;
+
+/**
  * struct BbCpuClass - what a CPU plugin implements.
  * @parent_class: device class header.
  * @globals: the IR globals (register file, PC...) at offsets into the
@@ -135,6 +163,19 @@ typedef struct BbTranslateState {
  *   @mop the access is refused whatever this returns.  Optional: NULL
  *   carries out accesses without BB_MO_ALIGN.
  * @max_insns: the most guest instructions per TB (0: host default, 512).
+ * @get_registers: the registers a debugger or monitor may read and
+ *   write, in GDB target-description order (see BbCpuRegister); the
+ *   table belongs to the hart and lives as long as it.  Optional (NULL:
+ *   no register access).  Since: ABI 2.1
+ * @access_register: read (@write false: into *@value) or write (from
+ *   *@value) entry @index of get_registers()'s table, as a debugger does:
+ *   no privilege checks, no traps; false if the register cannot be
+ *   accessed now.  Since: ABI 2.1
+ * @debug_translate: the physical address of virtual @vaddr as the hart's
+ *   data accesses in its current mode would see it, for a debugger or
+ *   monitor: no side effects (no page-table A/D updates, no TLB fill, no
+ *   exception) and no permission checks; false if nothing is mapped
+ *   there.  Optional (NULL: virtual = physical).  Since: ABI 2.1
  *
  * Realize: the base type's realize registers the hart with its system
  * (bb_device_get_system(); a CPU outside any system is never run) and
@@ -182,7 +223,12 @@ struct BbCpuClass {
                                 BbAccessType access, BbMemOp mop,
                                 unsigned mmu_idx);
     unsigned max_insns;
-    void *reserved[4];
+    /* Since ABI 2.1, taken from the reserved padding: */
+    const BbCpuRegister *(*get_registers)(BbCpu *cpu, unsigned *count);
+    bool (*access_register)(BbCpu *cpu, unsigned index, uint64_t *value,
+                            bool write);
+    bool (*debug_translate)(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr);
+    void *reserved[1];
 };
 
 /**

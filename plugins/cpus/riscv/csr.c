@@ -709,6 +709,17 @@ bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value)
     return true;
 }
 
+bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value)
+{
+    if (csr >= 4096 || !csr_table[csr].read) {
+        return false;
+    }
+    if (csr_table[csr].write) {
+        csr_table[csr].write(s, csr, value); /* WARL rules apply */
+    }
+    return true;
+}
+
 bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old)
 {
     unsigned funct3 = (insn >> 12) & 7;

@@ -553,6 +553,61 @@ bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
     return true;
 }
 
+/*
+ * The debugger's view of memory: the page walk mmu_walk() does for a data
+ * access in the hart's current mode (MPRV applied), reading the PTEs
+ * through the memory API and changing nothing.  Permissions do not
+ * matter to a debugger (it may read an execute-only page), so any valid
+ * leaf translates.
+ */
+bool riscv_debug_translate(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr)
+{
+    RiscvCpu *s = (RiscvCpu *)cpu;
+    BbAddressSpace *as = bb_cpu_get_address_space(cpu);
+    unsigned priv = MMU_IDX_PRIV(riscv_mmu_index(cpu, false));
+    unsigned levels = 0, va_bits;
+    uint64_t table = (s->satp & SATP_PPN_MASK) << PAGE_BITS;
+    int shift;
+
+    if (priv != PRV_M) {
+        switch (s->satp >> SATP_MODE_SHIFT) {
+        case SATP_SV39: levels = 3; break;
+        case SATP_SV48: levels = 4; break;
+        case SATP_SV57: levels = 5; break;
+        default: break;
+        }
+    }
+    if (!levels) {
+        *paddr = vaddr;
+        return true;
+    }
+    va_bits = PAGE_BITS + VPN_BITS * levels;
+    shift = 64 - (int)va_bits;
+    if ((uint64_t)((int64_t)(vaddr << shift) >> shift) != vaddr) {
+        return false;
+    }
+    for (int level = (int)levels - 1; level >= 0; level--) {
+        unsigned page_bits = PAGE_BITS + VPN_BITS * (unsigned)level;
+        uint64_t vpn = (vaddr >> page_bits) & ((1u << VPN_BITS) - 1);
+        uint64_t pte, ppn, offset_mask;
+
+        if (bb_address_space_load(as, table + vpn * 8, 8, &pte) !=
+                BB_MEMTX_OK ||
+            !(pte & PTE_V) || ((pte & (PTE_R | PTE_W)) == PTE_W)) {
+            return false;
+        }
+        ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+        if (!(pte & (PTE_R | PTE_W | PTE_X))) {
+            table = ppn << PAGE_BITS;
+            continue;
+        }
+        offset_mask = (1ull << page_bits) - 1;
+        *paddr = ((ppn << PAGE_BITS) & ~offset_mask) | (vaddr & offset_mask);
+        return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------ CPU hooks */
 
 /* The hooks are installed on the riscv64 class only. */

@@ -195,6 +195,9 @@ typedef struct RiscvCpu {
     bool ext_zicsr, ext_zifencei; /* from the ISA string */
     bool reset_pc_pending;   /* take the PC from the machine's "entry"
                                 when the hart first runs */
+    BbCpuRegister *dbg_regs; /* debug.c: the debugger's register table,
+                                made on first use */
+    unsigned dbg_nregs;
 } RiscvCpu;
 
 BB_DECLARE_TYPE(RiscvCpu, BbCpuClass, RISCV_CPU, TYPE_RISCV64_CPU)
@@ -400,6 +403,9 @@ bool riscv_has_work(BbCpu *cpu);
 void riscv_do_exception(BbCpu *cpu, uint32_t cause, uint64_t tval);
 void riscv_restore_state(BbCpu *cpu, uint64_t pc, uint64_t extra);
 unsigned riscv_mmu_index(BbCpu *cpu, bool ifetch);
+/* Take the pc from the machine's "entry" (pending after a reset until
+ * the hart first runs, or a debugger looks at it). */
+void riscv_resolve_reset_pc(RiscvCpu *s);
 /* Interrupt state changed (mip, mie, mideleg, mstatus, priv): ask the
  * loop to look if something is now pending and enabled. */
 void riscv_update_interrupts(RiscvCpu *s);
@@ -423,6 +429,10 @@ void riscv_counters_load(RiscvCpu *s);
 /* Read/write a CSR as the debugger and tests do (no privilege checks);
  * false if it does not exist. */
 bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
+/* Write a CSR as the debugger does: no privilege checks, the WARL rules
+ * and side effects of a guest write (a read-only CSR ignores it); false if
+ * it does not exist. */
+bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value);
 /* The time CSR: the virtual clock at timebase_freq. */
 uint64_t riscv_read_time(RiscvCpu *s);
 /* riscv_h_csr without the raise (unit tests): execute the CSR instruction
@@ -449,6 +459,9 @@ bool riscv_do_unaligned_access(BbCpu *cpu, uint64_t vaddr,
 bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
                          unsigned size, BbAccessType access, unsigned mmu_idx,
                          uint64_t *paddr, unsigned *prot, uint32_t *cause);
+/* BbCpuClass.debug_translate: the page walk of data accesses in the
+ * hart's current mode, without A/D updates, permission or PMP checks. */
+bool riscv_debug_translate(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr);
 /* The PMP registers changed (or were reset or loaded): forget what the
  * page walk cached about them. */
 void riscv_pmp_changed(RiscvCpu *s);
@@ -462,6 +475,13 @@ void riscv_pmpcfg_write(RiscvCpu *s, unsigned reg_index, uint64_t value);
 void riscv_pmpaddr_write(RiscvCpu *s, unsigned index, uint64_t value);
 uint64_t riscv_pmpcfg_read(RiscvCpu *s, unsigned reg_index);
 uint64_t riscv_pmpaddr_read(RiscvCpu *s, unsigned index);
+
+/* debug.c: the register table of debuggers (BbCpuClass.get_registers,
+ * access_register), in QEMU's remote numbering: x0-x31 0-31, pc 32,
+ * f0-f31 33-64, priv 65, CSR n 66 + n. */
+const BbCpuRegister *riscv_get_registers(BbCpu *cpu, unsigned *count);
+bool riscv_access_register(BbCpu *cpu, unsigned index, uint64_t *value,
+                           bool write);
 
 /* fpu.c: see the helpers' table there (riscv_h_f*) */
 
