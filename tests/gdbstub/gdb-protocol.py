@@ -271,6 +271,30 @@ try:
     check(r == "T05thread:p01.01;", "step reply " + r)
     pc = struct.unpack("<Q", bytes.fromhex(c.cmd("p20")))[0]
     check(pc in (bp + 2, bp + 4), "step: one instruction (%#x)" % pc)
+    # a step with an enabled interrupt pending (mip.SSIP with mie.SSIE and
+    # mstatus.MIE, not delegated: taken in M): the step masks it, as
+    # QEMU's default, so the pc moves on by one instruction instead of
+    # into the trap vector; the interrupt is withdrawn before going on
+    def csr(n):
+        return "%x" % (66 + n)
+    mstatus = c.cmd("p" + csr(0x300))
+    check(c.cmd("P%s=0200000000000000" % csr(0x304)) == "OK", "mie.SSIE")
+    mie_on = struct.unpack("<Q", bytes.fromhex(mstatus))[0] | 8
+    check(c.cmd("P%s=%s" % (csr(0x300), struct.pack("<Q", mie_on).hex()))
+          == "OK", "mstatus.MIE")
+    check(c.cmd("P%s=0200000000000000" % csr(0x344)) == "OK", "mip.SSIP")
+    check(c.cmd("p" + csr(0x344)) == "0200000000000000", "SSIP pending")
+    check(c.cmd("s") == "T05thread:p01.01;", "s reply")
+    pc2 = struct.unpack("<Q", bytes.fromhex(c.cmd("p20")))[0]
+    check(pc2 in (pc + 2, pc + 4),
+          "step with an interrupt pending: next insn (%#x)" % pc2)
+    check(c.cmd("p" + csr(0x342)) == "00" * 8, "mcause untouched")
+    check(c.cmd("P%s=0000000000000000" % csr(0x344)) == "OK", "clear SSIP")
+    check(c.cmd("P%s=0000000000000000" % csr(0x304)) == "OK", "clear mie")
+    check(c.cmd("P%s=%s" % (csr(0x300), mstatus)) == "OK", "mstatus back")
+    # G writes back what g read
+    g = c.cmd("g")
+    check(c.cmd("G" + g) == "OK" and c.cmd("g") == g, "G of g's registers")
     check(c.cmd("Z1,%x,2" % bp) == "OK", "Z1")
     check(c.cmd("c") == "T05thread:p01.01;hwbreak:;", "stop at Z1: hwbreak")
     check(c.cmd("z1,%x,2" % bp) == "OK", "z1")
@@ -284,6 +308,16 @@ try:
           "stopped before the store")
     check(c.cmd("z2,%x,8" % counter) == "OK", "z2")
     check(c.cmd("z2,%x,8" % counter) == "E22", "z2 again: E22")
+    # read and access watchpoints: the next add_to_counter loads counter
+    check(c.cmd("Z3,%x,8" % counter) == "OK", "Z3")
+    check(c.cmd("c") == "T05thread:p01.01;rwatch:%016x;" % counter,
+          "read watchpoint stop")
+    check(c.cmd("z3,%x,8" % counter) == "OK", "z3")
+    check(c.cmd("Z4,%x,4" % (counter + 4)) == "OK", "Z4 on counter's top half")
+    r = c.cmd("vCont;s:p01.01")   # the load the hart stopped before
+    check(r == "T05thread:p01.01;awatch:%016x;" % (counter + 4),
+          "a step onto a watched access stops before it: " + r)
+    check(c.cmd("z4,%x,4" % (counter + 4)) == "OK", "z4")
 
     # -- Ctrl-C: with hart 1 frozen and its counter 0, hart 0 waits for
     # it forever in main; 0x03 stops it
