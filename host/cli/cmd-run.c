@@ -5,7 +5,8 @@
  * selects deterministic time, --accel jit|interp the JIT backend (x86-64
  * code or the portable IR interpreter), -d/-D logging (guest errors and
  * the JIT's traces); --bios, --kernel, --initrd and --append are
- * shorthands for --set boot.*=...
+ * shorthands for --set boot.*=...; --paused starts stopped (prelaunch),
+ * --no-shutdown keeps a guest's power-off for inspection (system.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@ typedef struct RunOptions {
     char *log_items; /* -d */
     char *log_file;  /* -D */
     char *accel;     /* --accel */
+    gboolean paused;      /* --paused */
+    gboolean no_shutdown; /* --no-shutdown */
 } RunOptions;
 
 static gboolean parse_icount(const char *name, const char *value,
@@ -82,6 +85,8 @@ static int run(const char *path, RunOptions *o)
     }
     BbSystem *sys = board_get_system(cb.board);
     system_install_signal_handlers(sys);
+    bb_system_set_start_paused(sys, o->paused);
+    bb_system_set_no_shutdown(sys, o->no_shutdown);
     status = bb_system_run(sys);
     cli_board_close(&cb);
     return status;
@@ -114,6 +119,11 @@ int cli_run(int argc, char **argv)
           "JIT backend: jit (x86-64 code, default) or interp", "NAME" },
         { "log-file", 'D', 0, G_OPTION_ARG_FILENAME, &o.log_file,
           "Write the log to FILE instead of stderr", "FILE" },
+        { "paused", 'S', 0, G_OPTION_ARG_NONE, &o.paused,
+          "Start stopped (prelaunch) until the monitor's cont", NULL },
+        { "no-shutdown", 0, 0, G_OPTION_ARG_NONE, &o.no_shutdown,
+          "On guest power-off stay in the shutdown state (for the "
+          "monitor) instead of exiting; quit ends the run", NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(
