@@ -5,9 +5,10 @@
  * selects deterministic time, --accel jit|interp the JIT backend (x86-64
  * code or the portable IR interpreter), -d/-D logging (guest errors and
  * the JIT's traces); --bios, --kernel, --initrd and --append are
- * shorthands for --set boot.*=...; --gdb serves the GDB remote protocol
- * (docs/debugging.md) and --wait-gdb holds the start until a debugger
- * resumes the guest.
+ * shorthands for --set boot.*=...; --paused starts stopped (prelaunch),
+ * --no-shutdown keeps a guest's power-off for inspection (system.h);
+ * --gdb serves the GDB remote protocol (docs/debugging.md) and --wait-gdb
+ * holds the start until a debugger resumes the guest.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ typedef struct RunOptions {
     char *accel;     /* --accel */
     char *gdb;       /* --gdb */
     gboolean wait_gdb; /* --wait-gdb */
+    gboolean paused;      /* --paused */
+    gboolean no_shutdown; /* --no-shutdown */
 } RunOptions;
 
 static gboolean parse_icount(const char *name, const char *value,
@@ -92,6 +95,8 @@ static int run(const char *path, RunOptions *o)
         cli_board_close(&cb);
         return CLI_EXIT_USAGE;
     }
+    bb_system_set_start_paused(sys, o->paused);
+    bb_system_set_no_shutdown(sys, o->no_shutdown);
     if (o->gdb) {
         gdb = gdbstub_new(sys, o->gdb, o->wait_gdb, &error);
         if (!gdb) {
@@ -140,6 +145,11 @@ int cli_run(int argc, char **argv)
         { "wait-gdb", 0, 0, G_OPTION_ARG_NONE, &o.wait_gdb,
           "With --gdb: start paused until a debugger resumes the guest",
           NULL },
+        { "paused", 'S', 0, G_OPTION_ARG_NONE, &o.paused,
+          "Start stopped (prelaunch) until the monitor's cont", NULL },
+        { "no-shutdown", 0, 0, G_OPTION_ARG_NONE, &o.no_shutdown,
+          "On guest power-off stay in the shutdown state (for the "
+          "monitor) instead of exiting; quit ends the run", NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(

@@ -22,6 +22,7 @@
 
 #include "gdbstub/gdb-packet.h"
 #include "gdbstub/gdbstub.h"
+#include "monitor/monitor.h"
 #include "tcg/exec-debug.h"
 
 #define GDB_OUTPUT_LIMIT (1u << 20)  /* replies queued before writes are
@@ -37,15 +38,10 @@ struct Gdbstub {
     GString *xml;             /* target.xml, made on first request */
     GHashTable *hw_bps;       /* pcs inserted with Z1 (for hwbreak:) */
     guint listener;           /* run-state listener */
-    GdbMonitorFn monitor;
-    void *monitor_opaque;
     unsigned g_cpu, c_cpu;    /* Hg / Hc hart index */
     bool connected;
     bool no_ack;              /* QStartNoAckMode done */
     bool multiprocess;        /* thread ids as pP.T */
-    bool wait;                /* --wait-gdb: hold the start until a
-                                 debugger resumes (a probe connection
-                                 that goes away does not release it) */
     bool running;             /* resumed by us: a stop reply is owed */
     bool holding;             /* the system is paused by us */
     bool changing;            /* we change the run state ourselves */
@@ -146,62 +142,47 @@ static unsigned gdb_hart_index(Gdbstub *g, BbCpu *cpu)
 
 /* ------------------------------------------------------------ registers */
 
-static const BbCpuRegister *gdb_regs(BbCpu *cpu, unsigned *n)
-{
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
-
-    *n = 0;
-    return cc->get_registers ? cc->get_registers(cpu, n) : NULL;
-}
-
-/* The table index of remote register @regnum, or -1. */
-static int gdb_reg_index(BbCpu *cpu, uint64_t regnum)
+/* The table entry of remote register @regnum (GDB numbering), or NULL. */
+static const BbCpuRegInfo *gdb_reg(BbCpu *cpu, uint64_t regnum)
 {
     unsigned n;
-    const BbCpuRegister *r = gdb_regs(cpu, &n);
+    const BbCpuRegInfo *r = bb_cpu_get_registers(cpu, &n);
 
     for (unsigned i = 0; i < n; i++) {
-        if (r[i].regnum == regnum) {
-            return (int)i;
+        if (r[i].regno == regnum) {
+            return &r[i];
         }
     }
-    return -1;
+    return NULL;
 }
 
-static bool gdb_read_reg(BbCpu *cpu, int index, GString *out)
+static bool gdb_read_reg(BbCpu *cpu, const BbCpuRegInfo *r, GString *out)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
-    unsigned n;
-    const BbCpuRegister *r = gdb_regs(cpu, &n);
     uint64_t v = 0;
     uint8_t bytes[8];
 
-    if (index < 0 || !cc->access_register ||
-        !cc->access_register(cpu, (unsigned)index, &v, false)) {
+    if (!r || !bb_cpu_read_register(cpu, r->regno, &v)) {
         return false;
     }
     for (unsigned i = 0; i < 8; i++) {
         bytes[i] = (uint8_t)(v >> (8 * i)); /* target byte order: LE */
     }
-    gdb_hex_encode(out, bytes, MIN(r[index].bitsize / 8, 8u));
+    gdb_hex_encode(out, bytes, MIN(r->bitsize / 8, 8u));
     return true;
 }
 
-/* Write register @index from the hex at *@s (its size's worth); advances
+/* Write register @r from the hex at *@s (its size's worth); advances
  * *@s.  False on bad hex or a refused write. */
-static bool gdb_write_reg(BbCpu *cpu, int index, const char **s)
+static bool gdb_write_reg(BbCpu *cpu, const BbCpuRegInfo *r, const char **s)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
-    unsigned n;
-    const BbCpuRegister *r = gdb_regs(cpu, &n);
     uint8_t bytes[8] = { 0 };
     uint64_t v = 0;
     unsigned size;
 
-    if (index < 0 || !cc->access_register) {
+    if (!r) {
         return false;
     }
-    size = MIN(r[index].bitsize / 8, 8u);
+    size = MIN(r->bitsize / 8, 8u);
     if (strlen(*s) < size * 2 || !gdb_hex_decode(*s, size * 2, bytes)) {
         return false;
     }
@@ -209,7 +190,15 @@ static bool gdb_write_reg(BbCpu *cpu, int index, const char **s)
     for (unsigned i = 0; i < size; i++) {
         v |= (uint64_t)bytes[i] << (8 * i);
     }
-    return cc->access_register(cpu, (unsigned)index, &v, true);
+    return bb_cpu_write_register(cpu, r->regno, v);
+}
+
+static uint64_t gdb_get_pc(BbCpu *cpu)
+{
+    uint64_t pc = 0;
+
+    bb_cpu_read_register(cpu, 32, &pc); /* pc is 32 in GDB's numbering */
+    return pc;
 }
 
 /* "g": the registers numbered 0, 1, 2... while they exist (the cpu
@@ -218,16 +207,13 @@ static void gdb_cmd_g(Gdbstub *g)
 {
     BbCpu *cpu = gdb_hart(g, g->g_cpu);
     g_autoptr(GString) out = g_string_new(NULL);
-    int idx;
+    const BbCpuRegInfo *r, *first = gdb_reg(cpu, 0);
 
-    for (unsigned regnum = 0; (idx = gdb_reg_index(cpu, regnum)) >= 0;
-         regnum++) {
-        unsigned n;
-        if (strcmp(gdb_regs(cpu, &n)[idx].feature,
-                   gdb_regs(cpu, &n)[0].feature)) {
+    for (unsigned regnum = 0; (r = gdb_reg(cpu, regnum)); regnum++) {
+        if (g_strcmp0(r->feature, first->feature)) {
             break; /* only the first feature */
         }
-        if (!gdb_read_reg(cpu, idx, out)) {
+        if (!gdb_read_reg(cpu, r, out)) {
             gdb_send(g, "E14");
             return;
         }
@@ -238,11 +224,10 @@ static void gdb_cmd_g(Gdbstub *g)
 static void gdb_cmd_G(Gdbstub *g, const char *args)
 {
     BbCpu *cpu = gdb_hart(g, g->g_cpu);
-    int idx;
+    const BbCpuRegInfo *r;
 
-    for (unsigned regnum = 0; *args && (idx = gdb_reg_index(cpu, regnum)) >= 0;
-         regnum++) {
-        if (!gdb_write_reg(cpu, idx, &args)) {
+    for (unsigned regnum = 0; *args && (r = gdb_reg(cpu, regnum)); regnum++) {
+        if (!gdb_write_reg(cpu, r, &args)) {
             gdb_send(g, "E14");
             return;
         }
@@ -257,14 +242,15 @@ static void gdb_cmd_G(Gdbstub *g, const char *args)
 static bool gdb_memory(Gdbstub *g, BbCpu *cpu, uint64_t addr, uint8_t *buf,
                        size_t len, bool write)
 {
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
     BbAddressSpace *as = bb_cpu_get_address_space(cpu);
 
+    /* (bb_cpu_memory_rw_debug() without the physical addresses, which a
+     * write needs to drop the translated code made from them) */
     while (len) {
         size_t chunk = MIN(len, 4096 - (addr & 4095));
-        uint64_t paddr = addr;
+        uint64_t paddr;
 
-        if (cc->debug_translate && !cc->debug_translate(cpu, addr, &paddr)) {
+        if (!bb_cpu_debug_translate(cpu, addr, &paddr)) {
             return false;
         }
         if (write) {
@@ -345,15 +331,15 @@ static void gdb_cmd_write_mem(Gdbstub *g, const char *args, size_t total,
 
 /* ------------------------------------------------------------ stops */
 
-/* Pause the system for the debugger (a stop, Ctrl-C, attach). */
-static void gdb_pause(Gdbstub *g)
+/* Stop the system for the debugger: @state DEBUG for a breakpoint,
+ * watchpoint or step, PAUSED for Ctrl-C and attaching (as QEMU). */
+static void gdb_pause(Gdbstub *g, BbRunState state)
 {
-    if (bb_system_get_run_state(g->sys) == BB_RUN_STATE_RUNNING) {
-        g->changing = true;
-        bb_system_set_run_state(g->sys, BB_RUN_STATE_PAUSED, NULL);
-        g->changing = false;
+    g->changing = true;
+    if (bb_system_stop(g->sys, state)) {
         g->holding = true;
     }
+    g->changing = false;
 }
 
 static void gdb_clear_run_flags(Gdbstub *g)
@@ -385,7 +371,7 @@ static void gdb_on_debug_stop(void *opaque, const ExecDebugStop *stop)
     unsigned index = gdb_hart_index(g, stop->cpu);
     g_autofree char *extra = NULL;
 
-    gdb_pause(g);
+    gdb_pause(g, BB_RUN_STATE_DEBUG);
     gdb_clear_run_flags(g);
     g->g_cpu = g->c_cpu = index; /* as QEMU: the stopping hart */
     if (!g->connected) {
@@ -397,12 +383,7 @@ static void gdb_on_debug_stop(void *opaque, const ExecDebugStop *stop)
         extra = g_strdup_printf("%s:%016" G_GINT64_MODIFIER "x;",
                                 names[stop->kind], stop->addr);
     } else if (stop->reason == EXEC_STOP_BREAKPOINT) {
-        uint64_t pc = 0;
-        int idx = gdb_reg_index(stop->cpu, 32);
-        BbCpuClass *cc = BB_CPU_GET_CLASS(stop->cpu);
-        if (idx >= 0 && cc->access_register) {
-            cc->access_register(stop->cpu, (unsigned)idx, &pc, false);
-        }
+        uint64_t pc = gdb_get_pc(stop->cpu);
         extra = g_strdup(g_hash_table_contains(g->hw_bps, &pc) ? "hwbreak:;"
                                                                : "swbreak:;");
     }
@@ -416,11 +397,6 @@ static void gdb_on_run_state(void *opaque, BbRunState old, BbRunState now)
     Gdbstub *g = opaque;
 
     if (g->changing) {
-        return;
-    }
-    if (old == BB_RUN_STATE_CREATED && now == BB_RUN_STATE_RUNNING &&
-        g->wait && !g->connected) {
-        gdb_pause(g); /* --wait-gdb: hold until a debugger resumes */
         return;
     }
     if (now == BB_RUN_STATE_RUNNING) {
@@ -437,30 +413,30 @@ static void gdb_on_run_state(void *opaque, BbRunState old, BbRunState now)
         g->running = false;
         return;
     }
-    if (old == BB_RUN_STATE_RUNNING && now == BB_RUN_STATE_PAUSED &&
-        g->running && g->connected) {
+    if (old == BB_RUN_STATE_RUNNING && g->running && g->connected) {
         g->running = false;
         gdb_send_stop(g, 2, g->c_cpu, NULL); /* as QEMU: SIGINT */
     }
 }
 
-/* Resume the system (the harts' step/frozen flags are set). */
+/* Resume the system (the harts' step/frozen flags are set): from
+ * prelaunch (--wait-gdb), paused or debug. */
 static void gdb_resume(Gdbstub *g)
 {
-    BbRunState st = bb_system_get_run_state(g->sys);
+    g_autoptr(GError) error = NULL;
 
-    if (st == BB_RUN_STATE_SHUTDOWN) {
-        gdb_send(g, "W00");
+    g->changing = true;
+    if (!bb_system_resume(g->sys, &error)) {
+        char w[8];
+        g->changing = false;
+        snprintf(w, sizeof(w), "W%02x",
+                 bb_system_get_exit_code(g->sys) & 0xff);
+        gdb_send(g, w); /* shut down: there is nothing to run */
         return;
     }
+    g->changing = false;
     g->running = true;
     g->holding = false;
-    g->wait = false;
-    if (st == BB_RUN_STATE_PAUSED) {
-        g->changing = true;
-        bb_system_set_run_state(g->sys, BB_RUN_STATE_RUNNING, NULL);
-        g->changing = false;
-    }
 }
 
 /* ------------------------------------------------------------ run control */
@@ -468,19 +444,13 @@ static void gdb_resume(Gdbstub *g)
 /* An optional "ADDR" resume address: set the pc of hart @index. */
 static bool gdb_set_pc(Gdbstub *g, unsigned index, const char *args)
 {
-    BbCpu *cpu = gdb_hart(g, index);
     uint64_t addr;
-    int idx = gdb_reg_index(cpu, 32);
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
 
     if (!*args) {
         return true;
     }
-    if (!gdb_parse_hex(&args, &addr) || *args || idx < 0 ||
-        !cc->access_register) {
-        return false;
-    }
-    return cc->access_register(cpu, (unsigned)idx, &addr, true);
+    return gdb_parse_hex(&args, &addr) && !*args &&
+           bb_cpu_write_register(gdb_hart(g, index), 32, addr);
 }
 
 /* c/s/C/S: step hart c_cpu (@step) or not; every other hart runs. */
@@ -622,7 +592,7 @@ static const GString *gdb_target_xml(Gdbstub *g)
 {
     BbCpu *cpu = gdb_hart(g, 0);
     unsigned n;
-    const BbCpuRegister *r = gdb_regs(cpu, &n);
+    const BbCpuRegInfo *r = bb_cpu_get_registers(cpu, &n);
     const char *feature = NULL;
 
     if (g->xml) {
@@ -633,6 +603,9 @@ static const GString *gdb_target_xml(Gdbstub *g)
                           "<target version=\"1.0\">"
                           "<architecture>riscv:rv64</architecture>");
     for (unsigned i = 0; i < n; i++) {
+        if (!r[i].feature) {
+            continue; /* not part of the target description */
+        }
         if (!feature || strcmp(feature, r[i].feature)) {
             if (feature) {
                 g_string_append(g->xml, "</feature>");
@@ -643,7 +616,7 @@ static const GString *gdb_target_xml(Gdbstub *g)
         g_string_append_printf(g->xml,
                                "<reg name=\"%s\" bitsize=\"%u\" "
                                "regnum=\"%u\" type=\"%s\"",
-                               r[i].name, r[i].bitsize, r[i].regnum,
+                               r[i].name, r[i].bitsize, r[i].regno,
                                r[i].type ? r[i].type : "int");
         if (r[i].group) {
             g_string_append_printf(g->xml, " group=\"%s\"", r[i].group);
@@ -717,45 +690,26 @@ static void gdb_cmd_thread_extra(Gdbstub *g, const char *args)
     gdb_send(g, out->str);
 }
 
-static bool gdb_builtin_monitor(Gdbstub *g, const char *cmd, GString *out)
-{
-    BbCpu *cpu = gdb_hart(g, g->g_cpu);
-    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
-
-    if (!strcmp(cmd, "info registers") && cc->dump_state) {
-        cc->dump_state(cpu, out);
-        return true;
-    }
-    if (!strcmp(cmd, "help")) {
-        g_string_append(out, "info registers -- the selected hart's "
-                             "registers\nhelp -- this list\n");
-        return true;
-    }
-    g_string_append_printf(out, "unknown command: '%s'\n", cmd);
-    return false;
-}
-
 /* qRcmd,HEX: a monitor command; its output as O packets, then OK. */
 static void gdb_cmd_rcmd(Gdbstub *g, const char *hex)
 {
     size_t len = strlen(hex);
     g_autofree char *cmd = g_malloc0(len / 2 + 1);
-    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *text = NULL;
+    size_t text_len;
 
     if (!gdb_hex_decode(hex, len, (uint8_t *)cmd)) {
         gdb_send(g, "E01");
         return;
     }
-    if (g->monitor) {
-        g->monitor(g->monitor_opaque, cmd, text);
-    } else {
-        gdb_builtin_monitor(g, cmd, text);
-    }
+    /* the human monitor, on the selected hart */
+    text = monitor_hmp_execute(g->sys, cmd, (int)g->g_cpu);
+    text_len = strlen(text);
     /* O packets within the packet size: hex doubles the bytes */
-    for (size_t off = 0; off < text->len; off += GDB_MAX_MEM - 8) {
+    for (size_t off = 0; off < text_len; off += GDB_MAX_MEM - 8) {
         g_autoptr(GString) o = g_string_new("O");
-        gdb_hex_encode(o, text->str + off,
-                       MIN(text->len - off, (size_t)GDB_MAX_MEM - 8));
+        gdb_hex_encode(o, text + off,
+                       MIN(text_len - off, (size_t)GDB_MAX_MEM - 8));
         gdb_send(g, o->str);
     }
     gdb_send(g, "OK");
@@ -792,7 +746,7 @@ static void gdb_handle_packet(Gdbstub *g, const char *pkt, size_t len)
     case '?':
         exec_debug_remove_all(g->dbg); /* a new session starts clean */
         g_hash_table_remove_all(g->hw_bps);
-        gdb_pause(g);
+        gdb_pause(g, BB_RUN_STATE_PAUSED);
         g->running = false;
         gdb_send_stop(g, 5, g->c_cpu, NULL);
         return;
@@ -808,7 +762,7 @@ static void gdb_handle_packet(Gdbstub *g, const char *pkt, size_t len)
         BbCpu *cpu = gdb_hart(g, g->g_cpu);
         if (!gdb_parse_hex(&a, &regnum) || *a) {
             gdb_send(g, "E22");
-        } else if (!gdb_read_reg(cpu, gdb_reg_index(cpu, regnum), out)) {
+        } else if (!gdb_read_reg(cpu, gdb_reg(cpu, regnum), out)) {
             gdb_send(g, "E14");
         } else {
             gdb_send(g, out->str);
@@ -820,7 +774,7 @@ static void gdb_handle_packet(Gdbstub *g, const char *pkt, size_t len)
         BbCpu *cpu = gdb_hart(g, g->g_cpu);
         if (!gdb_parse_hex(&a, &regnum) || *a++ != '=') {
             gdb_send(g, "E22");
-        } else if (!gdb_write_reg(cpu, gdb_reg_index(cpu, regnum), &a) ||
+        } else if (!gdb_write_reg(cpu, gdb_reg(cpu, regnum), &a) ||
                    *a) {
             gdb_send(g, "E14");
         } else {
@@ -925,7 +879,7 @@ static void gdb_handle_packet(Gdbstub *g, const char *pkt, size_t len)
             gdb_send(g, "OK");
             bb_system_request_shutdown(g->sys, BB_SHUTDOWN_HOST_QUIT, 0);
         } else if (g_str_has_prefix(pkt, "vAttach")) {
-            gdb_pause(g);
+            gdb_pause(g, BB_RUN_STATE_PAUSED);
             gdb_send_stop(g, 5, g->c_cpu, NULL);
         } else {
             gdb_send(g, ""); /* vMustReplyEmpty and anything unknown */
@@ -970,7 +924,7 @@ static void gdb_receive(void *opaque, const uint8_t *buf, size_t len)
             break;
         case GDB_EVENT_INTERRUPT:
             if (bb_system_get_run_state(g->sys) == BB_RUN_STATE_RUNNING) {
-                gdb_pause(g);
+                gdb_pause(g, BB_RUN_STATE_PAUSED);
                 gdb_clear_run_flags(g);
                 g->running = false;
                 gdb_send_stop(g, 2, g->c_cpu, NULL);
@@ -991,7 +945,7 @@ static void gdb_disconnected(Gdbstub *g)
     g_hash_table_remove_all(g->hw_bps);
     gdb_clear_run_flags(g);
     g->running = false;
-    if (g->holding && !g->wait) {
+    if (g->holding) {
         gdb_resume(g);
         g->running = false;
     }
@@ -1010,7 +964,7 @@ static void gdb_event(void *opaque, BbChardevEvent event)
         gdb_parser_clear(&g->parser);
         gdb_parser_init(&g->parser);
         g_string_truncate(g->last, 0);
-        gdb_pause(g); /* attaching stops the guest, as QEMU does */
+        gdb_pause(g, BB_RUN_STATE_PAUSED); /* as QEMU: attaching stops */
     } else if (event == BB_CHARDEV_CLOSED) {
         gdb_disconnected(g);
     }
@@ -1047,7 +1001,6 @@ Gdbstub *gdbstub_new(BbSystem *sys, const char *spec, bool wait,
     g = g_new0(Gdbstub, 1);
     g->sys = sys;
     g->dbg = dbg;
-    g->wait = wait;
     g->last = g_string_new(NULL);
     g->hw_bps = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                       NULL);
@@ -1060,6 +1013,9 @@ Gdbstub *gdbstub_new(BbSystem *sys, const char *spec, bool wait,
     }
     exec_debug_set_handler(dbg, gdb_on_debug_stop, g);
     g->listener = bb_system_add_run_state_listener(sys, gdb_on_run_state, g);
+    if (wait) {
+        bb_system_set_start_paused(sys, true); /* prelaunch until resumed */
+    }
     bb_chardev_set_handlers(g->chr, &handlers, g);
     return g;
 }
@@ -1084,10 +1040,4 @@ void gdbstub_free(Gdbstub *g)
     }
     g_hash_table_unref(g->hw_bps);
     g_free(g);
-}
-
-void gdbstub_set_monitor(Gdbstub *g, GdbMonitorFn fn, void *opaque)
-{
-    g->monitor = fn;
-    g->monitor_opaque = opaque;
 }

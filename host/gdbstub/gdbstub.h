@@ -20,10 +20,6 @@
 
 typedef struct Gdbstub Gdbstub;
 
-/* A monitor command from GDB's `monitor CMD` (qRcmd): append its output
- * to @out.  Return false if the command failed (the output says why). */
-typedef bool (*GdbMonitorFn)(void *opaque, const char *cmd, GString *out);
-
 /*
  * gdbstub_new() - serve @sys on @spec: "tcp:HOST:PORT" (a loopback HOST),
  * "tcp::PORT" (127.0.0.1) or "unix:PATH".  @wait: hold the system paused
@@ -34,8 +30,5 @@ Gdbstub *gdbstub_new(BbSystem *sys, const char *spec, bool wait,
                      GError **error);
 /* Close the connection and the socket; NULL accepted. */
 void gdbstub_free(Gdbstub *g);
-/* Where `monitor` commands go (the human monitor); NULL: a built-in
- * "help" and "info registers" only. */
-void gdbstub_set_monitor(Gdbstub *g, GdbMonitorFn fn, void *opaque);
 
 #endif /* HOST_GDBSTUB_GDBSTUB_H */

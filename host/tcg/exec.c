@@ -86,6 +86,7 @@ struct Exec {
     bool stats_on;            /* BB_TCG_STATS set: time translations */
     ExecStats stats;
     ExecDebug *debug;         /* breakpoints...; NULL until a debugger */
+    guint state_listener;     /* kicks the harts when the system stops */
 };
 
 /* The kicker: while a hart runs, request the exit of whichever hart is
@@ -386,10 +387,26 @@ static void exec_stats_add(Exec *ex, uint64_t t0, unsigned insns)
 
 /* ------------------------------------------------------------ harts */
 
+/* The system left RUNNING (monitor stop, a debugger's breakpoint, a
+ * shutdown): a hart inside chained generated code leaves at its next TB
+ * entry instead of at the kicker's next tick. */
+static void exec_on_run_state(void *opaque, BbRunState old, BbRunState now)
+{
+    Exec *ex = opaque;
+
+    if (now == BB_RUN_STATE_RUNNING) {
+        return;
+    }
+    for (guint i = 0; i < ex->harts->len; i++) {
+        ((BbCpu *)ex->harts->pdata[i])->exit_request = 1;
+    }
+}
+
 static void exec_free(gpointer opaque)
 {
     Exec *ex = opaque;
 
+    bb_system_remove_run_state_listener(ex->sys, ex->state_listener);
     if (ex->stats_on && ex->stats.tbs) {
         exec_stats_print(ex);
     }
@@ -450,7 +467,35 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     if (ex->chaining) {
         ex->kicker = g_thread_new("bb-exec-kick", exec_kicker, ex);
     }
+    ex->state_listener = bb_system_add_run_state_listener(
+        sys, exec_on_run_state, ex);
     return ex;
+}
+
+unsigned bb_system_get_cpu_count(BbSystem *sys)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    return ex ? ex->harts->len : 0;
+}
+
+BbCpu *bb_system_get_cpu(BbSystem *sys, unsigned index)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    return ex && index < ex->harts->len ? ex->harts->pdata[index] : NULL;
+}
+
+int bb_cpu_get_index(BbCpu *cpu)
+{
+    Exec *ex = cpu->priv ? cpu->priv->exec : NULL;
+
+    for (guint i = 0; ex && i < ex->harts->len; i++) {
+        if (ex->harts->pdata[i] == cpu) {
+            return (int)i;
+        }
+    }
+    return -1;
 }
 
 static bool exec_check_class(BbCpu *cpu, GError **error)
@@ -1275,6 +1320,7 @@ static bool exec_service_requests(BbCpu *cpu)
 static void exec_hart_failed(Exec *ex, BbCpu *cpu)
 {
     cpu->halted = true;
+    bb_system_stop(ex->sys, BB_RUN_STATE_INTERNAL_ERROR);
     bb_system_request_shutdown(ex->sys, BB_SHUTDOWN_HOST_ERROR, 0);
 }
 

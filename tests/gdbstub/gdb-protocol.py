@@ -331,7 +331,7 @@ try:
     check(c.cmd("m%x,8" % ticks) == "00" * 8, "frozen hart 1 did not run")
 
     # -- monitor commands
-    c.s.sendall(frame("qRcmd," + b"help".hex()))
+    c.s.sendall(frame("qRcmd," + b"info status".hex()))
     check(c.read_byte() == b"+", "qRcmd acked")
     out = ""
     while True:
@@ -339,7 +339,8 @@ try:
         if not r.startswith("O") or r == "OK":
             break
         out += bytes.fromhex(r[1:]).decode()
-    check(r == "OK" and "info registers" in out, "monitor help")
+    check(r == "OK" and out.startswith("VM status: paused"),
+          "monitor info status: " + out)
     check(c.cmd("qRcmd,123") == "E01", "qRcmd odd hex: E01")
 
     # -- no-ack mode, then detach: the program runs to its end

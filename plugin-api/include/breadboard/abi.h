@@ -9,9 +9,20 @@
  *
  * Changelog (newest first; every entry dated):
  *   2.1 (2026-12-07)  Compatible additions:
- *                     - Debugger access to harts (cpu.h): BbCpuRegister,
- *                       BbCpuClass.get_registers, .access_register and
- *                       .debug_translate (from the reserved padding).
+ *                     - Run states (system.h): DEBUG, GUEST_PANICKED,
+ *                       INTERNAL_ERROR appended, BB_RUN_STATE_PRELAUNCH;
+ *                       a transition table; bb_system_stop/resume();
+ *                       system events (reset, shutdown, powerdown) with
+ *                       causes; bb_system_request_reset_with_cause(),
+ *                       bb_system_request_powerdown(), shutdown causes
+ *                       GUEST_RESET, HOST_MONITOR_QUIT/RESET and their
+ *                       QEMU names.
+ *                     - CPU debug access (cpu.h): BbCpuRegInfo; class
+ *                       hooks get_registers, access_register,
+ *                       debug_translate (from the reserved padding);
+ *                       bb_system_get_cpu(_count)(), bb_cpu_get_index(),
+ *                       bb_cpu_read/write_register(),
+ *                       bb_cpu_debug_translate(), bb_cpu_memory_rw_debug().
  *   2.0 (2026-12-07)  SDK 2, the device contract (layout changes, hence
  *                     the major):
  *                     - The host owns device mappings: bb_device_realize()

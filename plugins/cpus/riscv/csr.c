@@ -711,12 +711,10 @@ bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value)
 
 bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value)
 {
-    if (csr >= 4096 || !csr_table[csr].read) {
+    if (csr >= 4096 || !csr_table[csr].read || !csr_table[csr].write) {
         return false;
     }
-    if (csr_table[csr].write) {
-        csr_table[csr].write(s, csr, value); /* WARL rules apply */
-    }
+    csr_table[csr].write(s, csr, value);
     return true;
 }
 

@@ -470,7 +470,9 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
 
         /* Hardware A/D update: A on any access, D on a write. */
         want = pte | PTE_A | (store ? PTE_D : 0);
-        if (want != pte) {
+        if (want != pte && s->mmu_debug) {
+            pte = want; /* a debugger looks without touching the PTE */
+        } else if (want != pte) {
             if (!(pmp & PMP_W) ||
                 pte_store(as, pte_addr, want) != BB_MEMTX_OK) {
                 *cause = access_fault_cause(s, access);
@@ -551,61 +553,6 @@ bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
     *prot = (*prot & ~(unsigned)PROT_RWX) | (*prot & pmp_prot & PROT_RWX) |
             (pmp_prot & BB_PROT_NO_CACHE);
     return true;
-}
-
-/*
- * The debugger's view of memory: the page walk mmu_walk() does for a data
- * access in the hart's current mode (MPRV applied), reading the PTEs
- * through the memory API and changing nothing.  Permissions do not
- * matter to a debugger (it may read an execute-only page), so any valid
- * leaf translates.
- */
-bool riscv_debug_translate(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr)
-{
-    RiscvCpu *s = (RiscvCpu *)cpu;
-    BbAddressSpace *as = bb_cpu_get_address_space(cpu);
-    unsigned priv = MMU_IDX_PRIV(riscv_mmu_index(cpu, false));
-    unsigned levels = 0, va_bits;
-    uint64_t table = (s->satp & SATP_PPN_MASK) << PAGE_BITS;
-    int shift;
-
-    if (priv != PRV_M) {
-        switch (s->satp >> SATP_MODE_SHIFT) {
-        case SATP_SV39: levels = 3; break;
-        case SATP_SV48: levels = 4; break;
-        case SATP_SV57: levels = 5; break;
-        default: break;
-        }
-    }
-    if (!levels) {
-        *paddr = vaddr;
-        return true;
-    }
-    va_bits = PAGE_BITS + VPN_BITS * levels;
-    shift = 64 - (int)va_bits;
-    if ((uint64_t)((int64_t)(vaddr << shift) >> shift) != vaddr) {
-        return false;
-    }
-    for (int level = (int)levels - 1; level >= 0; level--) {
-        unsigned page_bits = PAGE_BITS + VPN_BITS * (unsigned)level;
-        uint64_t vpn = (vaddr >> page_bits) & ((1u << VPN_BITS) - 1);
-        uint64_t pte, ppn, offset_mask;
-
-        if (bb_address_space_load(as, table + vpn * 8, 8, &pte) !=
-                BB_MEMTX_OK ||
-            !(pte & PTE_V) || ((pte & (PTE_R | PTE_W)) == PTE_W)) {
-            return false;
-        }
-        ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
-        if (!(pte & (PTE_R | PTE_W | PTE_X))) {
-            table = ppn << PAGE_BITS;
-            continue;
-        }
-        offset_mask = (1ull << page_bits) - 1;
-        *paddr = ((ppn << PAGE_BITS) & ~offset_mask) | (vaddr & offset_mask);
-        return true;
-    }
-    return false;
 }
 
 /* ------------------------------------------------------------ CPU hooks */

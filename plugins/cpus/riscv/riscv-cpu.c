@@ -440,11 +440,6 @@ static const BbStateDesc riscv_cpu_state = {
     .post_load = riscv_cpu_post_load,
 };
 
-static void riscv_cpu_instance_finalize(BbObject *obj)
-{
-    g_free(RISCV_CPU(obj)->dbg_regs);
-}
-
 static void riscv_cpu_class_init(BbObjectClass *klass, const void *data)
 {
     BbDeviceClass *dc = BB_DEVICE_CLASS(klass);
@@ -472,10 +467,8 @@ static void riscv_cpu_class_init(BbObjectClass *klass, const void *data)
     cc->do_transaction_failed = riscv_do_transaction_failed;
     cc->do_unaligned_access = riscv_do_unaligned_access;
     cc->disas_insn = riscv_disas_insn;
-    cc->get_registers = riscv_get_registers;
-    cc->access_register = riscv_access_register;
-    cc->debug_translate = riscv_debug_translate;
     riscv_translate_init(cc); /* globals, translate_insn/_end */
+    riscv_debug_init(cc);     /* registers, debug translation */
 }
 
 static const BbInterfaceInfo riscv_cpu_interfaces[] = {
@@ -488,7 +481,6 @@ const BbTypeInfo riscv_cpu_info = {
     .parent = BB_TYPE_CPU,
     .instance_size = sizeof(RiscvCpu),
     .instance_init = riscv_cpu_instance_init,
-    .instance_finalize = riscv_cpu_instance_finalize,
     .class_init = riscv_cpu_class_init,
     .interfaces = riscv_cpu_interfaces,
     .description = "RISC-V RV64GC hart: M/S/U modes, Sv39/48/57, PMP",

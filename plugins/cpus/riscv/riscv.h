@@ -13,6 +13,8 @@
  *   priv.c         traps, delegation, interrupts, xRET, WFI, sfence.vma
  *   mmu.c          Sv39/48/57 page walk, PMP, tlb_fill and fault hooks
  *   fpu.c          IEEE-754 helpers for F and D
+ *   debug.c        register table and access for debuggers and the
+ *                  monitor, side-effect-free address translation
  *
  * Design decisions (docs/riscv.md has the user-facing list):
  *   - Misaligned loads/stores trap (cause 4/6); OpenSBI emulates them.
@@ -195,9 +197,8 @@ typedef struct RiscvCpu {
     bool ext_zicsr, ext_zifencei; /* from the ISA string */
     bool reset_pc_pending;   /* take the PC from the machine's "entry"
                                 when the hart first runs */
-    BbCpuRegister *dbg_regs; /* debug.c: the debugger's register table,
-                                made on first use */
-    unsigned dbg_nregs;
+    bool mmu_debug;          /* a debugger's translation: the page walk
+                                writes no A/D bits (debug.c) */
 } RiscvCpu;
 
 BB_DECLARE_TYPE(RiscvCpu, BbCpuClass, RISCV_CPU, TYPE_RISCV64_CPU)
@@ -429,9 +430,8 @@ void riscv_counters_load(RiscvCpu *s);
 /* Read/write a CSR as the debugger and tests do (no privilege checks);
  * false if it does not exist. */
 bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
-/* Write a CSR as the debugger does: no privilege checks, the WARL rules
- * and side effects of a guest write (a read-only CSR ignores it); false if
- * it does not exist. */
+/* Write a CSR as a debugger does (no privilege checks, the write's side
+ * effects apply); false if it does not exist or is read-only. */
 bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value);
 /* The time CSR: the virtual clock at timebase_freq. */
 uint64_t riscv_read_time(RiscvCpu *s);
@@ -459,9 +459,6 @@ bool riscv_do_unaligned_access(BbCpu *cpu, uint64_t vaddr,
 bool riscv_mmu_translate(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
                          unsigned size, BbAccessType access, unsigned mmu_idx,
                          uint64_t *paddr, unsigned *prot, uint32_t *cause);
-/* BbCpuClass.debug_translate: the page walk of data accesses in the
- * hart's current mode, without A/D updates, permission or PMP checks. */
-bool riscv_debug_translate(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr);
 /* The PMP registers changed (or were reset or loaded): forget what the
  * page walk cached about them. */
 void riscv_pmp_changed(RiscvCpu *s);
@@ -476,12 +473,13 @@ void riscv_pmpaddr_write(RiscvCpu *s, unsigned index, uint64_t value);
 uint64_t riscv_pmpcfg_read(RiscvCpu *s, unsigned reg_index);
 uint64_t riscv_pmpaddr_read(RiscvCpu *s, unsigned index);
 
-/* debug.c: the register table of debuggers (BbCpuClass.get_registers,
- * access_register), in QEMU's remote numbering: x0-x31 0-31, pc 32,
- * f0-f31 33-64, priv 65, CSR n 66 + n. */
-const BbCpuRegister *riscv_get_registers(BbCpu *cpu, unsigned *count);
-bool riscv_access_register(BbCpu *cpu, unsigned index, uint64_t *value,
-                           bool write);
+/* debug.c: BbCpuClass.get_registers/access_register/debug_translate */
+void riscv_debug_init(BbCpuClass *cc);
+/* GDB remote register numbers (docs/riscv.md, "Registers") */
+#define RISCV_REGNO_PC 32
+#define RISCV_REGNO_FPR0 33
+#define RISCV_REGNO_PRIV 65
+#define RISCV_REGNO_CSR0 66
 
 /* fpu.c: see the helpers' table there (riscv_h_f*) */
 
