@@ -54,7 +54,7 @@ kill $bbpid 2>/dev/null
 wait $bbpid 2>/dev/null
 fail=0
 grep -q "priv           0x3" "$work/gdb.out" || { echo "FAIL: not held in M-mode at the start"; fail=1; }
-grep -q "Hardware assisted breakpoint 1, .*start_kernel" "$work/gdb.out" ||
+grep -q "Breakpoint 1, .*in start_kernel ()" "$work/gdb.out" ||
   { echo "FAIL: no stop at start_kernel"; fail=1; }
 grep -q "priv           0x1" "$work/gdb.out" || { echo "FAIL: not in S-mode at start_kernel"; fail=1; }
 grep -q "pc-is-start_kernel: 1" "$work/gdb.out" || { echo "FAIL: pc is not in start_kernel"; fail=1; }
