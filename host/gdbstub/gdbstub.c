@@ -415,7 +415,9 @@ static void gdb_on_run_state(void *opaque, BbRunState old, BbRunState now)
     }
     if (old == BB_RUN_STATE_RUNNING && g->running && g->connected) {
         g->running = false;
-        gdb_send_stop(g, 2, g->c_cpu, NULL); /* as QEMU: SIGINT */
+        /* as QEMU: SIGABRT for an internal error, else SIGINT */
+        gdb_send_stop(g, now == BB_RUN_STATE_INTERNAL_ERROR ? 6 : 2,
+                      g->c_cpu, NULL);
     }
 }
 
