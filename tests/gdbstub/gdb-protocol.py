@@ -9,7 +9,8 @@ run-length encoded and escaped input, the target description, registers
 and memory compared with the ELF file (its entry point and loaded bytes),
 threads, breakpoints, a step, a watchpoint, Ctrl-C, a client that hangs up
 mid-packet, no-ack mode and detach, after which the program must run to its
-end (exit status 0).  The program is tests/guest/gdb-target.c on the spike
+end (exit status 0); then, in host time, that virtual time stands still
+while the guest is stopped and moves while it runs, and kill.  The program is tests/guest/gdb-target.c on the spike
 board with two harts, held by --wait-gdb.  With VALGRIND set the emulator
 runs under it (invalid accesses or leaks in the stub fail the test).
 """
@@ -363,6 +364,54 @@ finally:
     if proc.poll() is None:
         proc.kill()
     out = proc.communicate()[0].decode(errors="replace")
+
+# -- virtual time stops while the debugger holds the guest: in host time
+# (no --icount) the time CSR follows the host clock while the guest runs
+# and must not move while it is stopped
+port = free_port()
+proc2 = subprocess.Popen(
+    os.environ.get("VALGRIND", "").split() + [bb, "run",
+     os.path.join(src, "boards/riscv-spike.yaml"), "--set", "harts.count=2",
+     "--kernel", elf, "--gdb", "tcp::%d" % port, "--wait-gdb"],
+    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+try:
+    for _ in range(100):
+        try:
+            c = Client(port)
+            break
+        except OSError:
+            time.sleep(0.1)
+    c.cmd("qSupported:multiprocess+")
+    ticks = syms["hart1_ticks"]
+    time_csr = "p%x" % (66 + 0xc01)
+    # hart 1 frozen and its counter 0: hart 0 never finishes (see above)
+    check(c.cmd("M%x,8:0000000000000000" % ticks) == "OK", "ticks = 0")
+    c.s.sendall(frame("vCont;c:p01.01"))
+    check(c.read_byte() == b"+", "vCont acked")
+    time.sleep(0.3)
+    c.send_raw(b"\x03")
+    check(c.read_packet() == "T02thread:p01.01;", "Ctrl-C: T02")
+    t1 = struct.unpack("<Q", bytes.fromhex(c.cmd(time_csr)))[0]
+    time.sleep(0.5)
+    t2 = struct.unpack("<Q", bytes.fromhex(c.cmd(time_csr)))[0]
+    check(t1 > 0 and t1 == t2,
+          "virtual time stands still while stopped (%d, %d)" % (t1, t2))
+    c.s.sendall(frame("vCont;c:p01.01"))
+    check(c.read_byte() == b"+", "vCont acked")
+    time.sleep(0.3)
+    c.send_raw(b"\x03")
+    check(c.read_packet() == "T02thread:p01.01;", "Ctrl-C: T02")
+    t3 = struct.unpack("<Q", bytes.fromhex(c.cmd(time_csr)))[0]
+    check(t3 > t2, "virtual time moves while running (%d, %d)" % (t2, t3))
+    c.s.sendall(frame("k"))  # kill: breadboard ends, no reply
+    check(proc2.wait(timeout=300) == 0, "k ends breadboard with status 0")
+except Exception as e:
+    failures.append(repr(e))
+    print("FAIL:", repr(e))
+finally:
+    if proc2.poll() is None:
+        proc2.kill()
+    out += proc2.communicate()[0].decode(errors="replace")
 
 if failures:
     print("--- breadboard:\n" + out)
