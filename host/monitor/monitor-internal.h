@@ -51,6 +51,9 @@ char *qmp_greeting(void);
 char *qmp_handle_text(BbSystem *sys, QmpSession *sess, const char *text,
                       size_t len);
 
+/* Whether pmemsave/memsave may write files (the fuzzer turns it off). */
+void qmp_set_file_access(bool allowed);
+
 /* A reply to send without a parsed message (stray bytes, a message over
  * the limit): {"error": {"class": "GenericError", "desc": @desc}}. */
 char *qmp_error_text(const char *desc);

@@ -662,6 +662,13 @@ static uint8_t *read_guest(BbSystem *sys, BbCpu *cpu, uint64_t addr,
     return buf;
 }
 
+static bool qmp_file_access = true;
+
+void qmp_set_file_access(bool allowed)
+{
+    qmp_file_access = allowed;
+}
+
 static JsonNode *save_to_file(QmpCall *c, BbCpu *cpu, GError **error)
 {
     uint64_t addr = (uint64_t)arg_int(c, "val", 0);
@@ -673,6 +680,11 @@ static JsonNode *save_to_file(QmpCall *c, BbCpu *cpu, GError **error)
     if (size < 0) {
         g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC,
                     "Invalid parameter 'size'");
+        return NULL;
+    }
+    if (!qmp_file_access) {
+        g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC,
+                    "Could not open '%s': file access is disabled", file);
         return NULL;
     }
     buf = read_guest(c->sys, cpu, addr, (uint64_t)size, error);

@@ -596,10 +596,11 @@ def test_docs(o, tmp):
                   % (line, got, want))
             ran += 1
     check(ran >= 4, "docs: at least 4 examples ran (%d)" % ran)
-    Qmp(sock).cmd("qmp_capabilities") if False else None
-    subprocess.run([o.bb, "qmp", sock, "quit"], stdout=subprocess.DEVNULL,
-                   timeout=30)
-    finish(proc)
+    if proc.poll() is None:  # the examples end with quit; if not, stop it
+        subprocess.run([o.bb, "qmp", sock, "quit"],
+                       stdout=subprocess.DEVNULL, timeout=30)
+    rc, _, _ = finish(proc)
+    check(rc == 0, "docs: breadboard exits 0 after the examples' quit")
 
 
 # ------------------------------------------------------------------ qemu
