@@ -27,6 +27,7 @@
 #include "monitor/monitor.h"
 #include "plugin/registry.h"
 #include "system/system-internal.h"
+#include "tcg/exec.h"
 
 G_DEFINE_QUARK(qmp-error-quark, qmp_error)
 
@@ -830,6 +831,7 @@ static JsonNode *cmd_memory_write(QmpCall *c, GError **error)
     } else {
         ok = bb_address_space_write(bb_system_get_address_space(c->sys),
                                     addr, buf, n / 2) == BB_MEMTX_OK;
+        exec_invalidate_phys(c->sys, addr, n / 2); /* code may change */
     }
     if (!ok) {
         g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC,

@@ -30,6 +30,7 @@
 #include "monitor/monitor-internal.h"
 #include "plugin/registry.h"
 #include "system/system-internal.h"
+#include "tcg/exec.h"
 
 static const char fuzz_board[] =
     "schema: 1\n"
@@ -74,6 +75,10 @@ void device_foreach_irq_group(BbDevice *dev, bool inputs,
 GPtrArray *registry_get_plugins(Registry *reg)
 {
     return NULL;
+}
+
+void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len)
+{
 }
 
 /* ---------------------------------------------------------- the harness */

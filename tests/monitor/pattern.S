@@ -9,8 +9,10 @@
  *               at most one ahead)
  *   s1 = 0x0123456789abcdef, s2 = 0x80100000, s3 = 0x80101000,
  *   fs0 = 1.5 (as a double)
- * Harts other than 0 sleep in wfi.
+ * Harts other than 0 sleep in wfi.  The loop's "addi a0, a0, 1" is the
+ * only 0x00150513 in the program: a test patches it.
  */
+    .option norvc           /* 4-byte instructions: the tests patch one */
     .section .text
     .globl _start
 _start:

@@ -279,6 +279,28 @@ def test_qmp(o, tmp):
     check(r.get("error", {}).get("class") == "GenericError",
           "memory-write refuses non-hex")
 
+    # patching code: the change runs (translations of it are dropped)
+    code = mem_read(q, 0x80000000, 0x100)
+    at = code.find((0x00150513).to_bytes(4, "little"))
+    check(at >= 0 and at % 4 == 0, "the loop's addi is in the program")
+    q.cmd("x-bb-memory-write", {"address": 0x80000000 + at,
+                                "data": (0x00050513).to_bytes(4,
+                                                              "little").hex(),
+                                "physical": False})  # addi a0, a0, 0
+    q.cmd("cont")
+    time.sleep(0.2)
+    c2 = counter(q)
+    time.sleep(0.3)
+    check(counter(q) == c2, "patched to +0: the counter stands still")
+    q.cmd("stop")
+    q.cmd("x-bb-memory-write", {"address": 0x80000000 + at,
+                                "data": (0x00150513).to_bytes(4,
+                                                              "little").hex(),
+                                "physical": True})  # back to +1
+    q.cmd("cont")
+    check(wait_counter(q, c2 + 1000) >= c2 + 1000, "patched back: counts")
+    q.cmd("stop")
+
     # QOM
     lst = q.cmd("qom-list", {"path": "/machine"})
     check(all(set(e) >= {"name", "type"} for e in lst), "qom-list shape")
