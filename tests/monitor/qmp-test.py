@@ -465,10 +465,41 @@ def client(o, *args):
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def test_client(o, tmp):
-    proc = start_breadboard(o, tmp)
+    # bad --qmp specs are refused before the guest starts
+    for spec, msg in (("tcp:0.0.0.0:4444", "only loopback"),
+                      ("tcp:127.0.0.1", "expected tcp:127.0.0.1:PORT"),
+                      ("udp:x", "expected unix:PATH"),
+                      ("unix:%s,bogus" % os.path.join(tmp, "b.sock"),
+                       "unknown option 'bogus'")):
+        p = subprocess.run([o.bb, "run", os.path.join(o.src, "boards",
+                                                      "riscv-virt.yaml"),
+                            "--bios", o.elf, "--set", "boot.kernel=",
+                            "--set", "chardevs.serial0=null", "--paused",
+                            "--qmp", spec], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=30)
+        check(p.returncode == 1 and msg in p.stderr.decode(),
+              "--qmp %s refused: %d %r" % (spec, p.returncode, p.stderr))
+
+    port = free_port()
+    proc = start_breadboard(o, tmp, "--qmp", "tcp:127.0.0.1:%d" % port,
+                            qmp=("qmp.sock", "qmp2.sock"))
     sock = os.path.join(tmp, "qmp.sock")
     Qmp(sock).close()  # up
+    rc, out, err = client(o, "tcp:127.0.0.1:%d" % port, "query-status")
+    check(rc == 0 and json.loads(out)["status"] == "prelaunch",
+          "client over tcp: %d %r %r" % (rc, out, err))
+    rc, out, err = client(o, "unix:" + os.path.join(tmp, "qmp2.sock"),
+                          "query-version")
+    check(rc == 0 and "qemu" in json.loads(out), "client on a second socket")
     rc, out, err = client(o, sock, "query-status")
     check(rc == 0 and json.loads(out) == {"running": False,
                                           "singlestep": False,
