@@ -278,6 +278,10 @@ bool bb_cpu_memory_rw_debug(BbCpu *cpu, uint64_t vaddr, void *buf, size_t len,
         }
         r = write ? bb_address_space_write(as, paddr, p, chunk)
                   : bb_address_space_read(as, paddr, p, chunk);
+        if (write && cpu->priv && cpu->priv->sys) {
+            /* a debugger may patch code: no stale translation may run */
+            exec_invalidate_phys(cpu->priv->sys, paddr, chunk);
+        }
         if (r != BB_MEMTX_OK) {
             return false;
         }

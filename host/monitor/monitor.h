@@ -15,6 +15,21 @@
 #include <breadboard/system.h>
 
 typedef struct Registry Registry;
+typedef struct Monitor Monitor;
+
+/* A monitor for @sys: QMP events follow its run state from now on. */
+Monitor *monitor_new(BbSystem *sys);
+/* Listen for QMP clients at @spec: "unix:PATH[,server][,nowait]" or
+ * "tcp:127.0.0.1:PORT[,...]" (loopback only; with wait=on, block until
+ * the first client connects). */
+bool monitor_add_qmp(Monitor *mon, const char *spec, GError **error);
+/* The human monitor on stdin/stdout. */
+bool monitor_add_hmp_stdio(Monitor *mon, GError **error);
+/* The human monitor on the console's Ctrl-A c, when the console is the
+ * stdio backend (no-op otherwise). */
+void monitor_attach_console(Monitor *mon);
+/* Flush what is queued (briefly), close everything. */
+void monitor_free(Monitor *mon);
 
 /*
  * Run one human-monitor command line on @sys ("info registers", "x/4xw

@@ -135,6 +135,11 @@ void system_set_machine(BbSystem *sys, BbMachine *machine)
     sys->machine = machine;
 }
 
+BbMachine *system_get_machine(BbSystem *sys)
+{
+    return sys->machine;
+}
+
 void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque)
 {
     sys->exec = fn;

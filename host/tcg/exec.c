@@ -472,6 +472,17 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     return ex;
 }
 
+void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    if (ex && len) {
+        tb_cache_invalidate_phys_range(ex->cache, start,
+                                       start + len < start ? UINT64_MAX
+                                                           : start + len);
+    }
+}
+
 unsigned bb_system_get_cpu_count(BbSystem *sys)
 {
     Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;

@@ -94,6 +94,11 @@ bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error);
 /* Take @cpu out of its system's loop and free its private state. */
 void exec_unregister_hart(BbCpu *cpu);
 
+/* Guest-physical [@start, @start + @len) was written behind the harts'
+ * backs (a debugger, the monitor): drop the TBs translated from it.  Not
+ * from generated code. */
+void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len);
+
 /* Run every hart for one slice; whether any hart is runnable. */
 bool exec_run_slice(BbSystem *sys, void *opaque);
 

@@ -67,7 +67,7 @@ check "Thread 1.1 (hart 0"
 check "Thread 1.2 (hart 1"
 check "[Switching to thread 2 (Thread 1.2)]"
 check "priv           0x3	prv:3 [Machine]"
-check "VM status: paused" # monitor info status: stopped by the debugger
+check "VM status: paused (debug)" # monitor info status: the debugger's stop
 check "[Inferior 1 (process 1) detached]"
 [ "$gdbstatus" = 0 ] || { echo "FAIL: gdb exited with $gdbstatus"; fail=1; }
 [ "$bbstatus" = 0 ] || { echo "FAIL: breadboard exited with $bbstatus"; fail=1; }

@@ -420,7 +420,9 @@ BB_API bool bb_cpu_debug_translate(BbCpu *cpu, uint64_t vaddr,
  * bb_cpu_memory_rw_debug() - read (or, with @write, write) @len bytes at
  * virtual @vaddr through @cpu's MMU, page by page, for a debugger or the
  * monitor, through the memory API like DMA (devices see the accesses;
- * writes to ROM are dropped).
+ * writes to ROM are dropped).  Translations of code that a write changes
+ * are dropped, so a patched instruction runs as patched.  Not from
+ * generated code (a helper).
  * Return: false if a page is unmapped or an access fails (the bytes
  * before it were transferred).
  * Since: ABI 2.1
