@@ -237,39 +237,6 @@ static void gdb_cmd_G(Gdbstub *g, const char *args)
 
 /* ------------------------------------------------------------ memory */
 
-/* Read or write @len bytes at virtual @addr as hart @cpu sees them, page
- * by page.  False if some page is unmapped or the bus refuses. */
-static bool gdb_memory(Gdbstub *g, BbCpu *cpu, uint64_t addr, uint8_t *buf,
-                       size_t len, bool write)
-{
-    BbAddressSpace *as = bb_cpu_get_address_space(cpu);
-
-    /* (bb_cpu_memory_rw_debug() without the physical addresses, which a
-     * write needs to drop the translated code made from them) */
-    while (len) {
-        size_t chunk = MIN(len, 4096 - (addr & 4095));
-        uint64_t paddr;
-
-        if (!bb_cpu_debug_translate(cpu, addr, &paddr)) {
-            return false;
-        }
-        if (write) {
-            if (bb_address_space_write(as, paddr, buf, chunk) !=
-                BB_MEMTX_OK) {
-                return false;
-            }
-            exec_debug_code_written(g->dbg, paddr, chunk);
-        } else if (bb_address_space_read(as, paddr, buf, chunk) !=
-                   BB_MEMTX_OK) {
-            return false;
-        }
-        addr += chunk;
-        buf += chunk;
-        len -= chunk;
-    }
-    return true;
-}
-
 /* "ADDR,LEN" at *@s; advances it. */
 static bool gdb_parse_addr_len(const char **s, uint64_t *addr, uint64_t *len)
 {
@@ -288,7 +255,8 @@ static void gdb_cmd_m(Gdbstub *g, const char *args)
         return;
     }
     buf = g_malloc0(len ? len : 1);
-    if (!gdb_memory(g, gdb_hart(g, g->g_cpu), addr, buf, len, false)) {
+    if (!bb_cpu_memory_rw_debug(gdb_hart(g, g->g_cpu), addr, buf, len,
+                                false)) {
         gdb_send(g, "E14");
         return;
     }
@@ -322,7 +290,8 @@ static void gdb_cmd_write_mem(Gdbstub *g, const char *args, size_t total,
         gdb_send(g, "E22");
         return;
     }
-    if (len && !gdb_memory(g, gdb_hart(g, g->g_cpu), addr, buf, len, true)) {
+    if (len &&
+        !bb_cpu_memory_rw_debug(gdb_hart(g, g->g_cpu), addr, buf, len, true)) {
         gdb_send(g, "E14");
         return;
     }

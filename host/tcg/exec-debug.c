@@ -224,13 +224,6 @@ bool exec_debug_watch_hit(const ExecDebug *d, uint64_t vaddr, unsigned size,
     return false;
 }
 
-void exec_debug_code_written(ExecDebug *d, uint64_t paddr, uint64_t len)
-{
-    if (len && paddr + len > paddr) {
-        tb_cache_invalidate_phys_range(d->cache, paddr, paddr + len);
-    }
-}
-
 /* ------------------------------------------------------------ harts */
 
 void exec_debug_set_step(BbCpu *cpu, bool step)

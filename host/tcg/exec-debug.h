@@ -77,9 +77,6 @@ bool exec_debug_watchpoint_remove(ExecDebug *d, uint64_t addr, uint64_t len,
                                   ExecWatchKind kind);
 void exec_debug_remove_all(ExecDebug *d);
 
-/* A debugger wrote @len bytes at physical @paddr: TBs made from them go. */
-void exec_debug_code_written(ExecDebug *d, uint64_t paddr, uint64_t len);
-
 /* Make @cpu step (run one instruction, then stop) when it next runs. */
 void exec_debug_set_step(BbCpu *cpu, bool step);
 /* A frozen hart does not run (vCont leaves threads without an action
