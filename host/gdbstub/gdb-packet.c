@@ -182,7 +182,8 @@ bool gdb_hex_decode(const char *hex, size_t len, uint8_t *buf)
         return false;
     }
     for (size_t i = 0; i < len; i += 2) {
-        int hi = hex_digit((uint8_t)hex[i]), lo = hex_digit((uint8_t)hex[i + 1]);
+        int hi = hex_digit((uint8_t)hex[i]);
+        int lo = hex_digit((uint8_t)hex[i + 1]);
         if (hi < 0 || lo < 0) {
             return false;
         }
