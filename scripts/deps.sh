@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
+  python3  # tests/monitor: the QMP tests are a standard-library script
   opensbi u-boot-qemu
   qemu-system-misc
   graphviz

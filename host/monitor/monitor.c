@@ -62,6 +62,7 @@ struct Monitor {
     guint event_listener;
     BbBottomHalf *reap;   /* frees closed clients outside their handlers */
     GString *mux_line;    /* Ctrl-A c: the line being typed, or NULL */
+    int stdin_flags;      /* --monitor stdio: fd 0's flags before, or -1 */
 };
 
 static void client_close(MonitorClient *c);
@@ -354,6 +355,7 @@ Monitor *monitor_new(BbSystem *sys)
     mon->listeners = g_ptr_array_new();
     mon->clients = g_ptr_array_new();
     mon->reap = bb_bh_new(mon->loop, reap, mon);
+    mon->stdin_flags = -1;
     mon->state_listener = bb_system_add_run_state_listener(sys, on_run_state,
                                                            mon);
     mon->event_listener = bb_system_add_event_listener(sys, on_event, mon);
@@ -540,7 +542,9 @@ bool monitor_add_hmp_stdio(Monitor *mon, GError **error)
 {
     MonitorClient *c;
 
-    set_nonblock(STDIN_FILENO);
+    /* put back at the end: the shell shares the terminal's flags */
+    mon->stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
+    fcntl(STDIN_FILENO, F_SETFL, mon->stdin_flags | O_NONBLOCK);
     c = client_new(mon, STDIN_FILENO, STDOUT_FILENO, true);
     client_prompt(c);
     return true;
@@ -587,6 +591,9 @@ void monitor_free(Monitor *mon)
             g_free(l->unix_path);
         }
         g_free(l);
+    }
+    if (mon->stdin_flags >= 0) {
+        fcntl(STDIN_FILENO, F_SETFL, mon->stdin_flags);
     }
     bb_bh_free(mon->reap);
     g_ptr_array_unref(mon->listeners);

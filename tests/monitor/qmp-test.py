@@ -525,6 +525,29 @@ def test_client(o, tmp):
     rc, _, _ = finish(proc)
     check(rc == 0, "breadboard exits after the client's quit")
 
+    # two harts: both listed, each one's registers by cpu-index
+    smp = subprocess.Popen(
+        [o.bb, "run", os.path.join(o.src, "boards", "riscv-virt-smp2.yaml"),
+         "--icount", "--bios", o.elf, "--set", "boot.kernel=",
+         "--set", "chardevs.serial0=null", "--paused",
+         "--qmp", "unix:%s,server,nowait" % sock],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    Qmp(sock).close()
+    rc, out, err = client(o, sock, "query-cpus-fast")
+    cpus = json.loads(out) if rc == 0 else []
+    check([c["cpu-index"] for c in cpus] == [0, 1] and
+          cpus[0]["qom-path"] != cpus[1]["qom-path"],
+          "two harts in query-cpus-fast: %r" % out)
+    rc, out, err = client(o, sock, "x-bb-registers", '{"cpu-index": 1}')
+    check(rc == 0 and
+          int(json.loads(out)["registers"]["system"]["mhartid"], 16) == 1,
+          "x-bb-registers of hart 1")
+    rc, out, err = client(o, sock, "x-bb-registers", '{"cpu-index": 2}')
+    check(rc == 1 and "CPU number" in out, "no hart 2")
+    client(o, sock, "quit")
+    rc, _, _ = finish(smp)
+    check(rc == 0, "the two-hart board quits")
+
 
 # ------------------------------------------------------------------ bad
 
