@@ -384,6 +384,7 @@ static void gdb_on_run_state(void *opaque, BbRunState old, BbRunState now)
     }
     if (old == BB_RUN_STATE_RUNNING && g->running && g->connected) {
         g->running = false;
+        gdb_clear_run_flags(g); /* a later monitor cont runs every hart */
         /* as QEMU: SIGABRT for an internal error, else SIGINT */
         gdb_send_stop(g, now == BB_RUN_STATE_INTERNAL_ERROR ? 6 : 2,
                       g->c_cpu, NULL);

@@ -10,15 +10,19 @@ and memory compared with the ELF file (its entry point and loaded bytes),
 threads, breakpoints, a step, a watchpoint, Ctrl-C, a client that hangs up
 mid-packet, no-ack mode and detach, after which the program must run to its
 end (exit status 0); then, in host time, that virtual time stands still
-while the guest is stopped and moves while it runs, and kill.  The program is tests/guest/gdb-target.c on the spike
+while the guest is stopped and moves while it runs, that the monitor's
+QMP stop reaches a debugger waiting for a stop (T02) and its cont resumes
+every hart until the guest powers off (W00).  The program is tests/guest/gdb-target.c on the spike
 board with two harts, held by --wait-gdb.  With VALGRIND set the emulator
 runs under it (invalid accesses or leaks in the stub fail the test).
 """
+import json
 import os
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 
@@ -369,11 +373,36 @@ finally:
 # (no --icount) the time CSR follows the host clock while the guest runs
 # and must not move while it is stopped
 port = free_port()
+tmpdir = tempfile.mkdtemp()
+qmp_path = os.path.join(tmpdir, "qmp.sock")
 proc2 = subprocess.Popen(
     os.environ.get("VALGRIND", "").split() + [bb, "run",
      os.path.join(src, "boards/riscv-spike.yaml"), "--set", "harts.count=2",
-     "--kernel", elf, "--gdb", "tcp::%d" % port, "--wait-gdb"],
+     "--kernel", elf, "--gdb", "tcp::%d" % port, "--wait-gdb",
+     "--qmp", "unix:" + qmp_path],
     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def qmp_connect(path):
+    q = socket.socket(socket.AF_UNIX)
+    q.settimeout(30)
+    q.connect(path)
+    f = q.makefile("rw")
+    json.loads(f.readline())  # greeting
+    f.write('{"execute": "qmp_capabilities"}\n')
+    f.flush()
+    json.loads(f.readline())
+    return q, f
+
+
+def qmp_cmd(f, name):
+    """Run @name; the reply (events before it are skipped)."""
+    f.write(json.dumps({"execute": name, "id": name}) + "\n")
+    f.flush()
+    while True:
+        msg = json.loads(f.readline())
+        if msg.get("id") == name:
+            return msg
 try:
     for _ in range(100):
         try:
@@ -403,8 +432,24 @@ try:
     check(c.read_packet() == "T02thread:p01.01;", "Ctrl-C: T02")
     t3 = struct.unpack("<Q", bytes.fromhex(c.cmd(time_csr)))[0]
     check(t3 > t2, "virtual time moves while running (%d, %d)" % (t2, t3))
-    c.s.sendall(frame("k"))  # kill: breadboard ends, no reply
-    check(proc2.wait(timeout=300) == 0, "k ends breadboard with status 0")
+    # the monitor's stop while the debugger waits for a stop: T02; its
+    # cont after the debugger's stop resumes the guest
+    q, f = qmp_connect(qmp_path)
+    c.s.sendall(frame("vCont;c:p01.01"))
+    check(c.read_byte() == b"+", "vCont acked")
+    time.sleep(0.2)
+    check(qmp_cmd(f, "stop").get("return") == {}, "QMP stop")
+    check(c.read_packet() == "T02thread:p01.01;", "QMP stop: T02 to gdb")
+    check(qmp_cmd(f, "query-status")["return"]["status"] == "paused",
+          "QMP: paused")
+    f.write('{"execute": "cont"}\n')  # (the guest may end before the reply)
+    f.flush()
+    # the monitor's cont runs every hart, as QEMU's (not only those the
+    # debugger's last vCont named): hart 1 counts, so the program ends,
+    # and the debugger hears of the power-off with its exit code
+    check(c.read_packet() == "W00", "guest power-off: W00")
+    q.close()
+    check(proc2.wait(timeout=300) == 0, "breadboard exit status 0")
 except Exception as e:
     failures.append(repr(e))
     print("FAIL:", repr(e))
