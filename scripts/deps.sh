@@ -10,9 +10,11 @@ packages=(
   clang libclang-rt-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf
+  python3  # tests/monitor: the QMP tests are a standard-library script
   opensbi u-boot-qemu
   qemu-system-misc
   graphviz
+  gdb-multiarch
 )
 # libelf-dev: the plugin scan reads descriptors from the ELF files.
 # clang, libclang-rt-dev (its sanitizer runtimes): the AddressSanitizer +
@@ -21,6 +23,7 @@ packages=(
 # qemu-system-misc: the oracle of the differential tests and the peer in
 # bench/ -- never used by breadboard itself.
 # graphviz: `dot`, which the tests run on `describe --format dot` output.
+# gdb-multiarch: the debugger the gdbstub tests drive (tests/gdbstub).
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -146,6 +146,19 @@ size_t chardev_io_queued(const BbChardev *chr);
  */
 void chardev_restore_terminal(void);
 
+/* Whether a stdio backend is open (the terminal is the console's). */
+bool chardev_stdio_in_use(void);
+/*
+ * The console's monitor multiplexer: Ctrl-A c switches the stdio
+ * backend's input between the guest and @fn, which gets the bytes typed
+ * while the monitor has the terminal (and a call with @len 0 when it
+ * gets the terminal, to print a prompt).  chardev_stdio_mux_write()
+ * prints on the terminal.  NULL @fn: Ctrl-A c does nothing.
+ */
+typedef void (*ChardevMuxFn)(void *opaque, const uint8_t *buf, size_t len);
+void chardev_stdio_set_mux(ChardevMuxFn fn, void *opaque);
+void chardev_stdio_mux_write(const char *text);
+
 /* Check @spec's syntax (kind, argument) without opening anything; the
  * error names @id and @spec as bb_chardev_new() would. */
 bool chardev_check_spec(const char *id, const char *spec, GError **error);

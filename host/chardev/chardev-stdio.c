@@ -1,8 +1,9 @@
 /*
  * chardev-stdio.c - the stdio backend: the guest console on our own
  * stdin/stdout, with the terminal in raw mode and the Ctrl-A escapes
- * (x quits, h prints help, Ctrl-A sends a literal Ctrl-A, any other byte
- * is passed on after the Ctrl-A; x and h in either case).  Escapes are
+ * (x quits, h prints help, c switches between the guest and the monitor
+ * when one is attached, Ctrl-A sends a literal Ctrl-A, any other byte is
+ * passed on after the Ctrl-A; x, h and c in either case).  Escapes are
  * recognised whether or not stdin is a terminal, so scripts can quit too.
  *
  * Raw mode is cfmakeraw()'s: no echo, no line editing, no signals from
@@ -38,6 +39,7 @@ static const char stdio_help[] =
     "\r\n"
     "Ctrl-A h        print this help\r\n"
     "Ctrl-A x        quit the emulator\r\n"
+    "Ctrl-A c        switch between console and monitor\r\n"
     "Ctrl-A Ctrl-A   send Ctrl-A to the guest\r\n";
 
 /* Signals after which the terminal must be restored: crashes first, then
@@ -49,6 +51,7 @@ static const int stdio_signals[] = {
 
 typedef struct StdioBackend {
     bool escape;                 /* Ctrl-A seen, command byte next */
+    bool monitor;                /* input goes to the monitor (Ctrl-A c) */
 } StdioBackend;
 
 /* The terminal as we found it (statics: signal handlers need them). */
@@ -61,6 +64,26 @@ static struct sigaction stdio_old_actions[G_N_ELEMENTS(stdio_signals)];
 static bool stdio_installed[G_N_ELEMENTS(stdio_signals)];
 static bool stdio_altstack_ours;
 static bool stdio_atexit_done;
+static ChardevMuxFn stdio_mux_fn;              /* Ctrl-A c's monitor */
+static void *stdio_mux_opaque;
+
+bool chardev_stdio_in_use(void)
+{
+    return stdio_owner != NULL;
+}
+
+void chardev_stdio_set_mux(ChardevMuxFn fn, void *opaque)
+{
+    stdio_mux_fn = fn;
+    stdio_mux_opaque = opaque;
+}
+
+void chardev_stdio_mux_write(const char *text)
+{
+    if (stdio_owner) {
+        chardev_io_write(stdio_owner, text, strlen(text), true);
+    }
+}
 
 void chardev_restore_terminal(void)
 {
@@ -266,6 +289,21 @@ static void stdio_command(BbChardev *chr, uint8_t c, GByteArray *out)
     case 'H':
         chardev_io_write(chr, stdio_help, strlen(stdio_help), true);
         break;
+    case 'c':
+    case 'C':
+        if (stdio_mux_fn) {
+            StdioBackend *s = chr->backend;
+            s->monitor = !s->monitor;
+            if (s->monitor) {
+                stdio_mux_fn(stdio_mux_opaque, NULL, 0);
+            } else {
+                chardev_io_write(chr, "\r\n", 2, true);
+            }
+        } else {
+            g_byte_array_append(out, &ctrl_a, 1);
+            g_byte_array_append(out, &c, 1);
+        }
+        break;
     case CTRL_A:
         g_byte_array_append(out, &ctrl_a, 1);
         break;
@@ -273,6 +311,21 @@ static void stdio_command(BbChardev *chr, uint8_t c, GByteArray *out)
         g_byte_array_append(out, &ctrl_a, 1);
         g_byte_array_append(out, &c, 1);
         break;
+    }
+}
+
+/* Ordinary bytes: to the guest, or to the monitor while it has the
+ * terminal. */
+static void stdio_pass(StdioBackend *s, const uint8_t *buf, size_t len,
+                       GByteArray *out)
+{
+    if (!len) {
+        return;
+    }
+    if (s->monitor && stdio_mux_fn) {
+        stdio_mux_fn(stdio_mux_opaque, buf, len);
+    } else {
+        g_byte_array_append(out, buf, len);
     }
 }
 
@@ -288,12 +341,12 @@ static void stdio_filter(BbChardev *chr, const uint8_t *buf, size_t len,
             stdio_command(chr, buf[i], out);
             plain = i + 1;
         } else if (buf[i] == CTRL_A) {
-            g_byte_array_append(out, buf + plain, i - plain);
+            stdio_pass(s, buf + plain, i - plain, out);
             s->escape = true;
             plain = i + 1;
         }
     }
-    g_byte_array_append(out, buf + plain, len - plain);
+    stdio_pass(s, buf + plain, len - plain, out);
 }
 
 /* A Ctrl-A at the very end of the input is passed on as it is. */

@@ -57,6 +57,7 @@ void cli_board_close(CliBoard *cb);
 
 int cli_plugins(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_qmp(int argc, char **argv);
 int cli_types(int argc, char **argv);
 int cli_describe(int argc, char **argv);
 int cli_dtb(int argc, char **argv);

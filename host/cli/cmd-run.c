@@ -5,7 +5,11 @@
  * selects deterministic time, --accel jit|interp the JIT backend (x86-64
  * code or the portable IR interpreter), -d/-D logging (guest errors and
  * the JIT's traces); --bios, --kernel, --initrd and --append are
- * shorthands for --set boot.*=...
+ * shorthands for --set boot.*=...; --paused starts stopped (prelaunch),
+ * --no-shutdown keeps a guest's power-off for inspection (system.h);
+ * --qmp and --monitor open the monitor (host/monitor, docs/monitor.md);
+ * --gdb serves the GDB remote protocol (docs/debugging.md) and --wait-gdb
+ * holds the start until a debugger resumes the guest.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +17,9 @@
 #include <breadboard/system.h>
 
 #include "cli/cli.h"
+#include "chardev/chardev-internal.h"
+#include "gdbstub/gdbstub.h"
+#include "monitor/monitor.h"
 #include "system/system-internal.h"
 #include "tcg/exec.h"
 #include "util/log.h"
@@ -23,6 +30,12 @@ typedef struct RunOptions {
     char *log_items; /* -d */
     char *log_file;  /* -D */
     char *accel;     /* --accel */
+    char *gdb;       /* --gdb */
+    gboolean wait_gdb; /* --wait-gdb */
+    gboolean paused;      /* --paused */
+    gboolean no_shutdown; /* --no-shutdown */
+    char **qmp;           /* --qmp SPEC, repeatable */
+    char *monitor;        /* --monitor stdio */
 } RunOptions;
 
 static gboolean parse_icount(const char *name, const char *value,
@@ -74,6 +87,10 @@ static int run(const char *path, RunOptions *o)
     GError *error = NULL;
     int status;
 
+    if (o->wait_gdb && !o->gdb) {
+        g_printerr("breadboard: run: --wait-gdb needs --gdb tcp::PORT\n");
+        return CLI_EXIT_USAGE;
+    }
     if (!setup_logging(o, &error) || !setup_accel(o, &error) ||
         !cli_board_open(&cb, path, &o->board, &o->build, &error)) {
         cli_report(error);
@@ -81,8 +98,47 @@ static int run(const char *path, RunOptions *o)
         return CLI_EXIT_ERROR;
     }
     BbSystem *sys = board_get_system(cb.board);
+    Gdbstub *gdb = NULL;
     system_install_signal_handlers(sys);
+    bb_system_set_start_paused(sys, o->paused);
+    bb_system_set_no_shutdown(sys, o->no_shutdown);
+    /* Always a monitor: the console's Ctrl-A c reaches it too. */
+    Monitor *mon = monitor_new(sys);
+    monitor_set_registry(cb.registry);
+    monitor_attach_console(mon);
+    {
+        for (char **q = o->qmp; q && *q && !error; q++) {
+            monitor_add_qmp(mon, *q, &error);
+        }
+        if (!error && o->monitor) {
+            if (strcmp(o->monitor, "stdio")) {
+                g_set_error(&error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                            "--monitor: '%s' is not supported (valid: "
+                            "stdio)", o->monitor);
+            } else if (chardev_stdio_in_use()) {
+                g_set_error(&error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                            "--monitor stdio: stdio is the console's; use "
+                            "its Ctrl-A c, or give the console another "
+                            "backend (--set devices.uart0.chardev=...)");
+            } else {
+                monitor_add_hmp_stdio(mon, &error);
+            }
+        }
+        if (!error && o->gdb) {
+            gdb = gdbstub_new(sys, o->gdb, o->wait_gdb, &error);
+        }
+        if (error) {
+            cli_report(error);
+            monitor_free(mon);
+            monitor_set_registry(NULL);
+            cli_board_close(&cb);
+            return CLI_EXIT_ERROR;
+        }
+    }
     status = bb_system_run(sys);
+    gdbstub_free(gdb);
+    monitor_free(mon);
+    monitor_set_registry(NULL);
     cli_board_close(&cb);
     return status;
 }
@@ -114,6 +170,22 @@ int cli_run(int argc, char **argv)
           "JIT backend: jit (x86-64 code, default) or interp", "NAME" },
         { "log-file", 'D', 0, G_OPTION_ARG_FILENAME, &o.log_file,
           "Write the log to FILE instead of stderr", "FILE" },
+        { "gdb", 0, 0, G_OPTION_ARG_STRING, &o.gdb,
+          "Serve the GDB remote protocol on tcp:127.0.0.1:PORT, tcp::PORT "
+          "or unix:PATH", "ADDR" },
+        { "wait-gdb", 0, 0, G_OPTION_ARG_NONE, &o.wait_gdb,
+          "With --gdb: start paused until a debugger resumes the guest",
+          NULL },
+        { "paused", 'S', 0, G_OPTION_ARG_NONE, &o.paused,
+          "Start stopped (prelaunch) until the monitor's cont", NULL },
+        { "qmp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.qmp,
+          "QMP monitor: unix:PATH[,server,nowait] or tcp:127.0.0.1:PORT "
+          "(repeatable)", "SPEC" },
+        { "monitor", 0, 0, G_OPTION_ARG_STRING, &o.monitor,
+          "Human monitor: stdio", "stdio" },
+        { "no-shutdown", 0, 0, G_OPTION_ARG_NONE, &o.no_shutdown,
+          "On guest power-off stay in the shutdown state (for the "
+          "monitor) instead of exiting; quit ends the run", NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(
@@ -144,5 +216,8 @@ int cli_run(int argc, char **argv)
     g_free(o.log_items);
     g_free(o.log_file);
     g_free(o.accel);
+    g_strfreev(o.qmp);
+    g_free(o.monitor);
+    g_free(o.gdb);
     return status;
 }

@@ -23,6 +23,7 @@ static const CliCommand commands[] = {
       "print a board's object tree, memory map and IRQ wiring" },
     { "dtb", cli_dtb, "write the device tree a board's machine generates" },
     { "plugins", cli_plugins, "list the plugins found and their types" },
+    { "qmp", cli_qmp, "send one QMP command to a running breadboard" },
     { "run", cli_run, "run a board until it shuts down" },
     { "types", cli_types, "list the registered types and their properties" },
 };

@@ -201,3 +201,105 @@ BbAddressSpace *bb_cpu_get_address_space(BbCpu *cpu)
     BbSystem *sys = bb_device_get_system(BB_DEVICE(cpu));
     return sys ? bb_system_get_address_space(sys) : NULL;
 }
+
+/* ------------------------------------------------------------ debug access */
+
+const BbCpuRegInfo *bb_cpu_get_registers(BbCpu *cpu, unsigned *count)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+    const BbCpuRegInfo *regs = NULL;
+    unsigned n = 0;
+
+    if (cc->get_registers) {
+        regs = cc->get_registers(cpu, &n);
+    }
+    *count = regs ? n : 0;
+    return regs;
+}
+
+const BbCpuRegInfo *bb_cpu_find_register(BbCpu *cpu, const char *name)
+{
+    unsigned n;
+    const BbCpuRegInfo *regs = bb_cpu_get_registers(cpu, &n);
+
+    for (unsigned i = 0; name && i < n; i++) {
+        if (!g_ascii_strcasecmp(regs[i].name, name)) {
+            return &regs[i];
+        }
+    }
+    return NULL;
+}
+
+bool bb_cpu_read_register(BbCpu *cpu, unsigned regno, uint64_t *value)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    *value = 0;
+    return cc->access_register && cc->access_register(cpu, regno, value,
+                                                      false);
+}
+
+bool bb_cpu_write_register(BbCpu *cpu, unsigned regno, uint64_t value)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (!cc->access_register || !cc->access_register(cpu, regno, &value,
+                                                      true)) {
+        return false;
+    }
+    /* pc, mode or translation may have changed: no chained jump from the
+     * last TB, and the next TB is looked up from the new state. */
+    if (cpu->priv) {
+        cpu->priv->last = NULL;
+        if (cpu->priv->jc) {
+            tb_jump_cache_clear(cpu->priv->jc);
+        }
+    }
+    cpu->exit_request = 1;
+    return true;
+}
+
+bool bb_cpu_debug_translate(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr)
+{
+    BbCpuClass *cc = BB_CPU_GET_CLASS(cpu);
+
+    if (!cc->debug_translate) {
+        *paddr = vaddr;
+        return true;
+    }
+    return cc->debug_translate(cpu, vaddr, paddr);
+}
+
+bool bb_cpu_memory_rw_debug(BbCpu *cpu, uint64_t vaddr, void *buf, size_t len,
+                            bool write)
+{
+    BbAddressSpace *as = bb_cpu_get_address_space(cpu);
+    uint8_t *p = buf;
+
+    if (!as) {
+        return false;
+    }
+    while (len) {
+        /* One 4 KiB page at a time: each may map elsewhere. */
+        size_t chunk = MIN(len, 4096 - (vaddr & 4095));
+        uint64_t paddr;
+        BbMemTxResult r;
+
+        if (!bb_cpu_debug_translate(cpu, vaddr, &paddr)) {
+            return false;
+        }
+        r = write ? bb_address_space_write(as, paddr, p, chunk)
+                  : bb_address_space_read(as, paddr, p, chunk);
+        if (write && cpu->priv && cpu->priv->sys) {
+            /* a debugger may patch code: no stale translation may run */
+            exec_invalidate_phys(cpu->priv->sys, paddr, chunk);
+        }
+        if (r != BB_MEMTX_OK) {
+            return false;
+        }
+        p += chunk;
+        vaddr += chunk;
+        len -= chunk;
+    }
+    return true;
+}

@@ -18,6 +18,8 @@ typedef bool (*SystemExecFunc)(BbSystem *sys, void *opaque);
 /* The machine whose devices bb_system_reset() resets (the machine base
  * type's realize registers itself; unrealize clears it). */
 void system_set_machine(BbSystem *sys, BbMachine *machine);
+/* The machine of @sys, or NULL (the monitor walks its tree). */
+BbMachine *system_get_machine(BbSystem *sys);
 void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque);
 /* The same, and @destroy(@opaque) runs first thing in bb_system_free()
  * (before the address space goes). */

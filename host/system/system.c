@@ -25,6 +25,12 @@ typedef struct RunStateListener {
     void *opaque;
 } RunStateListener;
 
+typedef struct EventListener {
+    guint id;
+    BbSystemEventListener fn;
+    void *opaque;
+} EventListener;
+
 struct BbSystem {
     BbTimerContext *timers;
     BbMainLoop *loop;
@@ -39,6 +45,13 @@ struct BbSystem {
     guint next_listener_id;
     gint shutdown_requested;  /* atomic: 0, or 1 once a request won */
     gint reset_requested;     /* atomic */
+    volatile sig_atomic_t reset_cause;
+    GArray *event_listeners;  /* EventListener */
+    bool start_paused;        /* --paused */
+    bool no_shutdown;         /* --no-shutdown */
+    bool exiting;             /* the run loop ends */
+    BbShutdownCause held_cause; /* --no-shutdown: the guest's shutdown */
+    int held_code;
     volatile sig_atomic_t cause;
     volatile sig_atomic_t code;
     SystemExecFunc exec;      /* runs harts; NULL without CPUs */
@@ -47,6 +60,10 @@ struct BbSystem {
     char *accel;              /* JIT backend name; NULL: the default */
     GThread *loop_thread;     /* inside bb_system_run(), or NULL */
 };
+
+/* One past the last BbRunState (the SDK enum has no count: appending a
+ * state must not change a published value). */
+#define RUN_STATE_COUNT (BB_RUN_STATE_INTERNAL_ERROR + 1)
 
 static BbSystem *volatile signal_target; /* for SIGINT/SIGTERM */
 
@@ -65,6 +82,7 @@ BbSystem *bb_system_new(const BbSystemOptions *opts)
     sys->chardev_order = g_ptr_array_new_with_free_func(
         (GDestroyNotify)bb_chardev_free);
     sys->listeners = g_array_new(false, false, sizeof(RunStateListener));
+    sys->event_listeners = g_array_new(false, false, sizeof(EventListener));
     sys->state = BB_RUN_STATE_CREATED;
     if (opts && opts->accel) {
         system_set_accel(sys, opts->accel);
@@ -92,6 +110,7 @@ void bb_system_free(BbSystem *sys)
     bb_main_loop_free(sys->loop);
     bb_timer_context_free(sys->timers);
     g_array_unref(sys->listeners);
+    g_array_unref(sys->event_listeners);
     g_free(sys);
 }
 
@@ -118,6 +137,11 @@ BbAddressSpace *bb_system_get_address_space(BbSystem *sys)
 void system_set_machine(BbSystem *sys, BbMachine *machine)
 {
     sys->machine = machine;
+}
+
+BbMachine *system_get_machine(BbSystem *sys)
+{
+    return sys->machine;
 }
 
 void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque)
@@ -152,6 +176,16 @@ const char *system_get_accel(const BbSystem *sys)
 bool system_on_loop_thread(BbSystem *sys)
 {
     return sys->loop_thread && sys->loop_thread == g_thread_self();
+}
+
+void bb_system_set_start_paused(BbSystem *sys, bool paused)
+{
+    sys->start_paused = paused;
+}
+
+void bb_system_set_no_shutdown(BbSystem *sys, bool no_shutdown)
+{
+    sys->no_shutdown = no_shutdown;
 }
 
 bool system_exec_should_stop(BbSystem *sys)
@@ -210,11 +244,14 @@ static void system_flush_chardevs(BbSystem *sys)
 const char *bb_run_state_name(BbRunState state)
 {
     switch (state) {
-    case BB_RUN_STATE_CREATED: return "created";
+    case BB_RUN_STATE_CREATED: return "prelaunch";
     case BB_RUN_STATE_RUNNING: return "running";
     case BB_RUN_STATE_PAUSED: return "paused";
     case BB_RUN_STATE_RESET: return "reset";
     case BB_RUN_STATE_SHUTDOWN: return "shutdown";
+    case BB_RUN_STATE_DEBUG: return "debug";
+    case BB_RUN_STATE_GUEST_PANICKED: return "guest-panicked";
+    case BB_RUN_STATE_INTERNAL_ERROR: return "internal-error";
     }
     return "invalid";
 }
@@ -224,31 +261,53 @@ BbRunState bb_system_get_run_state(const BbSystem *sys)
     return sys->state;
 }
 
+/*
+ * The allowed transitions (from -> to), QEMU's table (runstate.c) for the
+ * states we have, plus ours: RESET is entered from any state and left to
+ * RUNNING or CREATED; SHUTDOWN is where every run ends, so any state may
+ * go there (once); a kept SHUTDOWN (--no-shutdown) may pause like
+ * QEMU's.  Reset's way out is checked against the state before it in
+ * transition_allowed().
+ */
+#define T(s) (1u << BB_RUN_STATE_##s)
+static const unsigned run_state_next[RUN_STATE_COUNT] = {
+    [BB_RUN_STATE_CREATED] = T(RUNNING) | T(RESET) | T(SHUTDOWN) |
+                             T(INTERNAL_ERROR),
+    [BB_RUN_STATE_RUNNING] = T(PAUSED) | T(DEBUG) | T(RESET) |
+                             T(SHUTDOWN) | T(GUEST_PANICKED) |
+                             T(INTERNAL_ERROR),
+    [BB_RUN_STATE_PAUSED] = T(RUNNING) | T(RESET) | T(SHUTDOWN),
+    [BB_RUN_STATE_RESET] = T(RUNNING) | T(CREATED) | T(SHUTDOWN),
+    [BB_RUN_STATE_SHUTDOWN] = T(PAUSED) | T(RESET),
+    [BB_RUN_STATE_DEBUG] = T(RUNNING) | T(RESET) | T(SHUTDOWN),
+    [BB_RUN_STATE_GUEST_PANICKED] = T(RUNNING) | T(RESET) | T(SHUTDOWN),
+    [BB_RUN_STATE_INTERNAL_ERROR] = T(PAUSED) | T(RESET) | T(SHUTDOWN),
+};
+#undef T
+
 static bool transition_allowed(BbRunState from, BbRunState to,
                                BbRunState before_reset)
 {
-    switch (to) {
-    case BB_RUN_STATE_SHUTDOWN:
-        return from != BB_RUN_STATE_SHUTDOWN;
-    case BB_RUN_STATE_RUNNING:
-        return from == BB_RUN_STATE_CREATED || from == BB_RUN_STATE_PAUSED ||
-               (from == BB_RUN_STATE_RESET &&
-                before_reset == BB_RUN_STATE_RUNNING);
-    case BB_RUN_STATE_PAUSED:
-        return from == BB_RUN_STATE_RUNNING ||
-               (from == BB_RUN_STATE_RESET &&
-                before_reset == BB_RUN_STATE_PAUSED);
-    case BB_RUN_STATE_RESET:
-        return from == BB_RUN_STATE_RUNNING || from == BB_RUN_STATE_PAUSED;
-    default:
+    if ((unsigned)from >= RUN_STATE_COUNT ||
+        (unsigned)to >= RUN_STATE_COUNT ||
+        !(run_state_next[from] & (1u << to))) {
         return false;
     }
+    if (from == BB_RUN_STATE_RESET && to != BB_RUN_STATE_SHUTDOWN) {
+        /* QEMU: after a reset, prelaunch unless the VM was running */
+        return (to == BB_RUN_STATE_RUNNING) ==
+               (before_reset == BB_RUN_STATE_RUNNING);
+    }
+    return true;
 }
 
 bool bb_system_set_run_state(BbSystem *sys, BbRunState state, GError **error)
 {
     BbRunState old = sys->state;
 
+    if (state == old && state != BB_RUN_STATE_SHUTDOWN) {
+        return true; /* QEMU: setting the current state is a no-op */
+    }
     if (!transition_allowed(old, state, sys->state_before_reset)) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_STATE,
                     "cannot go from run state '%s' to '%s'",
@@ -270,7 +329,96 @@ bool bb_system_set_run_state(BbSystem *sys, BbRunState state, GError **error)
         RunStateListener *l = &g_array_index(snapshot, RunStateListener, i);
         l->fn(l->opaque, old, state);
     }
+    /* A stop from outside the loop's thread of control (a monitor
+     * callback between slices, or a helper in generated code) must not
+     * wait for the slice to end on its own. */
+    if (old == BB_RUN_STATE_RUNNING) {
+        bb_main_loop_wakeup(sys->loop);
+    }
     return true;
+}
+
+bool bb_system_stop(BbSystem *sys, BbRunState reason)
+{
+    if (sys->state != BB_RUN_STATE_RUNNING) {
+        return false;
+    }
+    return bb_system_set_run_state(sys, reason, NULL);
+}
+
+bool bb_system_resume(BbSystem *sys, GError **error)
+{
+    switch (sys->state) {
+    case BB_RUN_STATE_RUNNING:
+        return true;
+    case BB_RUN_STATE_SHUTDOWN:
+    case BB_RUN_STATE_INTERNAL_ERROR:
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_STATE,
+                    "Resetting the Virtual Machine is required");
+        return false;
+    default:
+        return bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, error);
+    }
+}
+
+/* ------------------------------------------------------------ events */
+
+const char *bb_shutdown_cause_name(BbShutdownCause cause)
+{
+    switch (cause) {
+    case BB_SHUTDOWN_NONE: return "none";
+    case BB_SHUTDOWN_GUEST_POWEROFF: return "guest-shutdown";
+    case BB_SHUTDOWN_GUEST_FAILURE: return "guest-panic";
+    case BB_SHUTDOWN_HOST_QUIT: return "host-ui";
+    case BB_SHUTDOWN_HOST_SIGNAL: return "host-signal";
+    case BB_SHUTDOWN_HOST_ERROR: return "host-error";
+    case BB_SHUTDOWN_GUEST_RESET: return "guest-reset";
+    case BB_SHUTDOWN_HOST_MONITOR_QUIT: return "host-qmp-quit";
+    case BB_SHUTDOWN_HOST_MONITOR_RESET: return "host-qmp-system-reset";
+    }
+    return "none";
+}
+
+bool bb_shutdown_cause_is_guest(BbShutdownCause cause)
+{
+    return cause == BB_SHUTDOWN_GUEST_POWEROFF ||
+           cause == BB_SHUTDOWN_GUEST_FAILURE ||
+           cause == BB_SHUTDOWN_GUEST_RESET;
+}
+
+guint bb_system_add_event_listener(BbSystem *sys, BbSystemEventListener fn,
+                                   void *opaque)
+{
+    EventListener l = { ++sys->next_listener_id, fn, opaque };
+
+    g_array_append_val(sys->event_listeners, l);
+    return l.id;
+}
+
+void bb_system_remove_event_listener(BbSystem *sys, guint id)
+{
+    for (guint i = 0; i < sys->event_listeners->len; i++) {
+        if (g_array_index(sys->event_listeners, EventListener, i).id == id) {
+            g_array_remove_index(sys->event_listeners, i);
+            return;
+        }
+    }
+}
+
+static void system_emit(BbSystem *sys, BbSystemEvent event,
+                        BbShutdownCause cause)
+{
+    g_autoptr(GArray) snapshot = g_array_copy(sys->event_listeners);
+
+    for (guint i = 0; i < snapshot->len; i++) {
+        EventListener *l = &g_array_index(snapshot, EventListener, i);
+        l->fn(l->opaque, event, cause);
+    }
+}
+
+void bb_system_request_powerdown(BbSystem *sys)
+{
+    system_emit(sys, BB_SYSTEM_EVENT_POWERDOWN, BB_SHUTDOWN_NONE);
 }
 
 guint bb_system_add_run_state_listener(BbSystem *sys, BbRunStateListener fn,
@@ -306,23 +454,35 @@ void bb_system_request_shutdown(BbSystem *sys, BbShutdownCause cause,
 
 void bb_system_request_reset(BbSystem *sys)
 {
+    bb_system_request_reset_with_cause(sys, BB_SHUTDOWN_GUEST_RESET);
+}
+
+void bb_system_request_reset_with_cause(BbSystem *sys, BbShutdownCause cause)
+{
+    sys->reset_cause = cause;
     g_atomic_int_set(&sys->reset_requested, 1);
     bb_main_loop_wakeup(sys->loop);
 }
 
 BbShutdownCause bb_system_get_shutdown_cause(const BbSystem *sys)
 {
+    if (sys->held_cause != BB_SHUTDOWN_NONE) {
+        return sys->held_cause;
+    }
     return g_atomic_int_get(&sys->shutdown_requested) ? sys->cause
                                                       : BB_SHUTDOWN_NONE;
 }
 
 int bb_system_get_exit_code(const BbSystem *sys)
 {
+    int code = sys->held_cause != BB_SHUTDOWN_NONE ? sys->held_code
+                                                   : sys->code;
+
     switch (bb_system_get_shutdown_cause(sys)) {
     case BB_SHUTDOWN_GUEST_FAILURE:
-        return sys->code ? (sys->code & 0xff ? sys->code & 0xff : 1) : 1;
+        return code ? (code & 0xff ? code & 0xff : 1) : 1;
     case BB_SHUTDOWN_HOST_SIGNAL:
-        return 128 + sys->code;
+        return 128 + code;
     case BB_SHUTDOWN_HOST_ERROR:
         return 1;
     default:
@@ -341,44 +501,77 @@ static bool reset_one(BbObject *obj, void *opaque)
     return true;
 }
 
-void bb_system_reset(BbSystem *sys)
+static void system_reset_state(BbSystem *sys)
 {
     BbRunState state = sys->state;
-    bool transit = state == BB_RUN_STATE_RUNNING ||
-                   state == BB_RUN_STATE_PAUSED;
+    bool transit = state != BB_RUN_STATE_RESET;
 
     if (transit) {
         bb_system_set_run_state(sys, BB_RUN_STATE_RESET, NULL);
     }
     if (sys->machine) {
-        /* Devices first (tree order), the machine last: it reloads images
-         * into memory the devices no longer touch. */
+        /* Devices first (tree order, harts included), the machine last: it
+         * reloads images into memory the devices no longer touch. */
         bb_object_foreach_child(BB_OBJECT(sys->machine), reset_one, NULL);
         bb_device_reset(BB_DEVICE(sys->machine));
     }
+    /* A power-off kept for inspection is forgotten: the guest starts over. */
+    sys->held_cause = BB_SHUTDOWN_NONE;
+    sys->held_code = 0;
     if (transit) {
-        bb_system_set_run_state(sys, state, NULL);
+        bb_system_set_run_state(sys, state == BB_RUN_STATE_RUNNING
+                                         ? BB_RUN_STATE_RUNNING
+                                         : BB_RUN_STATE_CREATED, NULL);
     }
+}
+
+void bb_system_reset(BbSystem *sys)
+{
+    system_reset_state(sys);
+}
+
+/* A shutdown request: end the run, or with --no-shutdown keep a guest's
+ * power-off for inspection (false: the loop goes on). */
+static bool system_do_shutdown(BbSystem *sys)
+{
+    BbShutdownCause cause = sys->cause;
+
+    system_emit(sys, BB_SYSTEM_EVENT_SHUTDOWN, cause);
+    if (sys->no_shutdown && bb_shutdown_cause_is_guest(cause) &&
+        sys->state != BB_RUN_STATE_SHUTDOWN) {
+        bb_system_set_run_state(sys, BB_RUN_STATE_SHUTDOWN, NULL);
+        sys->held_cause = cause;
+        sys->held_code = sys->code;
+        g_atomic_int_set(&sys->shutdown_requested, 0);
+        return false;
+    }
+    if (sys->state != BB_RUN_STATE_SHUTDOWN) {
+        bb_system_set_run_state(sys, BB_RUN_STATE_SHUTDOWN, NULL);
+    }
+    sys->exiting = true;
+    return true;
 }
 
 bool bb_system_process_requests(BbSystem *sys)
 {
-    if (sys->state == BB_RUN_STATE_SHUTDOWN) {
+    if (sys->exiting) {
         return false;
     }
-    if (g_atomic_int_get(&sys->shutdown_requested)) {
-        bb_system_set_run_state(sys, BB_RUN_STATE_SHUTDOWN, NULL);
+    if (g_atomic_int_get(&sys->shutdown_requested) &&
+        system_do_shutdown(sys)) {
         return false;
     }
     if (g_atomic_int_compare_and_exchange(&sys->reset_requested, 1, 0)) {
-        bb_system_reset(sys);
+        BbShutdownCause cause = sys->reset_cause;
+        system_reset_state(sys);
+        system_emit(sys, BB_SYSTEM_EVENT_RESET, cause);
     }
     return true;
 }
 
 int bb_system_run(BbSystem *sys)
 {
-    if (sys->state == BB_RUN_STATE_CREATED ||
+    if ((sys->state == BB_RUN_STATE_CREATED && !sys->start_paused) ||
         sys->state == BB_RUN_STATE_PAUSED) {
         bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, NULL);
     }

@@ -111,6 +111,8 @@ struct Exec {
                                  next kick */
     bool stats_on;            /* BB_TCG_STATS set: time translations */
     ExecStats stats;
+    ExecDebug *debug;         /* breakpoints...; NULL until a debugger */
+    guint state_listener;     /* kicks the harts when the system stops */
 };
 
 /* Make @cpu's chained TBs leave at their next entry (any thread). */
@@ -373,6 +375,10 @@ static bool exec_sm_tlb_fill(void *opaque, uint64_t vaddr, int access,
     ok = cc->tlb_fill(cpu, vaddr, (BbAccessType)access, mmu_idx, false,
                       paddr, prot);
     cpu->access_size = 0;
+    if (ok && G_UNLIKELY(cpu->priv->exec->debug) &&
+        exec_debug_page_watched(cpu->priv->exec->debug, vaddr)) {
+        *prot |= TLB_PROT_NO_CACHE; /* every access takes the slow path */
+    }
     return ok;
 }
 
@@ -434,6 +440,26 @@ static const SoftmmuOps exec_softmmu_ops = {
     .notify_code_write = exec_sm_notify_code_write,
 };
 
+/* A guest access of generated code about to touch a watchpoint: stop
+ * before it (the instruction has not run; GDB steps over it itself). */
+static void exec_check_watch(BbCpu *cpu, uint64_t vaddr, BbMemOp mop,
+                             bool write)
+{
+    BbCpuPrivate *p = cpu->priv;
+    uint64_t addr;
+    ExecWatchKind kind;
+
+    if (p->ts || !p->cur_code ||
+        !exec_debug_watch_hit(p->exec->debug, vaddr, 1u << (mop & BB_MO_SIZE),
+                              write, &addr, &kind)) {
+        return;
+    }
+    exec_restore_state(cpu, p->mem_ra);
+    p->dbg_stop = (ExecDebugStop){ .reason = EXEC_STOP_WATCHPOINT,
+                                   .cpu = cpu, .addr = addr, .kind = kind };
+    siglongjmp(p->unwind, EXEC_UNWIND_DEBUG);
+}
+
 /* The runtime's slow paths: remember the return address into generated
  * code, which locates the guest instruction if the access faults. */
 static uint64_t exec_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
@@ -443,6 +469,9 @@ static uint64_t exec_load_slow(void *opaque, uint64_t vaddr, BbMemOp mop,
     uint64_t v;
 
     p->mem_ra = (uintptr_t)__builtin_return_address(0);
+    if (G_UNLIKELY(p->exec->debug)) {
+        exec_check_watch(opaque, vaddr, mop, false);
+    }
     v = softmmu_load_slow(p->sm, vaddr, mop, mmu_idx);
     p->mem_ra = 0;
     return v;
@@ -454,6 +483,9 @@ static void exec_store_slow(void *opaque, uint64_t vaddr, uint64_t value,
     BbCpuPrivate *p = ((BbCpu *)opaque)->priv;
 
     p->mem_ra = (uintptr_t)__builtin_return_address(0);
+    if (G_UNLIKELY(p->exec->debug)) {
+        exec_check_watch(opaque, vaddr, mop, true);
+    }
     softmmu_store_slow(p->sm, vaddr, value, mop, mmu_idx);
     p->mem_ra = 0;
 }
@@ -509,10 +541,26 @@ static void exec_stats_add(Exec *ex, uint64_t t0, unsigned insns)
 
 /* ------------------------------------------------------------ harts */
 
+/* The system left RUNNING (monitor stop, a debugger's breakpoint, a
+ * shutdown): a hart inside chained generated code leaves at its next TB
+ * entry instead of at the kicker's next tick. */
+static void exec_on_run_state(void *opaque, BbRunState old, BbRunState now)
+{
+    Exec *ex = opaque;
+
+    if (now == BB_RUN_STATE_RUNNING) {
+        return;
+    }
+    for (guint i = 0; i < ex->harts->len; i++) {
+        ((BbCpu *)ex->harts->pdata[i])->exit_request = 1;
+    }
+}
+
 static void exec_free(gpointer opaque)
 {
     Exec *ex = opaque;
 
+    bb_system_remove_run_state_listener(ex->sys, ex->state_listener);
     if (ex->stats_on && ex->stats.tbs) {
         exec_stats_print(ex);
     }
@@ -537,6 +585,7 @@ static void exec_free(gpointer opaque)
         p->exec = NULL;
     }
     tlb_listener_free(ex->tl);
+    exec_debug_free(ex->debug);
     tb_cache_free(ex->cache);
     g_hash_table_unref(ex->tb_info);
     g_ptr_array_unref(ex->harts);
@@ -579,7 +628,46 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     if (!ex->deterministic) {
         ex->kicker = g_thread_new("bb-exec-kick", exec_kicker, ex);
     }
+    ex->state_listener = bb_system_add_run_state_listener(
+        sys, exec_on_run_state, ex);
     return ex;
+}
+
+void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    if (ex && len) {
+        tb_cache_invalidate_phys_range(ex->cache, start,
+                                       start + len < start ? UINT64_MAX
+                                                           : start + len);
+    }
+}
+
+unsigned bb_system_get_cpu_count(BbSystem *sys)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    return ex ? ex->harts->len : 0;
+}
+
+BbCpu *bb_system_get_cpu(BbSystem *sys, unsigned index)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    return ex && index < ex->harts->len ? ex->harts->pdata[index] : NULL;
+}
+
+int bb_cpu_get_index(BbCpu *cpu)
+{
+    Exec *ex = cpu->priv ? cpu->priv->exec : NULL;
+
+    for (guint i = 0; ex && i < ex->harts->len; i++) {
+        if (ex->harts->pdata[i] == cpu) {
+            return (int)i;
+        }
+    }
+    return -1;
 }
 
 static bool exec_check_class(BbCpu *cpu, GError **error)
@@ -649,6 +737,19 @@ void exec_unregister_hart(BbCpu *cpu)
     g_free(p->scratch.pcs);
     g_free(p);
     cpu->priv = NULL;
+}
+
+ExecDebug *exec_debug_get(BbSystem *sys)
+{
+    Exec *ex = system_get_exec_opaque(sys);
+
+    if (!ex) {
+        return NULL;
+    }
+    if (!ex->debug) {
+        ex->debug = exec_debug_new(ex->harts, ex->cache);
+    }
+    return ex->debug;
 }
 
 /* ------------------------------------------------------------ unwinding */
@@ -925,6 +1026,40 @@ static bool exec_tb_full(const BbTranslateState *ts)
            ts->pc_next - ts->pc_first >= EXEC_TB_MAX_BYTES;
 }
 
+/* A breakpoint stops the hart before its instruction runs: the helper
+ * unwinds from generated code with the pc restored from the marker. */
+static void exec_helper_debug(void *env)
+{
+    BbCpu *cpu = env;
+    BbCpuPrivate *p = cpu->priv;
+
+    exec_restore_state(cpu, (uintptr_t)__builtin_return_address(0));
+    p->dbg_stop = (ExecDebugStop){ .reason = EXEC_STOP_BREAKPOINT,
+                                   .cpu = cpu };
+    siglongjmp(p->unwind, EXEC_UNWIND_DEBUG);
+}
+
+static const BbTcgHelper exec_h_debug = {
+    .fn = exec_helper_debug, .name = "debug_exit",
+    .ret = BB_TCG_TYPE_VOID, .nargs = 1, .args = { BB_TCG_TYPE_PTR },
+};
+
+/* The "debug exit" TB at a breakpoint: one instruction (counted and
+ * taken back by the unwind, like a faulting one) that only calls the
+ * helper.  The same IR runs on every backend. */
+static void exec_gen_debug_exit(BbTcgContext *s, BbTranslateState *ts,
+                                TbInfo *info)
+{
+    const uint32_t env = BB_TCG_ARG_ENV;
+
+    info->pcs[info->insns++] = ts->pc_next;
+    bb_tcg_insn_start(s, ts->pc_next, 0);
+    bb_tcg_call(s, &exec_h_debug, UINT32_MAX, &env);
+    bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN); /* not reached */
+    ts->num_insns++;
+    ts->done = true;
+}
+
 /*
  * Emit the IR of the TB at @pc into the hart's context and describe it in
  * @desc and @info.  May unwind (a fetch fault).  False if the code cannot
@@ -987,6 +1122,15 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
                           exit_label);
     }
     do {
+        if (G_UNLIKELY(p->exec->debug) && !p->dbg_step &&
+            exec_debug_breakpoint_at(p->exec->debug, ts.pc_next)) {
+            if (ts.num_insns == 0) {
+                exec_gen_debug_exit(s, &ts, info);
+            } else {
+                cc->translate_end(cpu, s, &ts); /* stop before it */
+            }
+            break;
+        }
         info->pcs[info->insns++] = ts.pc_next;
         cc->translate_insn(cpu, s, &ts);
         ts.num_insns++;
@@ -1368,6 +1512,9 @@ static bool exec_runnable(BbCpu *cpu)
 {
     BbCpuClass *cc = cpu_class(cpu);
 
+    if (G_UNLIKELY(cpu->priv->dbg_frozen)) {
+        return false; /* a debugger keeps it stopped */
+    }
     return !cpu->halted || (cc->has_work && cc->has_work(cpu));
 }
 
@@ -1383,7 +1530,9 @@ static bool exec_service_requests(BbCpu *cpu)
         }
         cpu->halted = false;
     }
-    if (cpu->interrupt_request) {
+    if (cpu->interrupt_request && !cpu->priv->dbg_step) {
+        /* (a debugger's step masks interrupts, as QEMU's does: the
+         * request stays for when the hart runs freely again) */
         cpu->interrupt_request = 0;
         if (cc->exec_interrupt && cc->exec_interrupt(cpu)) {
             cpu->priv->last = NULL;
@@ -1402,6 +1551,7 @@ static bool exec_service_requests(BbCpu *cpu)
 static void exec_hart_failed(Exec *ex, BbCpu *cpu)
 {
     cpu->halted = true;
+    bb_system_stop(ex->sys, BB_RUN_STATE_INTERNAL_ERROR);
     bb_system_request_shutdown(ex->sys, BB_SHUTDOWN_HOST_ERROR, 0);
 }
 
@@ -1421,7 +1571,9 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
     uint64_t insns;
 
     *tb = NULL;
-    if (p->single_next) {
+    if (p->single_next || G_UNLIKELY(p->dbg_step)) {
+        /* after self-modifying code, or a debugger's step: one
+         * instruction, uncached and unchained */
         p->single_next = false;
         oneoff_insns = 1;
     } else {
@@ -1449,6 +1601,15 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
         exec_chain(ex, p, *tb);
     }
     return true;
+}
+
+/* The stepping hart ran its instruction (or took a trap on it). */
+static void exec_step_done(Exec *ex, BbCpu *cpu)
+{
+    ExecDebugStop stop = { .reason = EXEC_STOP_STEP, .cpu = cpu };
+
+    cpu->priv->dbg_step = false;
+    exec_debug_report(ex->debug, &stop);
 }
 
 /*
@@ -1483,6 +1644,7 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
     }
     p->last_gen = tb_cache_generation(ex->cache);
     exec_log_before_run(cpu, pc, flags);
+    uint64_t count = cpu->insn_count;
     exec_run(ex, cpu, tb, (uint32_t)budget);
     if (!tb) {
         g_clear_pointer(&p->oneoff, ex->backend->free);
@@ -1490,6 +1652,10 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
     insns = cpu->insn_count - p->run_start;
     exec_account(ex, insns);
     *quantum -= MIN(*quantum, insns);
+    if (G_UNLIKELY(p->dbg_step) && cpu->insn_count != count) {
+        exec_step_done(ex, cpu); /* (not if it left before running) */
+        return false;
+    }
     return *quantum > 0;
 }
 
@@ -1522,6 +1688,12 @@ static uint64_t exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
     if (p->oneoff) {
         g_clear_pointer(&p->oneoff, ex->backend->free);
     }
+    if (why == EXEC_UNWIND_DEBUG) {
+        ExecDebugStop stop = p->dbg_stop;
+        p->dbg_step = false;
+        exec_debug_report(ex->debug, &stop);
+        return insns;
+    }
     if (why != EXEC_UNWIND_EXCEPTION) {
         return insns;
     }
@@ -1531,6 +1703,9 @@ static uint64_t exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
                    cpu->hartid, p->exc_cause, p->exc_tval, p->exc_pc);
     }
     cc->do_exception(cpu, p->exc_cause, p->exc_tval);
+    if (G_UNLIKELY(p->dbg_step)) {
+        exec_step_done(ex, cpu); /* stopped at the trap handler */
+    }
     return insns;
 }
 
@@ -1561,6 +1736,9 @@ static void exec_hart_slice(Exec *ex, BbCpu *cpu)
     volatile uint64_t quantum_left = full;
     int why;
 
+    if (G_UNLIKELY(p->dbg_frozen)) {
+        return; /* a debugger keeps it stopped */
+    }
     p->last = NULL;
     exec_set_running(ex, cpu);
     why = sigsetjmp(p->unwind, 0);

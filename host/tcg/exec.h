@@ -19,6 +19,7 @@
 #include <breadboard/cpu.h>
 #include <breadboard/system.h>
 
+#include "tcg/exec-debug.h"
 #include "tcg/softmmu.h"
 #include "tcg/tb-cache.h"
 #include "tcg/tcg-internal.h"
@@ -32,6 +33,8 @@ enum {
                                   instructions (priv->retry_insns) */
     EXEC_UNWIND_RESTART,       /* a store hit translated code: redo the
                                   storing instruction alone */
+    EXEC_UNWIND_DEBUG,         /* a breakpoint or watchpoint: report
+                                  priv->dbg_stop (exec-debug.h) */
 };
 
 /* What the loop knows of a TB beyond the cache: its guest instructions'
@@ -82,6 +85,10 @@ struct BbCpuPrivate {
     uint32_t run_budget;      /* BbCpu.budget's low half at the run's
                                  start */
     uint64_t run_start;       /* BbCpu.insn_count at the run's start */
+    /* debugging (exec-debug.h) */
+    bool dbg_step;            /* run one instruction, then stop */
+    bool dbg_frozen;          /* do not run at all */
+    ExecDebugStop dbg_stop;   /* EXEC_UNWIND_DEBUG: what stopped it */
 };
 
 /* Register @cpu (realized) with @sys: creates the system's loop on the
@@ -96,6 +103,10 @@ void exec_cpu_kick(BbCpu *cpu);
 /* @cpu got an interrupt request: a hart running without a quantum while
  * @cpu slept ends its slice (normal mode, loop thread only). */
 void exec_cpu_woken(BbCpu *cpu);
+/* Guest-physical [@start, @start + @len) was written behind the harts'
+ * backs (a debugger, the monitor): drop the TBs translated from it.  Not
+ * from generated code. */
+void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len);
 
 /* Run every hart for one slice; whether any hart is runnable. */
 bool exec_run_slice(BbSystem *sys, void *opaque);

@@ -382,6 +382,26 @@ unsigned tb_cache_invalidate_phys_range(TbCache *cache, uint64_t start,
     return n;
 }
 
+unsigned tb_cache_invalidate_virt(TbCache *cache, uint64_t vaddr)
+{
+    g_autoptr(GPtrArray) hit = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer key;
+
+    g_hash_table_iter_init(&it, cache->tbs);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        TranslationBlock *tb = key;
+
+        if (vaddr >= tb->virt_pc && vaddr - tb->virt_pc < tb->size) {
+            g_ptr_array_add(hit, tb);
+        }
+    }
+    for (guint i = 0; i < hit->len; i++) {
+        tb_cache_invalidate(cache, hit->pdata[i]);
+    }
+    return hit->len;
+}
+
 void tb_cache_reclaim(TbCache *cache)
 {
     if (G_LIKELY(cache->zombies->len == 0)) {

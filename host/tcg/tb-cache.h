@@ -277,6 +277,19 @@ unsigned tb_cache_invalidate_phys_range(TbCache *cache, uint64_t start,
                                         uint64_t end);
 
 /**
+ * tb_cache_invalidate_virt() - invalidate the TBs whose guest virtual
+ * range holds @vaddr, whatever physical page they came from.
+ * @cache: the cache
+ * @vaddr: a guest virtual address
+ *
+ * For debugger breakpoints, which are virtual addresses and must reach
+ * TBs made in any mode.  Walks every TB: O(TBs).
+ *
+ * Return: the number of TBs invalidated.
+ */
+unsigned tb_cache_invalidate_virt(TbCache *cache, uint64_t vaddr);
+
+/**
  * tb_cache_find_host_pc() - the TB whose host code contains @host_pc.
  * @cache: the cache
  * @host_pc: a host address, e.g. the return address of a memory callback

@@ -188,6 +188,24 @@ static void sv39_4k_page(void **state)
 
 /* ------------------------------------------------------------ A and D */
 
+/* A debugger's walk (mmu_debug) translates like the hart but writes no
+ * A/D bits. */
+static void debug_walk_leaves_a_and_d(void **state)
+{
+    Fixture *f = *state;
+    uint64_t va = 0x5000, leaf = slot(TABLE(2), va, 0), pa = 0;
+
+    map_sv39_4k(f, va, 0x80500000, V | R | W | X);
+    f->s->mmu_debug = true;
+    assert_int_equal(xl(f, va + 0x10, RD, PRV_S, &pa, NULL), -1);
+    assert_int_equal(pa, 0x80500010);
+    assert_int_equal(xl(f, va, WR, PRV_S, NULL, NULL), -1);
+    assert_int_equal(rd64(f, leaf), pte(0x80500000, V | R | W | X));
+    f->s->mmu_debug = false;
+    assert_int_equal(xl(f, va, RD, PRV_S, NULL, NULL), -1);
+    assert_int_equal(rd64(f, leaf), pte(0x80500000, V | R | W | X | A));
+}
+
 static void hardware_updates_a_and_d(void **state)
 {
     Fixture *f = *state;
@@ -645,6 +663,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pmp_on_walk_and_result, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(tables_in_rom, setup, teardown),
+        cmocka_unit_test_setup_teardown(debug_walk_leaves_a_and_d, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(pmp_boundary_in_table_page, setup,
                                         teardown),
     };

@@ -14,6 +14,9 @@
 #     inserted there and `version` runs;
 #   - `abc` Ctrl-C: the key goes to the guest (no signal), U-Boot drops
 #     the line;
+#   - Ctrl-A c `info status` Enter Ctrl-A c: the human monitor answers
+#     "VM status: running" at its own prompt, then the guest has the
+#     keyboard again (`version` runs);
 #   - Ctrl-A x: breadboard exits at once with status 0 (host quit, see
 #     plugin-api/include/breadboard/system.h), and the terminal settings
 #     (`stty -g`) and the file status flags of the terminal are what they
@@ -175,6 +178,7 @@ expect_next "$reply"
 # Ctrl-A h: help only, nothing for the guest.
 help=$'\r\nCtrl-A h        print this help\r\n'
 help+=$'Ctrl-A x        quit the emulator\r\n'
+help+=$'Ctrl-A c        switch between console and monitor\r\n'
 help+=$'Ctrl-A Ctrl-A   send Ctrl-A to the guest\r\n'
 type_text ver
 key $'\x01' ""
@@ -196,6 +200,18 @@ type_text abc
 key $'\x03' $'<INTERRUPT>\r\n=> '
 sleep 0.3
 (( $(size) == pos )) || fail "output after Ctrl-C"
+
+# Ctrl-A c: the human monitor takes the terminal (its own echo and
+# prompt, docs/monitor.md); Ctrl-A c again gives it back to the guest.
+key $'\x01' ""
+key c $'\r\n(breadboard) '
+type_text "info status"
+key $'\r' $'\r\nVM status: running\r\n(breadboard) '
+key $'\x01' ""
+key c $'\r\n'
+type_text version
+key $'\r' $'\r\n'
+expect_next "$reply"
 
 # Ctrl-A x: quit now, exit status 0, terminal as before.
 key $'\x01' ""

@@ -18,6 +18,20 @@
  *                       write_with_attrs (memory.h).
  *                     - BbCpu.budget (cpu.h, from the reserved padding):
  *                       the instruction budget chained TBs count down.
+ *                     - Run states (system.h): DEBUG, GUEST_PANICKED,
+ *                       INTERNAL_ERROR appended, BB_RUN_STATE_PRELAUNCH;
+ *                       a transition table; bb_system_stop/resume();
+ *                       system events (reset, shutdown, powerdown) with
+ *                       causes; bb_system_request_reset_with_cause(),
+ *                       bb_system_request_powerdown(), shutdown causes
+ *                       GUEST_RESET, HOST_MONITOR_QUIT/RESET and their
+ *                       QEMU names.
+ *                     - CPU debug access (cpu.h): BbCpuRegInfo; class
+ *                       hooks get_registers, access_register,
+ *                       debug_translate (from the reserved padding);
+ *                       bb_system_get_cpu(_count)(), bb_cpu_get_index(),
+ *                       bb_cpu_read/write_register(),
+ *                       bb_cpu_debug_translate(), bb_cpu_memory_rw_debug().
  *   2.0 (2026-12-07)  SDK 2, the device contract (layout changes, hence
  *                     the major):
  *                     - The host owns device mappings: bb_device_realize()

@@ -32,6 +32,7 @@
 #include <breadboard/abi.h>
 #include <breadboard/device.h>
 #include <breadboard/memory.h>
+#include <breadboard/system.h>
 #include <breadboard/tcg.h>
 
 G_BEGIN_DECLS
@@ -90,6 +91,33 @@ typedef struct BbTranslateState {
 } BbTranslateState;
 
 /**
+ * struct BbCpuRegInfo - one register a debugger or the monitor can read
+ * and write (BbCpuClass.get_registers).
+ * @name: lower-case name, as a debugger spells it ("ra", "pc", "ft0",
+ *   "priv", "mstatus").
+ * @regno: the number access_register takes; CPUs with a GDB target
+ *   description use GDB's remote register number, so a gdbstub can pass
+ *   'p'/'P' numbers through.
+ * @bitsize: 8 to 64 (wider registers are not described).
+ * @feature: the GDB target-description feature the register belongs to
+ *   ("org.gnu.gdb.riscv.cpu"), or NULL.
+ * @type: the GDB type ("int", "code_ptr", "data_ptr", "ieee_double"), or
+ *   NULL for a plain integer.
+ * @group: "general" (integer registers and pc), "float", "system" (CSRs,
+ *   privilege level); the monitor groups its output by it.
+ * Since: ABI 2.1
+ */
+typedef struct BbCpuRegInfo {
+    const char *name;
+    unsigned regno;
+    unsigned bitsize;
+    const char *feature;
+    const char *type;
+    const char *group;
+    void *reserved[2];
+} BbCpuRegInfo;
+
+/**
  * struct BbCpuClass - what a CPU plugin implements.
  * @parent_class: device class header.
  * @globals: the IR globals (register file, PC...) at offsets into the
@@ -135,6 +163,21 @@ typedef struct BbTranslateState {
  *   @mop the access is refused whatever this returns.  Optional: NULL
  *   carries out accesses without BB_MO_ALIGN.
  * @max_insns: the most guest instructions per TB (0: host default, 512).
+ * @get_registers: the registers of @cpu, in the order a debugger's
+ *   target description lists them (GPRs, pc, FPRs, then system
+ *   registers); *@count gets their number.  The table is the class's
+ *   (it outlives the call).  Optional (NULL: no register access).
+ *   Since: ABI 2.1
+ * @access_register: read (*@value = register) or, with @write, write
+ *   register @regno (BbCpuRegInfo.regno) as a debugger does: no
+ *   privilege checks, but the side effects of the architecture (a satp
+ *   write flushes the TLB...).  False if there is no such register.
+ *   Called only while the hart is stopped.  Since: ABI 2.1
+ * @debug_translate: translate virtual @vaddr as the hart's data accesses
+ *   would in its current mode, for a debugger or the monitor: no fault is
+ *   raised and nothing changes (no accessed/dirty bits written); true
+ *   with *@paddr, false if unmapped.  Optional (NULL: virtual equals
+ *   physical).  Since: ABI 2.1
  *
  * Realize: the base type's realize registers the hart with its system
  * (bb_device_get_system(); a CPU outside any system is never run) and
@@ -182,7 +225,12 @@ struct BbCpuClass {
                                 BbAccessType access, BbMemOp mop,
                                 unsigned mmu_idx);
     unsigned max_insns;
-    void *reserved[4];
+    /* Since ABI 2.1, taken from the reserved padding: */
+    const BbCpuRegInfo *(*get_registers)(BbCpu *cpu, unsigned *count);
+    bool (*access_register)(BbCpu *cpu, unsigned regno, uint64_t *value,
+                            bool write);
+    bool (*debug_translate)(BbCpu *cpu, uint64_t vaddr, uint64_t *paddr);
+    void *reserved[1];
 };
 
 /**
@@ -320,6 +368,85 @@ BB_API void bb_cpu_tlb_flush_page(BbCpu *cpu, uint64_t vaddr);
 /** bb_cpu_get_address_space() - the physical address space the hart
  * sees.  Since: ABI 1.4 */
 BB_API BbAddressSpace *bb_cpu_get_address_space(BbCpu *cpu);
+
+/**
+ * bb_system_get_cpu_count() - the number of harts registered with @sys
+ * (realized CPUs), 0 without any.
+ * Since: ABI 2.1
+ */
+BB_API unsigned bb_system_get_cpu_count(BbSystem *sys);
+
+/**
+ * bb_system_get_cpu() - hart number @index of @sys, in registration
+ * (realize) order: QMP's "cpu-index" and a gdbstub's thread id minus 1.
+ * Return: the hart, or NULL when @index is out of range.
+ * Since: ABI 2.1
+ */
+BB_API BbCpu *bb_system_get_cpu(BbSystem *sys, unsigned index);
+
+/** bb_cpu_get_index() - @cpu's index in its system (see
+ * bb_system_get_cpu()), or -1 when it is not registered.
+ * Since: ABI 2.1 */
+BB_API int bb_cpu_get_index(BbCpu *cpu);
+
+/**
+ * bb_cpu_get_registers() - the register table of @cpu's class
+ * (BbCpuClass.get_registers).
+ * Return: the table and *@count, or NULL and 0 if the CPU has none.
+ * Since: ABI 2.1
+ */
+BB_API const BbCpuRegInfo *bb_cpu_get_registers(BbCpu *cpu, unsigned *count);
+
+/**
+ * bb_cpu_find_register() - the entry of the register called @name
+ * (case-insensitive), or NULL.
+ * Since: ABI 2.1
+ */
+BB_API const BbCpuRegInfo *bb_cpu_find_register(BbCpu *cpu,
+                                                const char *name);
+
+/**
+ * bb_cpu_read_register() - read register @regno (BbCpuRegInfo.regno) of
+ * a stopped hart.
+ * Return: false if the CPU has no such register.
+ * Since: ABI 2.1
+ */
+BB_API bool bb_cpu_read_register(BbCpu *cpu, unsigned regno,
+                                 uint64_t *value);
+
+/**
+ * bb_cpu_write_register() - write register @regno of a stopped hart (a
+ * write to a hard-wired register such as x0 succeeds and changes
+ * nothing).  The hart's TB lookup starts afresh.
+ * Return: false if the CPU has no such register.
+ * Since: ABI 2.1
+ */
+BB_API bool bb_cpu_write_register(BbCpu *cpu, unsigned regno,
+                                  uint64_t value);
+
+/**
+ * bb_cpu_debug_translate() - the physical address of virtual @vaddr for
+ * @cpu's data accesses in its current mode, without side effects
+ * (BbCpuClass.debug_translate; identity when the CPU has no hook).
+ * Return: false if @vaddr is not mapped.
+ * Since: ABI 2.1
+ */
+BB_API bool bb_cpu_debug_translate(BbCpu *cpu, uint64_t vaddr,
+                                   uint64_t *paddr);
+
+/**
+ * bb_cpu_memory_rw_debug() - read (or, with @write, write) @len bytes at
+ * virtual @vaddr through @cpu's MMU, page by page, for a debugger or the
+ * monitor, through the memory API like DMA (devices see the accesses;
+ * writes to ROM are dropped).  Translations of code that a write changes
+ * are dropped, so a patched instruction runs as patched.  Not from
+ * generated code (a helper).
+ * Return: false if a page is unmapped or an access fails (the bytes
+ * before it were transferred).
+ * Since: ABI 2.1
+ */
+BB_API bool bb_cpu_memory_rw_debug(BbCpu *cpu, uint64_t vaddr, void *buf,
+                                   size_t len, bool write);
 
 G_END_DECLS
 

@@ -6,11 +6,14 @@
  * hands it to its machine; devices reach it with bb_device_get_system()
  * (through the machine above them in the composition tree).
  *
- * Run states: CREATED -> RUNNING <-> PAUSED -> SHUTDOWN.  A system reset
- * passes through RESET (devices are reset) and returns to the state it
- * came from.  Guests and the host request a shutdown or a reset; the run
- * loop carries the request out between time slices, and the shutdown
- * cause decides the process exit code:
+ * Run states follow QEMU's model (docs/monitor.md, "Run states"):
+ * CREATED ("prelaunch") -> RUNNING <-> PAUSED / DEBUG, and SHUTDOWN,
+ * GUEST_PANICKED, INTERNAL_ERROR; the allowed transitions are a table in
+ * system.c.  A system reset passes through RESET (devices and harts are
+ * reset) and ends in RUNNING if the system was running, else in CREATED
+ * (prelaunch).  Guests and the host request a shutdown or a reset; the
+ * run loop carries the request out between time slices, and the
+ * shutdown cause decides the process exit code:
  *   guest power-off            0
  *   guest failure with code N  N (1 if N is 0)
  *   host quit (Ctrl-A x)       0
@@ -37,6 +40,19 @@ typedef struct BbSystem BbSystem;
 
 /**
  * enum BbRunState - life cycle of a system.
+ * @BB_RUN_STATE_CREATED: built, not started yet, or reset while not
+ *   running (QEMU's "prelaunch"; also BB_RUN_STATE_PRELAUNCH).
+ * @BB_RUN_STATE_RUNNING: the harts run.
+ * @BB_RUN_STATE_PAUSED: stopped by the host (monitor stop, --paused).
+ * @BB_RUN_STATE_RESET: transient, while bb_system_reset() runs.
+ * @BB_RUN_STATE_SHUTDOWN: the guest or the host shut the system down
+ *   (the process ends, unless --no-shutdown keeps it for inspection).
+ * @BB_RUN_STATE_DEBUG: stopped by the debugger (breakpoint, watchpoint,
+ *   single-step).  Since: ABI 2.1
+ * @BB_RUN_STATE_GUEST_PANICKED: the guest reported a panic.
+ *   Since: ABI 2.1
+ * @BB_RUN_STATE_INTERNAL_ERROR: the emulator cannot go on (e.g. a hart
+ *   could not translate code).  Since: ABI 2.1
  * Since: ABI 1.1
  */
 typedef enum {
@@ -45,10 +61,31 @@ typedef enum {
     BB_RUN_STATE_PAUSED,
     BB_RUN_STATE_RESET,
     BB_RUN_STATE_SHUTDOWN,
+    BB_RUN_STATE_DEBUG,
+    BB_RUN_STATE_GUEST_PANICKED,
+    BB_RUN_STATE_INTERNAL_ERROR,
 } BbRunState;
 
+/* QEMU's name for the state before the first start.  Since: ABI 2.1 */
+#define BB_RUN_STATE_PRELAUNCH BB_RUN_STATE_CREATED
+
 /**
- * enum BbShutdownCause - why a system stops.
+ * enum BbShutdownCause - why a system stops or resets.
+ * @BB_SHUTDOWN_GUEST_POWEROFF: the guest powered off ("guest-shutdown").
+ * @BB_SHUTDOWN_GUEST_FAILURE: the guest reported failure with a code
+ *   ("guest-panic").
+ * @BB_SHUTDOWN_HOST_QUIT: the user quit at the console, Ctrl-A x
+ *   ("host-ui").
+ * @BB_SHUTDOWN_HOST_SIGNAL: SIGINT/SIGTERM/SIGHUP ("host-signal").
+ * @BB_SHUTDOWN_HOST_ERROR: the emulator failed ("host-error").
+ * @BB_SHUTDOWN_GUEST_RESET: the guest asked for a reset ("guest-reset";
+ *   a reset cause).  Since: ABI 2.1
+ * @BB_SHUTDOWN_HOST_MONITOR_QUIT: the monitor's quit ("host-qmp-quit";
+ *   exit code 0).  Since: ABI 2.1
+ * @BB_SHUTDOWN_HOST_MONITOR_RESET: the monitor's system_reset
+ *   ("host-qmp-system-reset"; a reset cause).  Since: ABI 2.1
+ * The names in quotes are QEMU's ShutdownCause values, which
+ * bb_shutdown_cause_name() returns.
  * Since: ABI 1.1
  */
 typedef enum {
@@ -58,6 +95,9 @@ typedef enum {
     BB_SHUTDOWN_HOST_QUIT,
     BB_SHUTDOWN_HOST_SIGNAL,
     BB_SHUTDOWN_HOST_ERROR,
+    BB_SHUTDOWN_GUEST_RESET,
+    BB_SHUTDOWN_HOST_MONITOR_QUIT,
+    BB_SHUTDOWN_HOST_MONITOR_RESET,
 } BbShutdownCause;
 
 /**
@@ -120,13 +160,21 @@ BB_API BbChardev *bb_system_get_chardev(BbSystem *sys, const char *id_or_spec,
 /** bb_system_get_run_state() - the current state.  Since: ABI 1.1 */
 BB_API BbRunState bb_system_get_run_state(const BbSystem *sys);
 
-/** bb_run_state_name() - "created", "running"...  Since: ABI 1.1 */
+/** bb_run_state_name() - QEMU's RunState name: "prelaunch" (CREATED),
+ * "running", "paused", "reset" (ours, transient), "shutdown", "debug",
+ * "guest-panicked", "internal-error".  Since: ABI 1.1 */
 BB_API const char *bb_run_state_name(BbRunState state);
 
 /**
- * bb_system_set_run_state() - change state; listeners run.  Allowed:
- * created->running, running<->paused, running/paused->reset->(previous),
- * any->shutdown.  Pausing stops the virtual clock.
+ * bb_system_set_run_state() - change state; listeners run.  The allowed
+ * transitions (docs/monitor.md, "Run states"): created->running;
+ * running->paused/debug/guest-panicked/internal-error;
+ * paused/debug/guest-panicked->running; internal-error/shutdown->paused;
+ * any but reset->reset->(running, or created when the state before the
+ * reset was not running); any->shutdown (once).  Setting the current
+ * state again is a no-op that succeeds and notifies nobody.  Leaving
+ * RUNNING stops the virtual clock (and makes every hart leave generated
+ * code at its next TB), entering it restarts the clock.
  * Return: false with @error for other transitions.
  * Since: ABI 1.1
  */
@@ -145,6 +193,85 @@ BB_API guint bb_system_add_run_state_listener(BbSystem *sys,
 BB_API void bb_system_remove_run_state_listener(BbSystem *sys, guint id);
 
 /**
+ * bb_system_stop() - stop a running system in state @reason (QEMU's
+ * vm_stop): BB_RUN_STATE_PAUSED for the host (monitor stop, Ctrl-C in
+ * the debugger), BB_RUN_STATE_DEBUG for the debugger (breakpoint, step),
+ * BB_RUN_STATE_GUEST_PANICKED or BB_RUN_STATE_INTERNAL_ERROR.  Callable
+ * from a helper in generated code: the hart leaves at the next TB
+ * boundary and no hart runs until bb_system_resume().  The main loop
+ * keeps running (monitor sockets, timers on the realtime clock).
+ * Return: true if the system was running and is now stopped; false
+ * (nothing changes) if it was not running.
+ * Since: ABI 2.1
+ */
+BB_API bool bb_system_stop(BbSystem *sys, BbRunState reason);
+
+/**
+ * bb_system_resume() - the monitor's cont: RUNNING from created, paused,
+ * debug or guest-panicked; already running is a success that changes
+ * nothing.
+ * Return: false with @error ("Resetting the Virtual Machine is required")
+ * in SHUTDOWN or INTERNAL_ERROR, which need a reset first.
+ * Since: ABI 2.1
+ */
+BB_API bool bb_system_resume(BbSystem *sys, GError **error);
+
+/**
+ * enum BbSystemEvent - what bb_system_add_event_listener() reports
+ * besides run-state changes.
+ * @BB_SYSTEM_EVENT_RESET: a system reset ran (after it), with its cause
+ *   (BB_SHUTDOWN_GUEST_RESET, BB_SHUTDOWN_HOST_MONITOR_RESET).
+ * @BB_SYSTEM_EVENT_SHUTDOWN: a shutdown request is carried out (before
+ *   the state becomes SHUTDOWN), with its cause.
+ * @BB_SYSTEM_EVENT_POWERDOWN: the host asked the guest to power down
+ *   (bb_system_request_powerdown()); a power-button device reacts to it.
+ * Since: ABI 2.1
+ */
+typedef enum {
+    BB_SYSTEM_EVENT_RESET = 0,
+    BB_SYSTEM_EVENT_SHUTDOWN,
+    BB_SYSTEM_EVENT_POWERDOWN,
+} BbSystemEvent;
+
+/** typedef BbSystemEventListener - @event happened, for @cause
+ * (BB_SHUTDOWN_NONE for POWERDOWN).  Since: ABI 2.1 */
+typedef void (*BbSystemEventListener)(void *opaque, BbSystemEvent event,
+                                      BbShutdownCause cause);
+
+/**
+ * bb_system_add_event_listener() - call @fn on every system event, on
+ * the main loop's thread.
+ * Return: an id for bb_system_remove_event_listener().
+ * Since: ABI 2.1
+ */
+BB_API guint bb_system_add_event_listener(BbSystem *sys,
+                                          BbSystemEventListener fn,
+                                          void *opaque);
+
+/** bb_system_remove_event_listener() - remove by id.  Since: ABI 2.1 */
+BB_API void bb_system_remove_event_listener(BbSystem *sys, guint id);
+
+/**
+ * bb_system_request_powerdown() - the host asks the guest to power down
+ * (ACPI-button style): listeners get BB_SYSTEM_EVENT_POWERDOWN now.  A
+ * board without a power-button device ignores it, as QEMU's riscv virt
+ * does.
+ * Since: ABI 2.1
+ */
+BB_API void bb_system_request_powerdown(BbSystem *sys);
+
+/**
+ * bb_shutdown_cause_name() - QEMU's ShutdownCause name of @cause
+ * ("guest-shutdown", "host-qmp-quit"...).
+ * Since: ABI 2.1
+ */
+BB_API const char *bb_shutdown_cause_name(BbShutdownCause cause);
+
+/** bb_shutdown_cause_is_guest() - whether the guest caused it.
+ * Since: ABI 2.1 */
+BB_API bool bb_shutdown_cause_is_guest(BbShutdownCause cause);
+
+/**
  * bb_system_request_shutdown() - ask the run loop to stop.  The first
  * request wins; later ones are ignored.  Async-signal-safe.
  * @code: the guest's failure code (BB_SHUTDOWN_GUEST_FAILURE) or the
@@ -154,9 +281,18 @@ BB_API void bb_system_remove_run_state_listener(BbSystem *sys, guint id);
 BB_API void bb_system_request_shutdown(BbSystem *sys, BbShutdownCause cause,
                                        int code);
 
-/** bb_system_request_reset() - ask the run loop for a system reset.
- * Async-signal-safe.  Since: ABI 1.1 */
+/** bb_system_request_reset() - ask the run loop for a system reset
+ * (cause BB_SHUTDOWN_GUEST_RESET).  Async-signal-safe.  Since: ABI 1.1 */
 BB_API void bb_system_request_reset(BbSystem *sys);
+
+/**
+ * bb_system_request_reset_with_cause() - bb_system_request_reset() with
+ * the cause the RESET event reports (BB_SHUTDOWN_HOST_MONITOR_RESET for
+ * the monitor's system_reset).  Async-signal-safe.
+ * Since: ABI 2.1
+ */
+BB_API void bb_system_request_reset_with_cause(BbSystem *sys,
+                                               BbShutdownCause cause);
 
 /** bb_system_get_shutdown_cause() - BB_SHUTDOWN_NONE until a shutdown
  * was requested.  Since: ABI 1.1 */
@@ -168,10 +304,29 @@ BB_API int bb_system_get_exit_code(const BbSystem *sys);
 
 /**
  * bb_system_reset() - reset every device of the machine (in composition
- * tree order) now, passing through BB_RUN_STATE_RESET.
+ * tree order, harts included) now, passing through BB_RUN_STATE_RESET;
+ * afterwards the state is RUNNING if it was, else CREATED (prelaunch).
  * Since: ABI 1.1
  */
 BB_API void bb_system_reset(BbSystem *sys);
+
+/**
+ * bb_system_set_start_paused() - with @paused, bb_system_run() leaves a
+ * created system in CREATED (prelaunch) until bb_system_resume() (the
+ * CLI's --paused, QEMU's -S).
+ * Since: ABI 2.1
+ */
+BB_API void bb_system_set_start_paused(BbSystem *sys, bool paused);
+
+/**
+ * bb_system_set_no_shutdown() - with @no_shutdown, a guest's power-off,
+ * failure or panic leaves the system in SHUTDOWN and the run loop going
+ * (serving the monitor) instead of ending the run (the CLI's
+ * --no-shutdown).  A host shutdown (quit, signal) then ends the run with
+ * the guest's exit code; a system reset forgets the guest's shutdown.
+ * Since: ABI 2.1
+ */
+BB_API void bb_system_set_no_shutdown(BbSystem *sys, bool no_shutdown);
 
 /**
  * bb_system_process_requests() - carry out pending reset/shutdown
@@ -182,8 +337,10 @@ BB_API void bb_system_reset(BbSystem *sys);
 BB_API bool bb_system_process_requests(BbSystem *sys);
 
 /**
- * bb_system_run() - set RUNNING and loop until shutdown: process requests,
- * iterate the main loop (blocking when nothing else is runnable).
+ * bb_system_run() - set RUNNING (unless the system was told to start
+ * paused) and loop until the process should end: process requests,
+ * iterate the main loop (blocking when nothing else is runnable or the
+ * system is stopped).
  * Return: the exit code.
  * Since: ABI 1.1
  */

@@ -725,6 +725,15 @@ bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value)
     return true;
 }
 
+bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value)
+{
+    if (csr >= 4096 || !csr_table[csr].read || !csr_table[csr].write) {
+        return false;
+    }
+    csr_table[csr].write(s, csr, value);
+    return true;
+}
+
 bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old)
 {
     unsigned funct3 = (insn >> 12) & 7;

@@ -470,7 +470,9 @@ static bool mmu_walk(RiscvCpu *s, BbAddressSpace *as, uint64_t vaddr,
 
         /* Hardware A/D update: A on any access, D on a write. */
         want = pte | PTE_A | (store ? PTE_D : 0);
-        if (want != pte) {
+        if (want != pte && s->mmu_debug) {
+            pte = want; /* a debugger looks without touching the PTE */
+        } else if (want != pte) {
             if (!(pmp & PMP_W) ||
                 pte_store(as, pte_addr, want) != BB_MEMTX_OK) {
                 *cause = access_fault_cause(s, access);

@@ -137,6 +137,9 @@ void riscv_do_exception(BbCpu *cpu, uint32_t cause, uint64_t tval)
 void riscv_restore_state(BbCpu *cpu, uint64_t pc, uint64_t extra)
 {
     ((RiscvCpu *)cpu)->pc = pc;
+    /* the instruction is abandoned (and may run again): an AMO cut short
+     * between its load and store is no longer in progress */
+    ((RiscvCpu *)cpu)->in_amo = 0;
 }
 
 /* ------------------------------------------------------------ TB key */
@@ -168,7 +171,7 @@ unsigned riscv_mmu_index(BbCpu *cpu, bool ifetch)
 /* The machine's "entry" property (its boot ROM or loaded image), read
  * when the hart first runs after a reset: harts are realized and reset
  * before the machine loads its images. */
-static void resolve_reset_pc(RiscvCpu *s)
+void riscv_resolve_reset_pc(RiscvCpu *s)
 {
     BbObject *m = bb_object_get_parent(BB_OBJECT(s));
 
@@ -208,7 +211,7 @@ void riscv_get_tb_key(BbCpu *cpu, uint64_t *pc, uint64_t *flags)
     RiscvCpu *s = (RiscvCpu *)cpu;
 
     if (s->reset_pc_pending) {
-        resolve_reset_pc(s);
+        riscv_resolve_reset_pc(s);
     }
     if (last_hart != s) {
         last_hart = s;

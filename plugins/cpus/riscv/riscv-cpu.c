@@ -468,6 +468,7 @@ static void riscv_cpu_class_init(BbObjectClass *klass, const void *data)
     cc->do_unaligned_access = riscv_do_unaligned_access;
     cc->disas_insn = riscv_disas_insn;
     riscv_translate_init(cc); /* globals, translate_insn/_end */
+    riscv_debug_init(cc);     /* registers, debug translation */
 }
 
 static const BbInterfaceInfo riscv_cpu_interfaces[] = {

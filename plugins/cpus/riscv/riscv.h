@@ -13,6 +13,8 @@
  *   priv.c         traps, delegation, interrupts, xRET, WFI, sfence.vma
  *   mmu.c          Sv39/48/57 page walk, PMP, tlb_fill and fault hooks
  *   fpu.c          IEEE-754 helpers for F and D
+ *   debug.c        register table and access for debuggers and the
+ *                  monitor, side-effect-free address translation
  *
  * Design decisions (docs/riscv.md has the user-facing list):
  *   - Misaligned loads/stores trap (cause 4/6); OpenSBI emulates them.
@@ -195,6 +197,8 @@ typedef struct RiscvCpu {
     bool ext_zicsr, ext_zifencei; /* from the ISA string */
     bool reset_pc_pending;   /* take the PC from the machine's "entry"
                                 when the hart first runs */
+    bool mmu_debug;          /* a debugger's translation: the page walk
+                                writes no A/D bits (debug.c) */
 } RiscvCpu;
 
 BB_DECLARE_TYPE(RiscvCpu, BbCpuClass, RISCV_CPU, TYPE_RISCV64_CPU)
@@ -400,6 +404,9 @@ bool riscv_has_work(BbCpu *cpu);
 void riscv_do_exception(BbCpu *cpu, uint32_t cause, uint64_t tval);
 void riscv_restore_state(BbCpu *cpu, uint64_t pc, uint64_t extra);
 unsigned riscv_mmu_index(BbCpu *cpu, bool ifetch);
+/* Take the pc from the machine's "entry" (pending after a reset until
+ * the hart first runs, or a debugger looks at it). */
+void riscv_resolve_reset_pc(RiscvCpu *s);
 /* Interrupt state changed (mip, mie, mideleg, mstatus, priv): ask the
  * loop to look if something is now pending and enabled. */
 void riscv_update_interrupts(RiscvCpu *s);
@@ -423,6 +430,9 @@ void riscv_counters_load(RiscvCpu *s);
 /* Read/write a CSR as the debugger and tests do (no privilege checks);
  * false if it does not exist. */
 bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
+/* Write a CSR as a debugger does (no privilege checks, the write's side
+ * effects apply); false if it does not exist or is read-only. */
+bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value);
 /* The time CSR: the virtual clock at timebase_freq. */
 uint64_t riscv_read_time(RiscvCpu *s);
 /* riscv_h_csr without the raise (unit tests): execute the CSR instruction
@@ -462,6 +472,14 @@ void riscv_pmpcfg_write(RiscvCpu *s, unsigned reg_index, uint64_t value);
 void riscv_pmpaddr_write(RiscvCpu *s, unsigned index, uint64_t value);
 uint64_t riscv_pmpcfg_read(RiscvCpu *s, unsigned reg_index);
 uint64_t riscv_pmpaddr_read(RiscvCpu *s, unsigned index);
+
+/* debug.c: BbCpuClass.get_registers/access_register/debug_translate */
+void riscv_debug_init(BbCpuClass *cc);
+/* GDB remote register numbers (docs/riscv.md, "Registers") */
+#define RISCV_REGNO_PC 32
+#define RISCV_REGNO_FPR0 33
+#define RISCV_REGNO_PRIV 65
+#define RISCV_REGNO_CSR0 66
 
 /* fpu.c: see the helpers' table there (riscv_h_f*) */
 

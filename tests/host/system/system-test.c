@@ -82,7 +82,7 @@ static void bb_system_set_run_state_refuses_bad_transitions(void **state)
 
     assert_false(bb_system_set_run_state(sys, BB_RUN_STATE_PAUSED, &err));
     assert_error(err, BB_DEVICE_ERROR, BB_ERROR_STATE);
-    assert_contains(err->message, "'created' to 'paused'");
+    assert_contains(err->message, "'prelaunch' to 'paused'");
     g_clear_error(&err);
     assert_true(bb_system_set_run_state(sys, BB_RUN_STATE_SHUTDOWN, &err));
     assert_false(bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, &err));
@@ -345,12 +345,194 @@ static void bb_system_run_returns_exit_code_after_warp(void **state)
 
 static void bb_run_state_name_names_every_state(void **state)
 {
-    assert_string_equal(bb_run_state_name(BB_RUN_STATE_CREATED), "created");
+    assert_string_equal(bb_run_state_name(BB_RUN_STATE_CREATED),
+                        "prelaunch");
     assert_string_equal(bb_run_state_name(BB_RUN_STATE_RUNNING), "running");
     assert_string_equal(bb_run_state_name(BB_RUN_STATE_PAUSED), "paused");
     assert_string_equal(bb_run_state_name(BB_RUN_STATE_RESET), "reset");
     assert_string_equal(bb_run_state_name(BB_RUN_STATE_SHUTDOWN),
                         "shutdown");
+    assert_string_equal(bb_run_state_name(BB_RUN_STATE_DEBUG), "debug");
+    assert_string_equal(bb_run_state_name(BB_RUN_STATE_GUEST_PANICKED),
+                        "guest-panicked");
+    assert_string_equal(bb_run_state_name(BB_RUN_STATE_INTERNAL_ERROR),
+                        "internal-error");
+    assert_string_equal(bb_run_state_name((BbRunState)99), "invalid");
+}
+
+/* Every (from, to) pair against QEMU's table for the states we share
+ * (docs/monitor.md, "Run states"); RESET's exits are checked below. */
+static void bb_system_set_run_state_follows_table(void **state)
+{
+    static const struct {
+        BbRunState from;
+        const char *to; /* letters of the allowed targets, see below */
+    } rows[] = {
+        /* c=created r=running p=paused e=reset s=shutdown d=debug
+         * g=guest-panicked i=internal-error */
+        { BB_RUN_STATE_CREATED, "resi" },
+        { BB_RUN_STATE_RUNNING, "pedsgi" },
+        { BB_RUN_STATE_PAUSED, "res" },
+        { BB_RUN_STATE_DEBUG, "res" },
+        { BB_RUN_STATE_GUEST_PANICKED, "res" },
+        { BB_RUN_STATE_INTERNAL_ERROR, "pes" },
+        { BB_RUN_STATE_SHUTDOWN, "pe" },
+    };
+    static const char letters[] = "crpesdgi";
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(rows); i++) {
+        for (unsigned to = 0; to < 8; to++) {
+            BbSystem *sys = new_icount_system();
+            GError *err = NULL;
+            /* reach rows[i].from through allowed steps */
+            switch (rows[i].from) {
+            case BB_RUN_STATE_CREATED:
+                break;
+            case BB_RUN_STATE_RUNNING:
+            case BB_RUN_STATE_SHUTDOWN:
+                assert_true(bb_system_set_run_state(sys,
+                                                    BB_RUN_STATE_RUNNING,
+                                                    NULL));
+                if (rows[i].from == BB_RUN_STATE_SHUTDOWN) {
+                    assert_true(bb_system_set_run_state(
+                        sys, BB_RUN_STATE_SHUTDOWN, NULL));
+                }
+                break;
+            default:
+                assert_true(bb_system_set_run_state(sys,
+                                                    BB_RUN_STATE_RUNNING,
+                                                    NULL));
+                assert_true(bb_system_set_run_state(sys, rows[i].from,
+                                                    NULL));
+                break;
+            }
+            bool want = strchr(rows[i].to, letters[to]) != NULL;
+            bool same = to == (unsigned)rows[i].from;
+            bool got = bb_system_set_run_state(sys, (BbRunState)to, &err);
+            if (same && to != BB_RUN_STATE_SHUTDOWN) {
+                assert_true(got); /* setting the current state: no-op */
+            } else if (got != want) {
+                fail_msg("%s -> %s: got %d, want %d",
+                         bb_run_state_name(rows[i].from),
+                         bb_run_state_name((BbRunState)to), got, want);
+            }
+            g_clear_error(&err);
+            bb_system_free(sys);
+        }
+    }
+}
+
+/* A reset ends in running if the system ran, else in prelaunch (QEMU). */
+static void bb_system_reset_ends_running_or_prelaunch(void **state)
+{
+    BbSystem *sys = new_icount_system();
+
+    bb_system_reset(sys);
+    assert_int_equal(bb_system_get_run_state(sys), BB_RUN_STATE_CREATED);
+    assert_true(bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, NULL));
+    bb_system_reset(sys);
+    assert_int_equal(bb_system_get_run_state(sys), BB_RUN_STATE_RUNNING);
+    assert_true(bb_system_stop(sys, BB_RUN_STATE_DEBUG));
+    bb_system_reset(sys);
+    assert_int_equal(bb_system_get_run_state(sys), BB_RUN_STATE_CREATED);
+    bb_system_free(sys);
+}
+
+static void bb_system_stop_only_stops_running(void **state)
+{
+    BbSystem *sys = new_icount_system();
+    g_autoptr(GArray) log = g_array_new(false, false, sizeof(Transition));
+    GError *err = NULL;
+
+    bb_system_add_run_state_listener(sys, record, log);
+    assert_false(bb_system_stop(sys, BB_RUN_STATE_PAUSED)); /* prelaunch */
+    assert_int_equal(log->len, 0);
+    assert_true(bb_system_resume(sys, &err));
+    assert_true(bb_system_resume(sys, &err)); /* already running */
+    assert_int_equal(log->len, 1);
+    assert_true(bb_system_stop(sys, BB_RUN_STATE_DEBUG));
+    assert_false(bb_system_stop(sys, BB_RUN_STATE_PAUSED));
+    assert_int_equal(bb_system_get_run_state(sys), BB_RUN_STATE_DEBUG);
+    assert_true(bb_timer_context_is_paused(bb_system_get_timers(sys)));
+    assert_true(bb_system_resume(sys, &err));
+    assert_int_equal(log->len, 3);
+    assert_true(bb_system_set_run_state(sys, BB_RUN_STATE_SHUTDOWN, NULL));
+    assert_false(bb_system_resume(sys, &err));
+    assert_error(err, BB_DEVICE_ERROR, BB_ERROR_STATE);
+    assert_contains(err->message, "Resetting the Virtual Machine");
+    g_clear_error(&err);
+    bb_system_free(sys);
+}
+
+typedef struct EventLog {
+    BbSystemEvent event;
+    BbShutdownCause cause;
+} EventLog;
+
+static void record_event(void *opaque, BbSystemEvent event,
+                         BbShutdownCause cause)
+{
+    EventLog e = { event, cause };
+    g_array_append_val((GArray *)opaque, e);
+}
+
+static void bb_system_events_carry_causes(void **state)
+{
+    BbSystem *sys = new_icount_system();
+    g_autoptr(GArray) log = g_array_new(false, false, sizeof(EventLog));
+    guint id = bb_system_add_event_listener(sys, record_event, log);
+
+    bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, NULL);
+    bb_system_request_reset(sys);
+    assert_true(bb_system_process_requests(sys));
+    bb_system_request_reset_with_cause(sys, BB_SHUTDOWN_HOST_MONITOR_RESET);
+    assert_true(bb_system_process_requests(sys));
+    bb_system_request_powerdown(sys);
+    bb_system_request_shutdown(sys, BB_SHUTDOWN_HOST_MONITOR_QUIT, 0);
+    assert_false(bb_system_process_requests(sys));
+    assert_int_equal(log->len, 4);
+    EventLog *e = (EventLog *)log->data;
+    assert_int_equal(e[0].event, BB_SYSTEM_EVENT_RESET);
+    assert_string_equal(bb_shutdown_cause_name(e[0].cause), "guest-reset");
+    assert_true(bb_shutdown_cause_is_guest(e[0].cause));
+    assert_string_equal(bb_shutdown_cause_name(e[1].cause),
+                        "host-qmp-system-reset");
+    assert_false(bb_shutdown_cause_is_guest(e[1].cause));
+    assert_int_equal(e[2].event, BB_SYSTEM_EVENT_POWERDOWN);
+    assert_int_equal(e[3].event, BB_SYSTEM_EVENT_SHUTDOWN);
+    assert_string_equal(bb_shutdown_cause_name(e[3].cause), "host-qmp-quit");
+    assert_int_equal(bb_system_get_exit_code(sys), 0);
+    bb_system_remove_event_listener(sys, id);
+    bb_system_request_powerdown(sys);
+    assert_int_equal(log->len, 4);
+    bb_system_free(sys);
+}
+
+/* --no-shutdown: a guest power-off is kept (state shutdown, the loop goes
+ * on); a quit then ends the run with the guest's exit code; a reset
+ * forgets it. */
+static void bb_system_no_shutdown_keeps_guest_poweroff(void **state)
+{
+    BbSystem *sys = new_icount_system();
+
+    bb_system_set_no_shutdown(sys, true);
+    bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, NULL);
+    bb_system_request_shutdown(sys, BB_SHUTDOWN_GUEST_FAILURE, 7);
+    assert_true(bb_system_process_requests(sys));
+    assert_int_equal(bb_system_get_run_state(sys), BB_RUN_STATE_SHUTDOWN);
+    assert_true(bb_system_process_requests(sys));
+    assert_int_equal(bb_system_get_exit_code(sys), 7);
+    bb_system_request_reset_with_cause(sys, BB_SHUTDOWN_HOST_MONITOR_RESET);
+    assert_true(bb_system_process_requests(sys));
+    assert_int_equal(bb_system_get_run_state(sys), BB_RUN_STATE_CREATED);
+    assert_int_equal(bb_system_get_shutdown_cause(sys), BB_SHUTDOWN_NONE);
+    assert_true(bb_system_resume(sys, NULL));
+    bb_system_request_shutdown(sys, BB_SHUTDOWN_GUEST_FAILURE, 3);
+    assert_true(bb_system_process_requests(sys));
+    bb_system_request_shutdown(sys, BB_SHUTDOWN_HOST_MONITOR_QUIT, 0);
+    assert_false(bb_system_process_requests(sys));
+    assert_int_equal(bb_system_get_exit_code(sys), 3);
+    bb_system_free(sys);
 }
 
 int main(void)
@@ -358,6 +540,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bb_system_set_run_state_allowed_paths),
         cmocka_unit_test(bb_system_set_run_state_refuses_bad_transitions),
+        cmocka_unit_test(bb_system_set_run_state_follows_table),
+        cmocka_unit_test(bb_system_reset_ends_running_or_prelaunch),
+        cmocka_unit_test(bb_system_stop_only_stops_running),
+        cmocka_unit_test(bb_system_events_carry_causes),
+        cmocka_unit_test(bb_system_no_shutdown_keeps_guest_poweroff),
         cmocka_unit_test(bb_system_remove_run_state_listener_stops_calls),
         cmocka_unit_test(bb_system_set_run_state_pauses_virtual_clock),
         cmocka_unit_test(bb_system_request_shutdown_first_wins),
