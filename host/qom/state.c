@@ -231,10 +231,11 @@ static void set_count(void *obj, const BbStateField *f, uint64_t n)
 /* Where the elements of @f are in @obj (NULL: a pointer not set). */
 static guint8 *elements(void *obj, const BbStateField *f)
 {
-    guint8 *p = (guint8 *)obj + f->offset;
+    guint8 *field = (guint8 *)obj + f->offset;
+    guint8 *p = field;
 
     if (f->flags & BB_STATE_F_POINTER) {
-        memcpy(&p, p, sizeof(p));
+        memcpy(&p, field, sizeof(guint8 *)); /* the pointer stored there */
     }
     return p;
 }
