@@ -17,6 +17,7 @@
 #include <breadboard/system.h>
 
 #include "cpu/cpu-internal.h"
+#include "system/system-internal.h"
 #include "tcg/exec.h"
 
 /* A CPU class's own realize/unrealize, adopted by the base type. */
@@ -145,16 +146,26 @@ const BbTypeInfo cpu_type_info = {
 
 /* ------------------------------------------------------------ SDK */
 
+/* Requests are seen at the next TB entry: the flag first, then the stop
+ * in the budget (exec.c clears the stop before reading the flags). */
 void bb_cpu_request_exit(BbCpu *cpu)
 {
     cpu->exit_request = 1;
+    exec_cpu_kick(cpu);
 }
 
+/* The loop runs on the thread that iterates the main loop, so a request
+ * made there (a device model, a helper, a CSR write) needs no wakeup: the
+ * loop looks at the hart before it next polls.  Only another thread must
+ * interrupt a blocking poll (an eventfd write and read per request made
+ * the main loop's profile when a guest took interrupts often). */
 void bb_cpu_request_interrupt(BbCpu *cpu)
 {
     cpu->interrupt_request = 1;
     cpu->exit_request = 1;
-    if (cpu->priv && cpu->priv->sys) {
+    exec_cpu_kick(cpu);
+    exec_cpu_woken(cpu);
+    if (cpu->priv && cpu->priv->sys && !system_on_loop_thread(cpu->priv->sys)) {
         bb_main_loop_wakeup(bb_system_get_main_loop(cpu->priv->sys));
     }
 }
@@ -163,6 +174,7 @@ void bb_cpu_halt(BbCpu *cpu)
 {
     cpu->halted = true;
     cpu->exit_request = 1;
+    exec_cpu_kick(cpu);
 }
 
 void bb_cpu_tlb_flush(BbCpu *cpu)

@@ -31,6 +31,9 @@ const char *system_get_accel(const BbSystem *sys);
 /* Should the exec loop leave its slice now (a shutdown or reset request
  * is pending, or the system is not running)? */
 bool system_exec_should_stop(BbSystem *sys);
+/* Is the caller the thread inside bb_system_run() (which runs the harts
+ * and iterates the main loop)?  False when no thread is. */
+bool system_on_loop_thread(BbSystem *sys);
 /* SIGINT/SIGTERM/SIGHUP request a shutdown of @sys (a second one exits at
  * once); SIGPIPE is ignored.  Restores the terminal first. */
 void system_install_signal_handlers(BbSystem *sys);

@@ -9,6 +9,9 @@
  */
 #include <signal.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <breadboard/machine.h>
 #include <breadboard/system.h>
@@ -42,6 +45,7 @@ struct BbSystem {
     void *exec_opaque;
     GDestroyNotify exec_destroy; /* frees exec_opaque with the system */
     char *accel;              /* JIT backend name; NULL: the default */
+    GThread *loop_thread;     /* inside bb_system_run(), or NULL */
 };
 
 static BbSystem *volatile signal_target; /* for SIGINT/SIGTERM */
@@ -143,6 +147,11 @@ void system_set_accel(BbSystem *sys, const char *accel)
 const char *system_get_accel(const BbSystem *sys)
 {
     return sys->accel;
+}
+
+bool system_on_loop_thread(BbSystem *sys)
+{
+    return sys->loop_thread && sys->loop_thread == g_thread_self();
 }
 
 bool system_exec_should_stop(BbSystem *sys)
@@ -373,6 +382,12 @@ int bb_system_run(BbSystem *sys)
         sys->state == BB_RUN_STATE_PAUSED) {
         bb_system_set_run_state(sys, BB_RUN_STATE_RUNNING, NULL);
     }
+    sys->loop_thread = g_thread_self();
+#ifdef __linux__
+    /* The main loop sleeps until guest timer deadlines: without this,
+     * Linux may end each sleep up to 50 us late (timer slack). */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+#endif
     while (bb_system_process_requests(sys)) {
         bool idle = sys->state != BB_RUN_STATE_RUNNING ||
                     !sys->exec || !sys->exec(sys, sys->exec_opaque);
@@ -386,6 +401,7 @@ int bb_system_run(BbSystem *sys)
         }
         bb_main_loop_iterate(sys->loop, idle);
     }
+    sys->loop_thread = NULL;
     system_flush_chardevs(sys);
     return bb_system_get_exit_code(sys);
 }

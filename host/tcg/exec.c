@@ -15,15 +15,22 @@
  * x86-64 backend maps the host return address to it; the interpreter
  * remembers the last marker it ran) and do_exception() delivers it.
  *
- * Deterministic mode counts instructions exactly: chaining is off (every
- * TB returns to the loop), a TB runs only if all its instructions fit the
- * budget to the next virtual deadline, else a one-off TB of exactly the
- * budget is translated and thrown away after its run.  In normal mode
- * TBs are chained in both directions, so a guest loop runs in generated
- * code without coming back here; a "kicker" thread sets the running
- * hart's exit request every EXEC_KICK_US, and every TB checks it at
- * entry, so the loop still regains control that often to run timers and
- * I/O and to switch harts.
+ * TBs are chained in both directions in both time modes, so a guest loop
+ * runs in generated code without coming back here.  Every TB starts by
+ * subtracting its length from the hart's budget (BbCpu.budget) and leaves
+ * to the loop, without running, when the result would be negative; the
+ * loop sets the budget before each run: the rest of the hart's quantum
+ * when several harts share the thread (so they switch every
+ * EXEC_QUANTUM_INSNS), and in deterministic mode also no more than the
+ * instructions to the next virtual deadline (a TB that does not fit
+ * runs as a one-off TB of exactly the rest, translated and thrown away
+ * after its run).  An exit or interrupt request sets the budget's upper
+ * half, which makes every TB leave at entry.  In normal mode a "kicker"
+ * thread requests the running hart's exit at the earliest timer deadline
+ * (timer context hooks tell it when a new timer comes first), and at the
+ * latest every EXEC_KICK_US for I/O, so timer interrupts are late by the
+ * host's wakeup latency, not by a period.  docs/jit.md, "Kick and
+ * budget".
  *
  * Each hart's retired-instruction count (BbCpu.insn_count,
  * bb_cpu_get_insn_count()) is exact in both modes: a chained TB adds its
@@ -34,6 +41,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <breadboard/cpu.h>
 #include <breadboard/main-loop.h>
@@ -42,6 +52,7 @@
 
 #include "system/system-internal.h"
 #include "tcg/exec.h"
+#include "timer/timer-internal.h"
 #include "tcg/interp/interp.h"
 #include "util/log.h"
 #ifdef BB_HAVE_X86_64_BACKEND
@@ -49,11 +60,22 @@
 #endif
 
 #define EXEC_DEFAULT_MAX_INSNS 512  /* per TB, unless the class says */
-#define EXEC_QUANTUM_INSNS 10000    /* per hart and slice (fairness) */
+#define EXEC_QUANTUM_INSNS 10000    /* per hart and slice (fairness); per
+                                       slice in deterministic mode */
+#define EXEC_RUN_MAX_INSNS 0x40000000 /* one hart in normal mode: runs end
+                                       at kicks and requests only */
 #define EXEC_SLICE_TBS 4096         /* per hart and slice */
 #define EXEC_TB_MAX_BYTES (TB_PAGE_SIZE - 16) /* room for a last insn */
 #define EXEC_KICK_US 1000           /* normal mode: longest run without
-                                       the loop (timer/I/O latency) */
+                                       the loop when no timer is due
+                                       sooner (I/O latency) */
+
+/* The halves of BbCpu.budget: the low one generated code counts down,
+ * the high one the requests set to all ones. */
+#define BUDGET_LO_OFFSET                                                      \
+    (offsetof(BbCpu, budget) + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? 0 : 4))
+#define BUDGET_HI_OFFSET                                                      \
+    (offsetof(BbCpu, budget) + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? 4 : 0))
 #define EXEC_STATS_EVERY 1024       /* BB_TCG_STATS: a line per this many
                                        TBs translated, and one at the end */
 
@@ -76,6 +98,7 @@ struct Exec {
     uint64_t flushes_seen;    /* TbCacheStats.flushes at the last clean */
     bool deterministic;
     bool chaining;
+    BbCpu *current;           /* running generated code (loop thread) */
     /* normal mode: the kicker thread and the hart it may interrupt */
     GThread *kicker;
     GMutex kick_lock;
@@ -83,17 +106,57 @@ struct Exec {
     bool kick_stop;
     bool kick_idle;           /* waiting for a hart to run */
     BbCpu *running;           /* under kick_lock */
+    gint64 kick_at;           /* under kick_lock: monotonic us of the
+                                 next kick */
     bool stats_on;            /* BB_TCG_STATS set: time translations */
     ExecStats stats;
 };
 
-/* The kicker: while a hart runs, request the exit of whichever hart is
- * running every EXEC_KICK_US; sleep while none does.  Slices start and
- * end often, so exec_set_running() only wakes an idle kicker. */
+/* Make @cpu's chained TBs leave at their next entry (any thread). */
+static void budget_stop(BbCpu *cpu)
+{
+    g_atomic_int_set((volatile gint *)((char *)cpu + BUDGET_HI_OFFSET), -1);
+}
+
+/* Forget a stop whose request the loop is about to look at. */
+static void budget_clear_stop(BbCpu *cpu)
+{
+    g_atomic_int_set((volatile gint *)((char *)cpu + BUDGET_HI_OFFSET), 0);
+}
+
+void exec_cpu_kick(BbCpu *cpu)
+{
+    budget_stop(cpu);
+}
+
+void exec_cpu_woken(BbCpu *cpu)
+{
+    Exec *ex = cpu->priv ? cpu->priv->exec : NULL;
+    BbCpu *cur = ex && !ex->deterministic ? ex->current : NULL;
+
+    if (cur && cur != cpu && system_on_loop_thread(ex->sys)) {
+        /* @cpu may have been asleep while @cur ran without a quantum
+         * (exec_hart_slice()): end @cur's slice so that both share. */
+        cur->exit_request = 1;
+        budget_stop(cur);
+    }
+}
+
+/*
+ * The kicker: while a hart runs, request its exit at ex->kick_at (the
+ * earliest timer deadline, or EXEC_KICK_US after the last kick); sleep
+ * while none runs.  The loop moves kick_at earlier and signals when a
+ * slice starts or a timer comes first (exec_kick_update()).
+ */
 static gpointer exec_kicker(gpointer opaque)
 {
     Exec *ex = opaque;
 
+#ifdef __linux__
+    /* Linux may end a sleep up to 50 us late by default (timer slack) to
+     * batch wakeups; the kick is the timer interrupt's latency. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+#endif
     g_mutex_lock(&ex->kick_lock);
     while (!ex->kick_stop) {
         if (!ex->running) {
@@ -102,30 +165,98 @@ static gpointer exec_kicker(gpointer opaque)
             ex->kick_idle = false;
             continue;
         }
-        gint64 until = g_get_monotonic_time() + EXEC_KICK_US;
-        while (!ex->kick_stop &&
-               g_cond_wait_until(&ex->kick_cond, &ex->kick_lock, until)) {
+        gint64 now = g_get_monotonic_time();
+        if (now < ex->kick_at) {
+            g_cond_wait_until(&ex->kick_cond, &ex->kick_lock, ex->kick_at);
+            continue; /* timed out, or kick_at moved: look again */
         }
-        if (!ex->kick_stop && ex->running) {
-            ex->running->exit_request = 1;
-        }
+        ex->running->exit_request = 1;
+        budget_stop(ex->running);
+        ex->kick_at = now + EXEC_KICK_US;
     }
     g_mutex_unlock(&ex->kick_lock);
     return NULL;
 }
 
-/* A slice of @cpu starts (or, with NULL, ends): the kicker watches it. */
+/* Monotonic us at which the earliest timer is due (rounded up, so the
+ * loop finds it due when kicked), at most EXEC_KICK_US from now. */
+static gint64 exec_next_kick(Exec *ex)
+{
+    gint64 now = g_get_monotonic_time();
+    int64_t ns = bb_timer_context_next_deadline_ns(bb_system_get_timers(
+        ex->sys));
+
+    if (ns < 0 || ns >= EXEC_KICK_US * G_GINT64_CONSTANT(1000)) {
+        return now + EXEC_KICK_US;
+    }
+    return now + (ns + 999) / 1000;
+}
+
+/* Kick at @at if that is sooner than planned (kick_lock held). */
+static void exec_kick_sooner(Exec *ex, gint64 at)
+{
+    if (at < ex->kick_at) {
+        ex->kick_at = at;
+        g_cond_signal(&ex->kick_cond);
+    }
+}
+
+/* A slice of @cpu starts (or, with NULL, ends): the kicker watches it and
+ * kicks at the next deadline. */
 static void exec_set_running(Exec *ex, BbCpu *cpu)
 {
     if (!ex->kicker) {
         return;
     }
+    gint64 at = cpu ? exec_next_kick(ex) : 0;
     g_mutex_lock(&ex->kick_lock);
     ex->running = cpu;
-    if (cpu && ex->kick_idle) {
-        g_cond_signal(&ex->kick_cond);
+    if (cpu) {
+        if (ex->kick_idle) {
+            ex->kick_at = at;
+            g_cond_signal(&ex->kick_cond);
+        } else {
+            exec_kick_sooner(ex, at);
+        }
     }
     g_mutex_unlock(&ex->kick_lock);
+}
+
+/* Timer hook: a timer armed now comes first on @clock.  Normal mode: the
+ * kicker may have to kick sooner.  Deterministic mode: a new virtual
+ * deadline may fall inside the running chain's budget, so the chain
+ * leaves at its next TB and the loop computes the budget again (at the
+ * same instruction every run). */
+static void exec_deadline_changed(void *opaque, BbClockType clock)
+{
+    Exec *ex = opaque;
+
+    if (ex->deterministic) {
+        if (clock == BB_CLOCK_VIRTUAL && ex->current) {
+            budget_stop(ex->current);
+        }
+        return;
+    }
+    if (ex->kicker && ex->running) {
+        gint64 at = exec_next_kick(ex);
+        g_mutex_lock(&ex->kick_lock);
+        exec_kick_sooner(ex, at);
+        g_mutex_unlock(&ex->kick_lock);
+    }
+}
+
+/* Timer hook (deterministic mode): what the running chain retired before
+ * its current TB, so a device reading the virtual clock mid-chain sees the
+ * time at the start of that TB, as if each TB had run from the loop. */
+static uint64_t exec_inflight(void *opaque)
+{
+    Exec *ex = opaque;
+    BbCpu *cpu = ex->current;
+
+    if (!cpu) {
+        return 0;
+    }
+    return (uint64_t)(cpu->priv->run_budget - (uint32_t)cpu->tb_budget);
 }
 
 static void tb_info_free(gpointer p)
@@ -362,6 +493,7 @@ static void exec_free(gpointer opaque)
     if (ex->stats_on && ex->stats.tbs) {
         exec_stats_print(ex);
     }
+    timer_context_set_hooks(bb_system_get_timers(ex->sys), NULL);
 
     if (ex->kicker) {
         g_mutex_lock(&ex->kick_lock);
@@ -411,11 +543,17 @@ static Exec *exec_new(BbSystem *sys, GError **error)
                                         tb_info_free);
     ex->deterministic =
         bb_timer_context_is_deterministic(bb_system_get_timers(sys));
-    ex->chaining = !ex->deterministic;
+    ex->chaining = true;
     ex->stats_on = g_strcmp0(g_getenv("BB_TCG_STATS"), "1") == 0;
     g_mutex_init(&ex->kick_lock);
     g_cond_init(&ex->kick_cond);
-    if (ex->chaining) {
+    timer_context_set_hooks(bb_system_get_timers(sys),
+                            &(TimerContextHooks){
+                                .deadline_changed = exec_deadline_changed,
+                                .inflight = exec_inflight,
+                                .opaque = ex,
+                            });
+    if (!ex->deterministic) {
         ex->kicker = g_thread_new("bb-exec-kick", exec_kicker, ex);
     }
     return ex;
@@ -776,18 +914,34 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
     }
     p->ts = &ts;
     /* With chaining, TBs run one after another without the loop seeing
-     * them, so each starts by checking the hart's exit request (env's pc
-     * is this TB's at entry, so leaving here loses nothing), then adds
-     * its length to the hart's instruction count (the constant is set
-     * once the length is known). */
+     * them, so each starts by taking its length from the hart's budget
+     * and leaves if that would make it negative - the budget is spent, or
+     * its upper half says an exit was requested (env's pc is this TB's
+     * at entry, so leaving here loses nothing).  Then, in deterministic
+     * mode, it notes the budget it found (what the chain retired before
+     * it), and it adds its length to the hart's instruction count.  The length constants are set once
+     * it is known. */
     BbTcgLabel exit_label = { 0 };
-    unsigned count_op = 0;
+    unsigned count_op = 0, budget_op = 0;
     if (p->exec->chaining) {
-        BbTcgI32 req = bb_tcg_temp_i32(s);
+        BbTcgI64 budget = bb_tcg_temp_i64(s);
+        BbTcgI64 left = bb_tcg_temp_i64(s);
         BbTcgI64 count = bb_tcg_temp_i64(s);
         exit_label = bb_tcg_label(s);
-        bb_tcg_ld_env_i32(s, req, offsetof(BbCpu, exit_request));
-        bb_tcg_brcond_i32(s, BB_TCG_COND_NE, req, bb_tcg_const_i32(s, 0),
+        bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, budget,
+                          offsetof(BbCpu, budget));
+        budget_op = tcg_nb_ops(s);
+        bb_tcg_sub_i64(s, left, budget, bb_tcg_const_i64(s, 0));
+        /* Stored before the test, so no temporary lives across the branch
+         * (the backend would spill it): a TB that leaves here did not
+         * run, and the loop sets both again before the next run. */
+        bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, left, BUDGET_LO_OFFSET);
+        if (p->exec->deterministic) {
+            /* only deterministic time reads it (exec_inflight()) */
+            bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, budget,
+                              offsetof(BbCpu, tb_budget));
+        }
+        bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, bb_tcg_const_i64(s, 0),
                           exit_label);
         bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, count,
                           offsetof(BbCpu, insn_count));
@@ -807,8 +961,27 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
     } while (!ts.done);
     if (p->exec->chaining) {
         TcgOp *add = &g_array_index(s->ops, TcgOp, count_op);
+        TcgOp *sub = &g_array_index(s->ops, TcgOp, budget_op);
+        uint64_t extra = 0;
         add->args[2] = tcg_const_new(s, BB_TCG_TYPE_I64, info->insns);
+        sub->args[2] = tcg_const_new(s, BB_TCG_TYPE_I64, info->insns);
+        for (unsigned i = budget_op; i < tcg_nb_ops(s); i++) {
+            const TcgOp *op = &g_array_index(s->ops, TcgOp, i);
+            if (op->opc == BB_TCG_OP_INSN_START) {
+                extra = op->args[1];
+                break;
+            }
+        }
+        /* Leaving at entry: a chained goto_tb jumps before the previous
+         * TB stores the pc, so say where this TB starts (exec_run()
+         * restores it). */
         bb_tcg_set_label(s, exit_label);
+        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, bb_tcg_const_i64(s, pc),
+                          offsetof(BbCpu, entry_pc));
+        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, bb_tcg_const_i64(s, extra),
+                          offsetof(BbCpu, entry_extra));
+        bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, bb_tcg_const_i64(s, -1),
+                          offsetof(BbCpu, tb_budget));
         bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN);
     }
     p->ts = NULL;
@@ -1079,24 +1252,27 @@ static TranslationBlock *exec_exit_source(BbCpuPrivate *p,
     return tb_exit_source(tb, exit);
 }
 
-/* Run @tb (or, if NULL, the hart's oneoff) and, on the interpreter, the
- * TBs linked after it or found by exec_lookup() after a lookup_and_goto
- * (x86-64 code follows both itself).  Returns the instructions retired
- * by the TBs the loop started (chained ones count themselves). */
-static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
+/* Run @tb (or, if NULL, the hart's oneoff) with a budget of @budget
+ * instructions and, on the interpreter, the TBs linked after it or found
+ * by exec_lookup() after a lookup_and_goto (x86-64 code follows both
+ * itself).  Every TB counts itself (BbCpu.insn_count, the budget): what
+ * the run retired is insn_count - run_start. */
+static void exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb,
+                     uint32_t budget)
 {
     BbCpuPrivate *p = cpu->priv;
-    uint64_t insns;
     TcgExit exit;
 
     p->cur_tb = tb;
     p->cur_code = tb ? tb->code : p->oneoff;
     p->cur_backend = tb ? tb->backend : ex->backend;
     p->cur_info = tb ? tb->exec_info : &p->scratch;
-    insns = p->cur_info ? p->cur_info->insns : 0;
-    if (!ex->chaining) {
-        cpu->insn_count += insns; /* chained code counts itself */
-    }
+    p->run_budget = budget;
+    p->run_start = cpu->insn_count;
+    g_atomic_int_set((volatile gint *)((char *)cpu + BUDGET_LO_OFFSET),
+                     (gint)budget);
+    cpu->tb_budget = (int32_t)budget;
+    ex->current = cpu;
     exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
     tb = p->cur_tb; /* x86-64: the last TB entered through exec_lookup() */
     while (tb && !cpu->exit_request && !cpu->interrupt_request) {
@@ -1112,18 +1288,17 @@ static uint64_t exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb)
         p->cur_tb = tb;
         p->cur_code = tb->code;
         p->cur_info = tb->exec_info;
-        if (!ex->chaining) {
-            cpu->insn_count += p->cur_info ? p->cur_info->insns : 0;
-        }
         exit = tb->backend->exec(tb->code, cpu, &p->rt);
-        insns += p->cur_info ? p->cur_info->insns : 0;
+    }
+    ex->current = NULL;
+    if (cpu->tb_budget == -1 && p->cc->restore_state) {
+        p->cc->restore_state(cpu, cpu->entry_pc, cpu->entry_extra);
     }
     p->last = tb && ex->chaining ? exec_exit_source(p, tb, exit) : NULL;
     p->last_exit = exit;
     p->cur_tb = NULL;
     p->cur_code = NULL;
     p->cur_info = NULL;
-    return insns;
 }
 
 /* Chain the last TB's exit to @tb if that is allowed and safe. */
@@ -1139,6 +1314,8 @@ static void exec_chain(Exec *ex, BbCpuPrivate *p, TranslationBlock *tb)
 /* Consume an exit request: the hart's slice ends before the next TB. */
 static bool exec_exit_requested(BbCpu *cpu)
 {
+    /* A stop set before this point is either for this request or stale;
+     * one set after it makes the next TB leave (no kick is lost). */
     if (cpu->exit_request) {
         cpu->exit_request = 0;
         return true;
@@ -1235,7 +1412,8 @@ static bool exec_pick_tb(Exec *ex, BbCpu *cpu, uint64_t pc, uint64_t flags,
 }
 
 /*
- * One TB of @cpu: requests, lookup or translation, run, accounting.
+ * One run of @cpu from the loop: requests, lookup or translation of the
+ * first TB, the run (chained TBs follow within the budget), accounting.
  * @quantum: instructions left in the hart's slice.  False when the
  * hart's slice is over.
  */
@@ -1243,19 +1421,21 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
 {
     BbCpuPrivate *p = cpu->priv;
     BbCpuClass *cc = cpu_class(cpu);
-    uint64_t budget = UINT64_MAX, pc, flags, insns;
+    uint64_t budget = MIN(*quantum, EXEC_RUN_MAX_INSNS), pc, flags, insns;
     TranslationBlock *tb;
 
     tb_cache_reclaim(ex->cache);
+    budget_clear_stop(cpu);
     if (system_exec_should_stop(ex->sys) || !exec_service_requests(cpu) ||
         exec_exit_requested(cpu)) {
         return false;
     }
     if (ex->deterministic) {
-        budget = bb_icount_budget(bb_system_get_timers(ex->sys));
-        if (budget == 0) {
+        uint64_t left = bb_icount_budget(bb_system_get_timers(ex->sys));
+        if (left == 0) {
             return false; /* a timer is due: the system loop runs it */
         }
+        budget = MIN(budget, left);
     }
     cc->get_tb_key(cpu, &pc, &flags);
     if (!exec_pick_tb(ex, cpu, pc, flags, budget, *quantum, &tb)) {
@@ -1263,25 +1443,31 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
     }
     p->last_gen = tb_cache_generation(ex->cache);
     exec_log_before_run(cpu, pc, flags);
-    insns = exec_run(ex, cpu, tb);
+    exec_run(ex, cpu, tb, (uint32_t)budget);
     if (!tb) {
         g_clear_pointer(&p->oneoff, ex->backend->free);
     }
+    insns = cpu->insn_count - p->run_start;
     exec_account(ex, insns);
     *quantum -= MIN(*quantum, insns);
     return *quantum > 0;
 }
 
-/* After siglongjmp: account what the TB retired and deliver the fault. */
-static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
+/* After siglongjmp: account what the run retired, up to the faulting
+ * instruction, and deliver the fault.  Returns the instructions
+ * accounted. */
+static uint64_t exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
 {
     BbCpuPrivate *p = cpu->priv;
     BbCpuClass *cc = cpu_class(cpu);
+    uint64_t insns = 0;
 
+    ex->current = NULL;
     if (p->cur_code) {
-        exec_account(ex, p->tb_icount);
         /* the TB's length was counted in advance */
         cpu->insn_count -= p->tb_insns - p->tb_icount;
+        insns = cpu->insn_count - p->run_start;
+        exec_account(ex, insns);
     }
     cpu->access_size = 0;
     p->ts = NULL;
@@ -1296,7 +1482,7 @@ static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
         g_clear_pointer(&p->oneoff, ex->backend->free);
     }
     if (why != EXEC_UNWIND_EXCEPTION) {
-        return;
+        return insns;
     }
     if (log_enabled(LOG_INT)) {
         log_printf("int: hart %u exception cause %u tval 0x%"
@@ -1304,15 +1490,34 @@ static void exec_after_unwind(Exec *ex, BbCpu *cpu, int why)
                    cpu->hartid, p->exc_cause, p->exc_tval, p->exc_pc);
     }
     cc->do_exception(cpu, p->exc_cause, p->exc_tval);
+    return insns;
 }
 
-/* Run @cpu for one slice; whether it is runnable afterwards. */
-static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
+/* Will a hart other than @cpu run if given a slice? */
+static bool exec_others_runnable(Exec *ex, BbCpu *cpu)
+{
+    for (guint i = 0; i < ex->harts->len; i++) {
+        if (ex->harts->pdata[i] != cpu && exec_runnable(ex->harts->pdata[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Run @cpu for one slice. */
+static void exec_hart_slice(Exec *ex, BbCpu *cpu)
 {
     BbCpuPrivate *p = cpu->priv;
     volatile unsigned tbs = 0;
-    uint64_t quantum = EXEC_QUANTUM_INSNS;
-    volatile uint64_t quantum_left = EXEC_QUANTUM_INSNS;
+    /* A hart alone in normal mode (the others asleep) runs until a kick
+     * or a request - an interrupt for a sleeping hart ends its slice,
+     * exec_cpu_woken(); otherwise the quantum shares the thread (and, in
+     * deterministic mode, bounds the time between two looks at I/O). */
+    uint64_t full = ex->deterministic || exec_others_runnable(ex, cpu)
+                        ? EXEC_QUANTUM_INSNS
+                        : EXEC_RUN_MAX_INSNS;
+    uint64_t quantum = full;
+    volatile uint64_t quantum_left = full;
     int why;
 
     p->last = NULL;
@@ -1320,7 +1525,8 @@ static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
     why = sigsetjmp(p->unwind, 0);
     p->unwind_set = true;
     if (why) {
-        exec_after_unwind(ex, cpu, why);
+        uint64_t done = exec_after_unwind(ex, cpu, why);
+        quantum_left -= MIN(quantum_left, done);
         tbs++;
     }
     quantum = quantum_left;
@@ -1331,7 +1537,6 @@ static bool exec_hart_slice(Exec *ex, BbCpu *cpu)
     p->unwind_set = false;
     p->last = NULL;
     exec_set_running(ex, NULL);
-    return exec_runnable(cpu);
 }
 
 bool exec_run_slice(BbSystem *sys, void *opaque)
@@ -1340,7 +1545,13 @@ bool exec_run_slice(BbSystem *sys, void *opaque)
     bool runnable = false;
 
     for (guint i = 0; i < ex->harts->len; i++) {
-        runnable |= exec_hart_slice(ex, ex->harts->pdata[i]);
+        exec_hart_slice(ex, ex->harts->pdata[i]);
+    }
+    /* Asked after every slice: a later hart may have woken an earlier one
+     * (an IPI), and requests made on this thread do not wake the main
+     * loop's poll (bb_cpu_request_interrupt()). */
+    for (guint i = 0; i < ex->harts->len && !runnable; i++) {
+        runnable = exec_runnable(ex->harts->pdata[i]);
     }
     return runnable;
 }

@@ -79,6 +79,9 @@ struct BbCpuPrivate {
     uint64_t tb_insns;        /* after an unwind: the length of the TB
                                  that raised (counted in BbCpu.insn_count
                                  in advance) */
+    uint32_t run_budget;      /* BbCpu.budget's low half at the run's
+                                 start */
+    uint64_t run_start;       /* BbCpu.insn_count at the run's start */
 };
 
 /* Register @cpu (realized) with @sys: creates the system's loop on the
@@ -86,6 +89,13 @@ struct BbCpuPrivate {
 bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error);
 /* Take @cpu out of its system's loop and free its private state. */
 void exec_unregister_hart(BbCpu *cpu);
+
+/* Make @cpu's generated code return to the loop at its next TB entry
+ * (any thread; the loop clears it before looking at @cpu's requests). */
+void exec_cpu_kick(BbCpu *cpu);
+/* @cpu got an interrupt request: a hart running without a quantum while
+ * @cpu slept ends its slice (normal mode, loop thread only). */
+void exec_cpu_woken(BbCpu *cpu);
 
 /* Run every hart for one slice; whether any hart is runnable. */
 bool exec_run_slice(BbSystem *sys, void *opaque);

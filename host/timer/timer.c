@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "timer/timer-heap.h"
+#include "timer/timer-internal.h"
 
 struct BbTimer {
     TimerHeapNode node;   /* deadline, sequence number, heap slot */
@@ -44,6 +45,7 @@ struct BbTimerContext {
     int64_t resume_host;  /* normal mode: monotonic ns at the last resume */
     uint64_t insns;       /* instructions accounted */
     int64_t warp_ns;      /* deterministic mode: ns added by warps */
+    TimerContextHooks hooks; /* the execution loop's (timer-internal.h) */
 };
 
 TimerHeapNode *timer_heap_node(BbTimer *timer)
@@ -61,10 +63,20 @@ static int64_t host_clock_ns(clockid_t id)
     return (int64_t)ts.tv_sec * G_GINT64_CONSTANT(1000000000) + ts.tv_nsec;
 }
 
+/* Deterministic mode: instructions accounted, plus those a hart running
+ * chained TBs has retired so far (the loop accounts them when the run
+ * ends). */
+static uint64_t icount_insns(const BbTimerContext *ctx)
+{
+    return ctx->insns + (ctx->hooks.inflight && !ctx->paused
+                             ? ctx->hooks.inflight(ctx->hooks.opaque)
+                             : 0);
+}
+
 static int64_t virtual_ns(const BbTimerContext *ctx)
 {
     if (ctx->icount) {
-        return (int64_t)(ctx->insns << ctx->shift) + ctx->warp_ns;
+        return (int64_t)(icount_insns(ctx) << ctx->shift) + ctx->warp_ns;
     }
     if (ctx->paused) {
         return ctx->vbase;
@@ -122,6 +134,12 @@ void bb_timer_context_free(BbTimerContext *ctx)
     }
     timer_heap_destroy(&ctx->held);
     g_free(ctx);
+}
+
+void timer_context_set_hooks(BbTimerContext *ctx,
+                             const TimerContextHooks *hooks)
+{
+    ctx->hooks = hooks ? *hooks : (TimerContextHooks){ 0 };
 }
 
 bool bb_timer_context_is_deterministic(const BbTimerContext *ctx)
@@ -197,6 +215,10 @@ void bb_timer_mod(BbTimer *timer, int64_t deadline_ns)
     timer->node.deadline = deadline_ns;
     timer->node.seq = ctx->next_seq++;
     timer_heap_push(&ctx->heaps[timer->clock], timer);
+    if (ctx->hooks.deadline_changed &&
+        timer_heap_peek(&ctx->heaps[timer->clock]) == timer) {
+        ctx->hooks.deadline_changed(ctx->hooks.opaque, timer->clock);
+    }
 }
 
 void bb_timer_del(BbTimer *timer)

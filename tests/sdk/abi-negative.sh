@@ -16,6 +16,9 @@ cp -r "$inc" "$work/pristine"
 "$check" "$cc" "$work/pristine" "$work/baseline.txt" "$work/pristine-build" \
   --update > /dev/null || { echo "FAIL: cannot make the baseline"; exit 1; }
 fail=0
+# the ABI version the headers declare (the OK line names it)
+abi=$(sed -n 's/^#define BB_ABI_MAJOR \([0-9]*\).*/\1/p' "$inc/breadboard/abi.h").$(
+      sed -n 's/^#define BB_ABI_MINOR \([0-9]*\).*/\1/p' "$inc/breadboard/abi.h")
 
 # case NAME HEADER PERL-SUBSTITUTION WANT-EXIT WANT-LINE...
 case_() {
@@ -56,7 +59,7 @@ case_ insert-member plugin.h \
 case_ append-into-reserved plugin.h \
   's/(\n(\s*))void \*reserved\[8\];(\n\} BbPluginDescriptor;)/$1void *extra;$1void *reserved[7];$3/' 0 \
   "note: struct BbPluginDescriptor: member 'extra' appended into the reserved padding" \
-  "OK: layout compatible with the baseline (ABI 2.0)"
+  "OK: layout compatible with the baseline (ABI $abi)"
 
 case_ reorder plugin.h \
   's/(const char \*name;)(\s*)(const char \*version;)/$3$2$1/' 1 \

@@ -8,6 +8,9 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   2.1 (2026-12-07)  Compatible additions:
+ *                     - BbCpu.budget (cpu.h, from the reserved padding):
+ *                       the instruction budget chained TBs count down.
  *   2.0 (2026-12-07)  SDK 2, the device contract (layout changes, hence
  *                     the major):
  *                     - The host owns device mappings: bb_device_realize()
@@ -64,7 +67,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 2 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 0 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 1 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

@@ -206,6 +206,19 @@ struct BbCpuClass {
  * @insn_count: host-owned instruction counter that generated code
  *   updates; plugins must not touch it - read bb_cpu_get_insn_count().
  *   Since: ABI 1.5
+ * @budget: host-owned instruction budget of the running chain of TBs:
+ *   every TB subtracts its length at entry and leaves when the result
+ *   would be negative; the upper 32 bits are all ones while the hart is
+ *   asked to leave (exit or interrupt request, a kick).  Plugins must not
+ *   touch it.  Since: ABI 2.1
+ * @tb_budget: host-owned: the low half of @budget when the running TB
+ *   was entered (what the chain had retired before it); -1 after a TB
+ *   left at its entry.  Since: ABI 2.1
+ * @entry_pc: host-owned: the pc (and @entry_extra the marker's extra
+ *   word) of the first instruction of a TB that left at its entry, which
+ *   the host restores with restore_state(): a TB entered through a
+ *   chained jump finds env's pc still at the previous TB's.
+ *   Since: ABI 2.1
  * Since: ABI 1.4
  */
 struct BbCpu {
@@ -217,9 +230,13 @@ struct BbCpu {
     BbCpuPrivate *priv;           /* host: TLBs, jump cache, unwinding */
     /* Since ABI 1.5, taken from the reserved padding: */
     uint32_t access_size;         /* bytes tlb_fill is asked for (0: 1) */
-    uint32_t reserved32;
+    int32_t tb_budget;            /* host-owned (ABI 2.1): see @budget */
     uint64_t insn_count;          /* host-owned: see bb_cpu_get_insn_count */
-    void *reserved[6];
+    /* Since ABI 2.1, taken from the reserved padding: */
+    volatile int64_t budget;      /* host-owned: see docs/jit.md */
+    uint64_t entry_pc;            /* host-owned: see @budget */
+    uint64_t entry_extra;
+    void *reserved[3];
 };
 
 BB_DECLARE_TYPE(BbCpu, BbCpuClass, BB_CPU, BB_TYPE_CPU)

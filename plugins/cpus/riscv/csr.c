@@ -93,6 +93,9 @@ typedef struct RiscvCsr {
     uint64_t (*read)(RiscvCpu *s, unsigned csr); /* NULL: no such CSR */
     /* NULL: writes are ignored (read-only-zero WARL fields) */
     void (*write)(RiscvCpu *s, unsigned csr, uint64_t value);
+    /* the value csrrs/csrrc modify, when it is not what a read returns
+     * (mip: the software-writable bits only); NULL: read */
+    uint64_t (*read_rmw)(RiscvCpu *s, unsigned csr);
 } RiscvCsr;
 
 /* ------------------------------------------------------------ helpers */
@@ -308,6 +311,18 @@ static void write_sie(RiscvCpu *s, unsigned csr, uint64_t v)
 static uint64_t read_mip(RiscvCpu *s, unsigned csr)
 {
     return riscv_read_mip(s);
+}
+
+/* A read shows SEIP as the OR of the software bit and the PLIC's line, but
+ * csrrs/csrrc modify the software bit alone (privileged spec, "Machine
+ * Interrupt Registers").  Were the line's value written back, OpenSBI's
+ * `csrs mip, STIP` in its timer handler, run while the UART's interrupt
+ * is pending, would latch SEIP in software: S-mode then takes external
+ * interrupts the PLIC has nothing to claim for, forever (the real-time
+ * console stall of issue 12; tests/guest/mip-rmw.c). */
+static uint64_t read_mip_rmw(RiscvCpu *s, unsigned csr)
+{
+    return s->mip;
 }
 
 /* M-mode may set and clear the S-level bits (OpenSBI injects STIP and
@@ -627,7 +642,8 @@ static const RiscvCsr csr_table[4096] = {
     CSR(CSR_MEPC, "mepc", NULL, read_epc, write_epc),
     CSR(CSR_MCAUSE, "mcause", NULL, read_plain, write_plain),
     CSR(CSR_MTVAL, "mtval", NULL, read_plain, write_plain),
-    CSR(CSR_MIP, "mip", NULL, read_mip, write_mip),
+    [CSR_MIP] = { .name = "mip", .read = read_mip, .write = write_mip,
+                  .read_rmw = read_mip_rmw },
     /* RV64 has only the even pmpcfg registers */
     CSR(CSR_PMPCFG0 + 0, NULL, NULL, read_pmpcfg, write_pmpcfg),
     CSR(CSR_PMPCFG0 + 2, NULL, NULL, read_pmpcfg, write_pmpcfg),
@@ -739,8 +755,9 @@ bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old)
         v = c->read(s, csr);
     }
     if (write && c->write) {
+        uint64_t base = c->read_rmw ? c->read_rmw(s, csr) : v;
         uint64_t n = (funct3 & 3) == 1 ? src
-                     : (funct3 & 3) == 2 ? v | src : v & ~src;
+                     : (funct3 & 3) == 2 ? base | src : base & ~src;
         c->write(s, csr, n);
     }
     *old = read ? v : 0;
