@@ -7,6 +7,10 @@ Usage: linux-test.py BREADBOARD SRC_DIR GUEST HARTS MODE [BOOT]
                   powers off: every "bb-init:" check must pass, the
                   workload checksum must equal the host build of the same
                   source (WORKLOAD_REF), and the run must exit with 0.
+         project-edu: the same with QEMU's edu at 00:01.0 of the board's
+                  PCIe host (--device edu,bus=pcie0,slot=1): the edu
+                  checks must run and pass too.  Skips (77) while
+                  Breadboard has no edu type.
          debian:  Debian 13's kernel + busybox initramfs (scripts/guests/
                   fetch-debian.sh): the shell on ttyS0 is driven like a
                   user at a terminal (`uname -a`, `cat /proc/cpuinfo`,
@@ -156,6 +160,13 @@ def main():
     for f in (SBI, UBOOT):
         if not os.path.isfile(f):
             skip(f"{f} missing (packages opensbi, u-boot-qemu)")
+    edu = guest == "project-edu"
+    if edu:
+        guest = "project"
+        types = subprocess.run([bb, "types"], capture_output=True,
+                               text=True).stdout
+        if not re.search(r"^edu\b", types, re.M):
+            skip("breadboard has no edu device type yet")
     kernel, initrd = guest_paths(src, guest)
     board = {"1": "riscv-virt.yaml", "2": "riscv-virt-smp2.yaml",
              "4": "riscv-virt-smp4.yaml"}[harts]
@@ -165,6 +176,8 @@ def main():
     elif mode != "rt":
         print(f"unknown mode {mode}")
         return 2
+    if edu:
+        argv += ["--device", "edu,bus=pcie0,slot=1"]
     append = "console=ttyS0 earlycon"
     if boot == "direct":
         argv += ["--kernel", kernel, "--append", append]
@@ -184,7 +197,8 @@ def main():
     # loaded 2-core CI host) needs well under half of it.
     timeout = float(os.environ.get("BB_LINUX_TIMEOUT", "600"))
     log_dir = os.environ.get("BB_LINUX_LOG_DIR", ".")
-    log = os.path.join(log_dir, f"linux-{guest}-{harts}-{mode}-{boot}.log")
+    log = os.path.join(log_dir, f"linux-{guest}{'-edu' if edu else ''}-"
+                       f"{harts}-{mode}-{boot}.log")
     g = Guest(argv, log, timeout)
     t0 = time.monotonic()
 
@@ -220,11 +234,20 @@ def main():
                 errors.append(f"expected '{want}' (host build of the workload)")
         if "bb-init: rtc0 advances over 1.2 s ok" not in lines:
             errors.append("RTC check missing")
+        if edu:
+            for want in ("bb-init: pci 0000:00:01.0 1234:11e8 class 00ff00",
+                         "bb-init: edu 0000:00:01.0 identification 010000ed ok",
+                         "bb-init: edu factorial 5 = 120 ok",
+                         "bb-init: edu interrupt status 00000001 after factorial ok",
+                         "bb-init: edu interrupt status 00000000 after ack ok"):
+                if want not in lines:
+                    errors.append(f"expected '{want}'")
         if code != 0:
             errors.append(f"exit code {code}, expected 0 (power-off)")
         if errors:
             g.fail("; ".join(errors))
-        print(f"PASS: project kernel, {harts} hart(s), {mode}, {boot}: "
+        print(f"PASS: project kernel{' with edu' if edu else ''}, "
+              f"{harts} hart(s), {mode}, {boot}: "
               f"INIT-DONE after {t_init:.1f} s, {len(lines)} bb-init lines, "
               "powered off with 0")
         return 0

@@ -10,8 +10,8 @@
 # QEMU's virt always has its PCIe host bridge; while Breadboard's board
 # has no PCI host (no pci-host-ecam-generic node in its tree) the "pci"
 # lines are left out of the comparison on both sides, and said so.
-# With "edu", both machines get QEMU's edu device (Breadboard: --device
-# edu,bus=pcie0) and the edu checks are compared too; skipped (77) when
+# With "edu", both machines get QEMU's edu device at 00:01.0 (Breadboard:
+# --device edu,bus=pcie0,slot=1) and the edu checks are compared too; skipped (77) when
 # Breadboard has no edu type yet.  Skips (77) without qemu-system-riscv64,
 # the firmware or the built guest.
 set -u
@@ -29,9 +29,9 @@ esac
 append="console=ttyS0"
 bb_extra=() qemu_extra=()
 if [ "$variant" = edu ]; then
-  "$bb" types 2>/dev/null | grep -qw edu ||
+  "$bb" types 2>/dev/null | grep -q '^edu ' ||
     { echo "breadboard has no edu device type yet: skipped"; exit 77; }
-  bb_extra=(--device edu,bus=pcie0) qemu_extra=(-device edu)
+  bb_extra=(--device edu,bus=pcie0,slot=1) qemu_extra=(-device edu,addr=01.0)
 fi
 logs=${BB_LINUX_LOG_DIR:-.}
 tag=$harts${variant:+-$variant}
