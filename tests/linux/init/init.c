@@ -213,48 +213,54 @@ static uint64_t workload(void)
     return sum;
 }
 
-/* The workload once on each online hart (a child pinned to it): every
- * hart must compute the same checksum as the boot hart. */
+/* The workload once on each hart init may run on (a child pinned to it):
+ * every hart must compute the same checksum as the boot hart.  The harts
+ * are the ids in init's affinity mask -- the online ones, which need not
+ * be 0..N-1 (a hart that failed to come online leaves a hole). */
 static void check_workload(void)
 {
     uint64_t sum = workload();
     printf("bb-init: workload %u rounds checksum %016" PRIx64 "\n",
            WORKLOAD_ROUNDS, sum);
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int pipes[64][2];
-    pid_t pids[64];
-    if (ncpu < 1 || ncpu > 64) {
-        check(0, "online harts %ld", ncpu);
+    cpu_set_t online;
+    int ids[64], n = 0;
+    if (sched_getaffinity(0, sizeof(online), &online) != 0) {
+        check(0, "sched_getaffinity (%s)", strerror(errno));
         return;
     }
+    for (int c = 0; c < CPU_SETSIZE && n < 64; c++)
+        if (CPU_ISSET(c, &online))
+            ids[n++] = c;
+    int pipes[64][2];
+    pid_t pids[64];
     fflush(stdout);
-    for (long c = 0; c < ncpu; c++) {
-        pids[c] = -1;
-        if (pipe(pipes[c]) != 0)
+    for (int i = 0; i < n; i++) {
+        pids[i] = -1;
+        if (pipe(pipes[i]) != 0)
             continue;
-        pids[c] = fork();
-        if (pids[c] == 0) {
+        pids[i] = fork();
+        if (pids[i] == 0) {
             cpu_set_t set;
             CPU_ZERO(&set);
-            CPU_SET(c, &set);
+            CPU_SET(ids[i], &set);
             uint64_t v = 0;
             if (sched_setaffinity(0, sizeof(set), &set) == 0)
                 v = workload();
-            ssize_t w = write(pipes[c][1], &v, sizeof(v));
+            ssize_t w = write(pipes[i][1], &v, sizeof(v));
             _exit(w == sizeof(v) ? 0 : 1);
         }
-        close(pipes[c][1]);
+        close(pipes[i][1]);
     }
     int same = 0;
-    for (long c = 0; c < ncpu; c++) {
+    for (int i = 0; i < n; i++) {
         uint64_t v = 0;
-        if (pids[c] > 0 && read(pipes[c][0], &v, sizeof(v)) == sizeof(v) && v == sum)
+        if (pids[i] > 0 && read(pipes[i][0], &v, sizeof(v)) == sizeof(v) && v == sum)
             same++;
-        if (pids[c] > 0)
-            waitpid(pids[c], NULL, 0);
-        close(pipes[c][0]);
+        if (pids[i] > 0)
+            waitpid(pids[i], NULL, 0);
+        close(pipes[i][0]);
     }
-    check(same == ncpu, "workload on each of %ld harts: %d match", ncpu, same);
+    check(n > 0 && same == n, "workload on each of %d harts: %d match", n, same);
 }
 
 static void mount_fs(const char *type, const char *dir)
