@@ -203,8 +203,9 @@ struct BbCpuClass {
  *   depend on more than the page, like a PMP boundary inside it, must
  *   cover all of these bytes (and then return BB_PROT_NO_CACHE).  0
  *   outside tlb_fill; treat 0 as 1.  Since: ABI 1.5
- * @insn_count: host-owned instruction counter that generated code
- *   updates; plugins must not touch it - read bb_cpu_get_insn_count().
+ * @insn_count: host-owned instruction counter, brought up to date when
+ *   a run of generated code ends (during one the host derives it from
+ *   @budget); plugins must not touch it - read bb_cpu_get_insn_count().
  *   Since: ABI 1.5
  * @budget: host-owned instruction budget of the running chain of TBs:
  *   every TB subtracts its length at entry and leaves when the result
