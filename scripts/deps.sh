@@ -15,6 +15,8 @@ packages=(
   qemu-system-misc
   graphviz
   gdb-multiarch
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.1
+  flex bison bc xz-utils cpio python3 gnuplot-nox
 )
 # libelf-dev: the plugin scan reads descriptors from the ELF files.
 # clang, libclang-rt-dev (its sanitizer runtimes): the AddressSanitizer +
@@ -24,6 +26,11 @@ packages=(
 # bench/ -- never used by breadboard itself.
 # graphviz: `dot`, which the tests run on `describe --format dot` output.
 # gdb-multiarch: the debugger the gdbstub tests drive (tests/gdbstub).
+# gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross, linux-source-6.1, flex,
+# bison, bc, xz-utils: the project-built Linux guest and its static /init
+# (scripts/guests/build-kernel.sh); cpio: the busybox initramfs of
+# Debian's kernel (scripts/guests/fetch-debian.sh); python3: the Linux
+# console tests; gnuplot-nox: the chart of bench/run-all.
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

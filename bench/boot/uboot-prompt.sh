@@ -10,6 +10,8 @@
 # BB_TCG_STATS=1: the translation statistics of its last run up to the
 # prompt (TBs translated per second, ns per guest instruction; a line per
 # 1024 TBs, so the last few hundred TBs are not counted) are printed too.
+# BENCH_CSV=FILE appends a "benchmark,jit_s,interp_s,qemu_s,ratio" row
+# (no interpreter column here).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -65,3 +67,6 @@ echo "time to the U-Boot prompt (median of $runs): breadboard ${b} s," \
      "qemu-system-riscv64 ${q} s, ratio breadboard/qemu" \
      "$(awk -v a="$b" -v b="$q" 'BEGIN { printf "%.2f", a / b }')"
 [ -s "$tmp/stats" ] && echo "breadboard, last run: $(cat "$tmp/stats")"
+[ -n "${BENCH_CSV:-}" ] &&
+  echo "uboot-prompt,$b,,$q,$(awk -v a="$b" -v b="$q" 'BEGIN { printf "%.2f", a / b }')" >> "$BENCH_CSV"
+exit 0

@@ -17,6 +17,8 @@
 # subset; BENCH_INTERP=0 skips the interpreter.  The JIT runs with
 # BB_TCG_STATS=1, and the table also shows its translation speed (median
 # TBs translated per second, from the last tcg-stats line of each run).
+# BENCH_CSV=FILE appends "benchmark,jit_s,interp_s,qemu_s,ratio" rows
+# (bench/run-all collects them).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -103,6 +105,8 @@ for prog in $programs; do
             "$j" "$n" "$q" "$(awk -v a="$j" -v b="$q" \
                               'BEGIN { printf "%.2f", a / b }')" \
             "$t" "${ref##* }")")
+  [ -n "${BENCH_CSV:-}" ] &&
+    echo "guest-$prog,$j,${n#-},$q,$(awk -v a="$j" -v b="$q" 'BEGIN { printf "%.2f", a / b }')" >> "$BENCH_CSV"
   echo "$prog done (jit ${jit[*]}; interp ${int[*]:-}; qemu ${qem[*]})" >&2
 done
 

@@ -11,8 +11,10 @@
 
 #define TYPE_SIFIVE_TEST "sifive-test"
 #define TYPE_GOLDFISH_RTC "goldfish-rtc"
+#define TYPE_LOADER "loader"
 
 extern const BbTypeInfo sifive_test_info;
 extern const BbTypeInfo goldfish_rtc_info;
+extern const BbTypeInfo loader_info;
 
 #endif /* MISC_DEVICES_H */
