@@ -9,8 +9,7 @@ Usage: linux-test.py BREADBOARD SRC_DIR GUEST HARTS MODE [BOOT]
                   source (WORKLOAD_REF), and the run must exit with 0.
          project-edu: the same with QEMU's edu at 00:01.0 of the board's
                   PCIe host (--device edu,bus=pcie0,slot=1): the edu
-                  checks must run and pass too.  Skips (77) while
-                  Breadboard has no edu type.
+                  checks must run and pass too.
          debian:  Debian 13's kernel + busybox initramfs (scripts/guests/
                   fetch-debian.sh): the shell on ttyS0 is driven like a
                   user at a terminal (`uname -a`, `cat /proc/cpuinfo`,
@@ -163,10 +162,6 @@ def main():
     edu = guest == "project-edu"
     if edu:
         guest = "project"
-        types = subprocess.run([bb, "types"], capture_output=True,
-                               text=True).stdout
-        if not re.search(r"^edu\b", types, re.M):
-            skip("breadboard has no edu device type yet")
     kernel, initrd = guest_paths(src, guest)
     board = {"1": "riscv-virt.yaml", "2": "riscv-virt-smp2.yaml",
              "4": "riscv-virt-smp4.yaml"}[harts]

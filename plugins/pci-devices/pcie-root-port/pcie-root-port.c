@@ -116,6 +116,15 @@ static bool rp_realize(BbPciDevice *pdev, GError **error)
                                    RP_ACS_OFFSET, RP_ACS_SIZE, error)) {
         return false;
     }
+    /* Slot Capabilities: hot-plug capable (b6), as QEMU's root port
+     * advertises, so that Linux sizes the port's windows for hot-plug
+     * (I/O, memory and prefetchable reservations) as it does on QEMU,
+     * and a guest sees the same resources; no command-completed support
+     * (b18): no hot-plug controller stands behind the bit, so a driver
+     * must not wait for one to complete a command. */
+    bb_pci_set_long(pdev, RP_EXP_OFFSET + 0x14,
+                    bb_pci_get_long(pdev, RP_EXP_OFFSET + 0x14) |
+                        (1u << 6) | (1u << 18));
     rp_init_ext_caps(pdev);
     return true;
 }

@@ -7,7 +7,7 @@
  *   - mounts proc, sysfs and devtmpfs; prints /proc/cpuinfo and
  *     /proc/interrupts (informational: they differ between emulators);
  *   - lists PCI functions from /sys/bus/pci/devices (vendor, device,
- *     class); if QEMU's edu (1234:11e8) is there, enables it through
+ *     class, the resources Linux assigned); if QEMU's edu (1234:11e8) is there, enables it through
  *     sysfs, maps resource0 and checks identification, liveness and the
  *     factorial of 5 with its interrupt status (docs/linux.md);
  *   - reads the RTC over a 1.2 s sleep and checks it advanced;
@@ -158,6 +158,28 @@ static void check_edu(const char *dir, const char *name)
     munmap((void *)r, 4096);
 }
 
+/* The address ranges Linux assigned to a function ("resource": one line
+ * "start end flags" per BAR, ROM and bridge window; unused ones are 0),
+ * as Linux's own assignment made them (it reassigns whatever firmware
+ * did), to be compared with QEMU's. */
+static void print_resources(const char *dir, const char *name)
+{
+    char path[512], line[128];
+    snprintf(path, sizeof(path), "%s/resource", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    for (int i = 0; fgets(line, sizeof(line), f); i++) {
+        unsigned long long start, end, flags;
+        if (sscanf(line, "%llx %llx %llx", &start, &end, &flags) != 3 ||
+            (start == 0 && end == 0))
+            continue;
+        printf("bb-init: pci %s resource %d %#llx-%#llx flags %#llx\n", name,
+               i, start, end, flags);
+    }
+    fclose(f);
+}
+
 static int name_cmp(const struct dirent **a, const struct dirent **b)
 {
     return strcmp((*a)->d_name, (*b)->d_name);
@@ -178,6 +200,7 @@ static void check_pci(void)
         long klass = read_num(dir, "class");
         printf("bb-init: pci %s %04lx:%04lx class %06lx\n", names[i]->d_name,
                vendor, device, klass);
+        print_resources(dir, names[i]->d_name);
         count++;
         if (vendor == EDU_VENDOR && device == EDU_DEVICE)
             check_edu(dir, names[i]->d_name);
