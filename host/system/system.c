@@ -104,6 +104,7 @@ void bb_system_free(BbSystem *sys)
         sys->exec_destroy(sys->exec_opaque);
     }
     g_free(sys->accel);
+    g_free(sys->board_name);
     g_ptr_array_unref(sys->chardev_order);
     g_hash_table_unref(sys->chardevs);
     bb_address_space_free(sys->as);
