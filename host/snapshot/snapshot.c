@@ -826,7 +826,14 @@ static void apply_ram(SnapVm *vm, const RamLoad *rl)
 {
     SnapRam *ram = rl->ram;
 
-    memset(ram->host, 0, ram->size);
+    /* Zero only what is not zero: reading an untouched page of a lazily
+     * mapped region costs nothing, writing it would commit it. */
+    for (uint64_t off = 0; off < ram->size; off += SNAP_PAGE) {
+        size_t n = (size_t)MIN((uint64_t)SNAP_PAGE, ram->size - off);
+        if (!page_is_zero(ram->host + off, n)) {
+            memset(ram->host + off, 0, n);
+        }
+    }
     for (size_t pos = 0; pos < rl->raw_len;) {
         uint64_t idx = get_le(rl->raw + pos, 8);
         size_t n = (size_t)MIN((uint64_t)SNAP_PAGE,
