@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config perl binutils
   libglib2.0-dev libyaml-dev libfdt-dev libcmocka-dev libjson-glib-dev
   libelf-dev device-tree-compiler valgrind libcapstone-dev
+  libzstd-dev zlib1g-dev  # snapshots: RAM pages (zstd), record CRC-32 (zlib)
   clang libclang-rt-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   picolibc-riscv64-unknown-elf

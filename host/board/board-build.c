@@ -597,6 +597,8 @@ static Board *board_new(BoardSpec *spec, const BoardBuildOptions *opts)
                               .icount_shift = opts ? opts->icount_shift : 0 };
 
     board->system = bb_system_new(&sopts);
+    system_set_board_name(board->system, spec->name ? spec->name
+                                                    : spec->path);
     board->spec = spec;
     board->harts = g_ptr_array_new();
     board->devices = g_ptr_array_new();

@@ -61,5 +61,6 @@ int cli_qmp(int argc, char **argv);
 int cli_types(int argc, char **argv);
 int cli_describe(int argc, char **argv);
 int cli_dtb(int argc, char **argv);
+int cli_snapshot(int argc, char **argv);
 
 #endif /* HOST_CLI_CLI_H */

@@ -9,7 +9,9 @@
  * --no-shutdown keeps a guest's power-off for inspection (system.h);
  * --qmp and --monitor open the monitor (host/monitor, docs/monitor.md);
  * --gdb serves the GDB remote protocol (docs/debugging.md) and --wait-gdb
- * holds the start until a debugger resumes the guest.
+ * holds the start until a debugger resumes the guest; --snapshot FILE
+ * starts from a snapshot, --snapshot-save FILE --snapshot-save-at NS
+ * saves one when the virtual clock reaches NS (docs/snapshots.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "chardev/chardev-internal.h"
 #include "gdbstub/gdbstub.h"
 #include "monitor/monitor.h"
+#include "snapshot/snapshot.h"
 #include "system/system-internal.h"
 #include "tcg/exec.h"
 #include "util/log.h"
@@ -36,7 +39,30 @@ typedef struct RunOptions {
     gboolean no_shutdown; /* --no-shutdown */
     char **qmp;           /* --qmp SPEC, repeatable */
     char *monitor;        /* --monitor stdio */
+    char *snapshot;       /* --snapshot FILE */
+    char *snapshot_save;  /* --snapshot-save FILE */
+    gint64 snapshot_save_at; /* --snapshot-save-at NS (-1: not given) */
 } RunOptions;
+
+/* --snapshot-save-at: a virtual-clock timer saves the VM between slices
+ * (in deterministic mode at exactly that instruction count), once. */
+typedef struct SaveAt {
+    BbSystem *sys;
+    const char *file;
+    BbTimer *timer;
+} SaveAt;
+
+static void save_at_fire(void *opaque)
+{
+    SaveAt *sa = opaque;
+    GError *error = NULL;
+
+    if (!snapshot_save(sa->sys, sa->file, &error)) {
+        g_printerr("breadboard: --snapshot-save: %s\n", error->message);
+        g_error_free(error);
+        bb_system_request_shutdown(sa->sys, BB_SHUTDOWN_HOST_ERROR, 1);
+    }
+}
 
 static gboolean parse_icount(const char *name, const char *value,
                              gpointer data, GError **error)
@@ -87,6 +113,11 @@ static int run(const char *path, RunOptions *o)
     GError *error = NULL;
     int status;
 
+    if ((o->snapshot_save != NULL) != (o->snapshot_save_at >= 0)) {
+        g_printerr("breadboard: run: --snapshot-save FILE and "
+                   "--snapshot-save-at NS go together\n");
+        return CLI_EXIT_USAGE;
+    }
     if (o->wait_gdb && !o->gdb) {
         g_printerr("breadboard: run: --wait-gdb needs --gdb tcp::PORT\n");
         return CLI_EXIT_USAGE;
@@ -99,6 +130,19 @@ static int run(const char *path, RunOptions *o)
     }
     BbSystem *sys = board_get_system(cb.board);
     Gdbstub *gdb = NULL;
+    SaveAt save_at = { sys, o->snapshot_save, NULL };
+    if (o->snapshot && !snapshot_load(sys, o->snapshot, &error)) {
+        g_prefix_error(&error, "--snapshot %s: ", o->snapshot);
+        cli_report(error);
+        cli_board_close(&cb);
+        return CLI_EXIT_ERROR;
+    }
+    if (o->snapshot_save) {
+        save_at.timer = bb_timer_new(bb_system_get_timers(sys),
+                                     BB_CLOCK_VIRTUAL, save_at_fire,
+                                     &save_at);
+        bb_timer_mod(save_at.timer, o->snapshot_save_at);
+    }
     system_install_signal_handlers(sys);
     bb_system_set_start_paused(sys, o->paused);
     bb_system_set_no_shutdown(sys, o->no_shutdown);
@@ -129,6 +173,7 @@ static int run(const char *path, RunOptions *o)
         }
         if (error) {
             cli_report(error);
+            bb_timer_free(save_at.timer);
             monitor_free(mon);
             monitor_set_registry(NULL);
             cli_board_close(&cb);
@@ -136,6 +181,7 @@ static int run(const char *path, RunOptions *o)
         }
     }
     status = bb_system_run(sys);
+    bb_timer_free(save_at.timer);
     gdbstub_free(gdb);
     monitor_free(mon);
     monitor_set_registry(NULL);
@@ -158,7 +204,7 @@ static char **normalise_args(int argc, char **argv)
 
 int cli_run(int argc, char **argv)
 {
-    RunOptions o = { .build.open_backends = true };
+    RunOptions o = { .build.open_backends = true, .snapshot_save_at = -1 };
     GOptionEntry entries[] = {
         { "icount", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
           parse_icount, "Deterministic time: 2^SHIFT ns per instruction "
@@ -183,6 +229,13 @@ int cli_run(int argc, char **argv)
           "(repeatable)", "SPEC" },
         { "monitor", 0, 0, G_OPTION_ARG_STRING, &o.monitor,
           "Human monitor: stdio", "stdio" },
+        { "snapshot", 0, 0, G_OPTION_ARG_FILENAME, &o.snapshot,
+          "Start from the snapshot in FILE (saved from the same board)",
+          "FILE" },
+        { "snapshot-save", 0, 0, G_OPTION_ARG_FILENAME, &o.snapshot_save,
+          "With --snapshot-save-at: save a snapshot to FILE", "FILE" },
+        { "snapshot-save-at", 0, 0, G_OPTION_ARG_INT64, &o.snapshot_save_at,
+          "Save the snapshot when the virtual clock reaches NS", "NS" },
         { "no-shutdown", 0, 0, G_OPTION_ARG_NONE, &o.no_shutdown,
           "On guest power-off stay in the shutdown state (for the "
           "monitor) instead of exiting; quit ends the run", NULL },
@@ -219,5 +272,7 @@ int cli_run(int argc, char **argv)
     g_strfreev(o.qmp);
     g_free(o.monitor);
     g_free(o.gdb);
+    g_free(o.snapshot);
+    g_free(o.snapshot_save);
     return status;
 }

@@ -25,6 +25,7 @@ static const CliCommand commands[] = {
     { "plugins", cli_plugins, "list the plugins found and their types" },
     { "qmp", cli_qmp, "send one QMP command to a running breadboard" },
     { "run", cli_run, "run a board until it shuts down" },
+    { "snapshot", cli_snapshot, "describe a snapshot file (snapshot info)" },
     { "types", cli_types, "list the registered types and their properties" },
 };
 

@@ -81,4 +81,15 @@ void memory_region_dump_tree(BbMemoryRegion *root, GString *out);
  */
 void address_space_dump_flatview(BbAddressSpace *as, GString *out);
 
+/*
+ * Call @fn for every RAM and ROM region reachable from @root (through
+ * containers and alias targets), each once, in a stable order (tree
+ * order, subregions by insertion): snapshots save and restore their
+ * bytes.  @host is the region's host mapping of @size bytes.
+ */
+typedef void (*MemoryRamFunc)(BbMemoryRegion *mr, uint8_t *host,
+                              uint64_t size, bool rom, void *opaque);
+void memory_region_foreach_ram(BbMemoryRegion *root, MemoryRamFunc fn,
+                               void *opaque);
+
 #endif /* HOST_MEMORY_MEMORY_INTERNAL_H */

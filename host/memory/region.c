@@ -366,6 +366,38 @@ BbObject *memory_region_get_owner(const BbMemoryRegion *mr)
     return mr->owner;
 }
 
+static void foreach_ram(BbMemoryRegion *mr, GHashTable *seen,
+                        MemoryRamFunc fn, void *opaque)
+{
+    if (!mr || !g_hash_table_add(seen, mr)) {
+        return;
+    }
+    switch (mr->kind) {
+    case MR_RAM:
+    case MR_ROM:
+        fn(mr, mr->ram, mr->last + 1, mr->kind == MR_ROM, opaque);
+        break;
+    case MR_ALIAS:
+        foreach_ram(mr->alias, seen, fn, opaque);
+        break;
+    case MR_CONTAINER:
+        for (guint i = 0; mr->subregions && i < mr->subregions->len; i++) {
+            foreach_ram(mr->subregions->pdata[i], seen, fn, opaque);
+        }
+        break;
+    case MR_IO:
+        break;
+    }
+}
+
+void memory_region_foreach_ram(BbMemoryRegion *root, MemoryRamFunc fn,
+                               void *opaque)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(NULL, NULL);
+
+    foreach_ram(root, seen, fn, opaque);
+}
+
 bool bb_memory_region_write_rom(BbMemoryRegion *mr, uint64_t offset,
                                 const void *data, size_t len, GError **error)
 {

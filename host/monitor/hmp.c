@@ -11,6 +11,7 @@
 
 #include "monitor/monitor-internal.h"
 #include "monitor/monitor.h"
+#include "snapshot/snapshot.h"
 
 static const char hmp_help[] =
     "cont|c                  resume emulation\n"
@@ -20,7 +21,9 @@ static const char hmp_help[] =
     "info cpus               the harts\n"
     "info mtree              the memory tree and flat view\n"
     "info qtree              the devices\n"
+    "loadvm FILE             load a snapshot file (docs/snapshots.md)\n"
     "quit|q                  quit the emulator\n"
+    "savevm FILE             save the VM to a snapshot file\n"
     "stop                    stop emulation\n"
     "system_powerdown        ask the guest to power down\n"
     "system_reset            reset the system\n"
@@ -226,6 +229,17 @@ char *monitor_hmp_execute(BbSystem *sys, const char *cmdline, int cpu_index)
         bb_system_request_powerdown(sys);
     } else if (!strcmp(word, "quit") || !strcmp(word, "q")) {
         bb_system_request_shutdown(sys, BB_SHUTDOWN_HOST_MONITOR_QUIT, 0);
+    } else if (!strcmp(word, "savevm") || !strcmp(word, "loadvm")) {
+        GError *err = NULL;
+        if (!*rest) {
+            g_string_append_printf(out, "%s: needs a FILE\n", word);
+        } else if (!qmp_get_file_access()) {
+            g_string_append(out, "Error: file access is disabled\n");
+        } else if (word[0] == 's' ? !snapshot_save(sys, rest, &err)
+                                  : !snapshot_load(sys, rest, &err)) {
+            g_string_append_printf(out, "Error: %s\n", err->message);
+            g_error_free(err);
+        }
     } else if (!strcmp(word, "x") || !strcmp(word, "xp")) {
         if (!cpu && word[1] != 'p') {
             g_string_append(out, "no CPU\n");

@@ -53,6 +53,8 @@ char *qmp_handle_text(BbSystem *sys, QmpSession *sess, const char *text,
 
 /* Whether pmemsave/memsave may write files (the fuzzer turns it off). */
 void qmp_set_file_access(bool allowed);
+/* Whether they may (the human monitor's savevm/loadvm ask too). */
+bool qmp_get_file_access(void);
 
 /* A reply to send without a parsed message (stray bytes, a message over
  * the limit): {"error": {"class": "GenericError", "desc": @desc}}. */

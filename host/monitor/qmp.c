@@ -26,6 +26,7 @@
 #include "monitor/monitor-internal.h"
 #include "monitor/monitor.h"
 #include "plugin/registry.h"
+#include "snapshot/snapshot.h"
 #include "system/system-internal.h"
 #include "tcg/exec.h"
 
@@ -670,6 +671,11 @@ void qmp_set_file_access(bool allowed)
     qmp_file_access = allowed;
 }
 
+bool qmp_get_file_access(void)
+{
+    return qmp_file_access;
+}
+
 static JsonNode *save_to_file(QmpCall *c, BbCpu *cpu, GError **error)
 {
     uint64_t addr = (uint64_t)arg_int(c, "val", 0);
@@ -710,6 +716,37 @@ static JsonNode *save_to_file(QmpCall *c, BbCpu *cpu, GError **error)
         return NULL;
     }
     return empty_return();
+}
+
+/* x-bb-snapshot-save / -load {"file"} (host/snapshot, docs/snapshots.md):
+ * errors become GenericError with the snapshot's own message. */
+static JsonNode *snapshot_cmd(QmpCall *c, bool save, GError **error)
+{
+    const char *file = arg_str(c, "file");
+    GError *err = NULL;
+
+    if (!qmp_file_access) {
+        g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC,
+                    "Could not open '%s': file access is disabled", file);
+        return NULL;
+    }
+    if (save ? !snapshot_save(c->sys, file, &err)
+             : !snapshot_load(c->sys, file, &err)) {
+        g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC, "%s", err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    return empty_return();
+}
+
+static JsonNode *cmd_snapshot_save(QmpCall *c, GError **error)
+{
+    return snapshot_cmd(c, true, error);
+}
+
+static JsonNode *cmd_snapshot_load(QmpCall *c, GError **error)
+{
+    return snapshot_cmd(c, false, error);
 }
 
 static JsonNode *cmd_pmemsave(QmpCall *c, GError **error)
@@ -1100,6 +1137,8 @@ static const QmpCommand commands[] = {
     { "x-bb-devices", cmd_devices, { { 0 } } },
     { "x-bb-plugins", cmd_plugins, { { 0 } } },
     { "x-bb-irqs", cmd_irqs, { { 0 } } },
+    { "x-bb-snapshot-save", cmd_snapshot_save, { { "file", 's', false } } },
+    { "x-bb-snapshot-load", cmd_snapshot_load, { { "file", 's', false } } },
 };
 
 static const QmpCommand *command_table(unsigned *n)

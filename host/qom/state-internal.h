@@ -13,4 +13,10 @@
 bool state_check_device_class(const BbDeviceClass *dc, size_t instance_size,
                               GError **error);
 
+/* Check one section (@len bytes) against @desc and @obj as
+ * bb_state_load() would, writing nothing (snapshots check every section
+ * before loading any). */
+bool state_load_check(const BbStateDesc *desc, void *obj,
+                      const guint8 *data, size_t len, GError **error);
+
 #endif /* HOST_QOM_STATE_INTERNAL_H */

@@ -663,3 +663,21 @@ bool bb_state_load(const BbStateDesc *desc, void *obj, const guint8 *data,
     }
     return true;
 }
+
+bool state_load_check(const BbStateDesc *desc, void *obj,
+                      const guint8 *data, size_t len, GError **error)
+{
+    Reader r = { data, len, 0 };
+
+    if (!validate_desc(desc, desc->size ? desc->size : SIZE_MAX, 0, error) ||
+        !load_section(desc, obj, &r, false, error)) {
+        return false;
+    }
+    if (r.pos != len) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "state '%s': %zu bytes after the section", desc->name,
+                    len - r.pos);
+        return false;
+    }
+    return true;
+}

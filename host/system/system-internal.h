@@ -26,6 +26,10 @@ void system_set_exec(BbSystem *sys, SystemExecFunc fn, void *opaque);
 void system_set_exec_full(BbSystem *sys, SystemExecFunc fn, void *opaque,
                           GDestroyNotify destroy);
 void *system_get_exec_opaque(BbSystem *sys);
+/* The name of the board the system was built from (its `name:` key, or
+ * its file), which snapshots record. */
+void system_set_board_name(BbSystem *sys, const char *name);
+const char *system_get_board_name(const BbSystem *sys);
 /* The JIT backend the harts use: "jit" (x86-64) or "interp"; NULL means
  * the default (jit where available).  Set before the first hart runs. */
 void system_set_accel(BbSystem *sys, const char *accel);

@@ -39,6 +39,7 @@ struct BbSystem {
     GHashTable *chardevs;     /* id -> BbChardev * */
     GPtrArray *chardev_order; /* BbChardev *, creation order, owns them */
     BbMachine *machine;       /* borrowed: the machine owns the system */
+    char *board_name;         /* the board file's name (snapshots) */
     BbRunState state;
     BbRunState state_before_reset;
     GArray *listeners;        /* RunStateListener */
@@ -103,6 +104,7 @@ void bb_system_free(BbSystem *sys)
         sys->exec_destroy(sys->exec_opaque);
     }
     g_free(sys->accel);
+    g_free(sys->board_name);
     g_ptr_array_unref(sys->chardev_order);
     g_hash_table_unref(sys->chardevs);
     bb_address_space_free(sys->as);
@@ -160,6 +162,17 @@ void system_set_exec_full(BbSystem *sys, SystemExecFunc fn, void *opaque,
 void *system_get_exec_opaque(BbSystem *sys)
 {
     return sys->exec_opaque;
+}
+
+void system_set_board_name(BbSystem *sys, const char *name)
+{
+    g_free(sys->board_name);
+    sys->board_name = g_strdup(name);
+}
+
+const char *system_get_board_name(const BbSystem *sys)
+{
+    return sys->board_name ? sys->board_name : "";
 }
 
 void system_set_accel(BbSystem *sys, const char *accel)

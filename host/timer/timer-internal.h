@@ -27,4 +27,20 @@ typedef struct TimerContextHooks {
 void timer_context_set_hooks(BbTimerContext *ctx,
                              const TimerContextHooks *hooks);
 
+/* The virtual clock's state, for snapshots (host/snapshot): in
+ * deterministic mode instructions accounted and the warped ns, otherwise
+ * the virtual time while paused.  A snapshot is taken and restored with
+ * the clock paused. */
+typedef struct TimerClockState {
+    bool icount;
+    unsigned shift;
+    uint64_t insns;
+    int64_t warp_ns;
+    int64_t vbase;
+} TimerClockState;
+
+void timer_context_get_clock(const BbTimerContext *ctx, TimerClockState *st);
+/* Put the clock back to @st; false if the mode or shift differ. */
+bool timer_context_set_clock(BbTimerContext *ctx, const TimerClockState *st);
+
 #endif /* HOST_TIMER_TIMER_INTERNAL_H */

@@ -374,3 +374,26 @@ bool bb_icount_warp(BbTimerContext *ctx)
     }
     return true;
 }
+
+/* ------------------------------------------------------------ snapshot */
+
+void timer_context_get_clock(const BbTimerContext *ctx, TimerClockState *st)
+{
+    st->icount = ctx->icount;
+    st->shift = ctx->shift;
+    st->insns = icount_insns(ctx);
+    st->warp_ns = ctx->warp_ns;
+    st->vbase = virtual_ns(ctx);
+}
+
+bool timer_context_set_clock(BbTimerContext *ctx, const TimerClockState *st)
+{
+    if (st->icount != ctx->icount || st->shift != ctx->shift) {
+        return false;
+    }
+    ctx->insns = st->insns;
+    ctx->warp_ns = st->warp_ns;
+    ctx->vbase = st->vbase;
+    ctx->resume_host = host_clock_ns(CLOCK_MONOTONIC);
+    return true;
+}
