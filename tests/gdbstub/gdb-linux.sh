@@ -9,7 +9,8 @@
 # build (scripts/guests/build-kernel.sh keeps its object directory in
 # $BREADBOARD_LINUX_CACHE/build/linux-*/ with vmlinux and
 # arch/riscv/boot/Image side by side) or BB_GDB_VMLINUX + BB_GDB_IMAGE;
-# skips (77) without them or without gdb-multiarch.
+# fails without them (the linux-guests fixture builds them) and skips (77)
+# without gdb-multiarch.
 set -u
 bb=$1 src=$2 work=$3
 command -v gdb-multiarch > /dev/null || { echo "SKIP: no gdb-multiarch"; exit 77; }
@@ -24,7 +25,7 @@ if [ -z "$vmlinux" ]; then
   done
 fi
 [ -n "$vmlinux" ] && [ -f "$vmlinux" ] && [ -f "$image" ] ||
-  { echo "SKIP: no kernel with a vmlinux (scripts/guests/build-kernel.sh)"; exit 77; }
+  { echo "FAIL: no kernel with a vmlinux (the linux-guests fixture, scripts/guests/build-kernel.sh, builds it)"; exit 1; }
 rm -rf "$work"; mkdir -p "$work"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$work/linux.gdb" <<GDB
