@@ -713,6 +713,7 @@ bool exec_register_hart(BbSystem *sys, BbCpu *cpu, GError **error)
     p->rt.store = exec_store_slow;
     p->rt.opaque = cpu;
     p->rt.lookup = ex->chaining ? exec_lookup : NULL;
+    p->rt.jc = ex->chaining ? tb_jump_cache_probe(p->jc) : NULL;
     p->rt.exit_owner = &p->exit_owner;
     tlb_listener_add(ex->tl, p->sm);
     cpu->priv = p;
@@ -1244,6 +1245,10 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
     if (!exec_translate(cpu, pc, flags, max_insns, &desc, &p->scratch)) {
         return NULL;
     }
+    /* A cached TB's keyed indirect jumps may probe the jump cache inline
+     * (never a oneoff's: a step or a retry runs exactly that code). */
+    p->ctx->keyed_lookup = ex->chaining;
+    p->ctx->tb_flags = flags;
     tb = tb_cache_compile(ex->cache, ex->backend, p->ctx, &desc, &error);
     if (ex->stats_on && tb) {
         exec_stats_add(ex, t0, p->scratch.insns);

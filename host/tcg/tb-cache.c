@@ -45,14 +45,9 @@ struct TbCache {
     TbCacheStats stats;       /* tbs and pages are filled in on reading */
 };
 
-typedef struct TbJumpEntry {
-    TranslationBlock *tb;
-    uint64_t stamp;           /* valid iff == generation + jc->clears */
-} TbJumpEntry;
-
 struct TbJumpCache {
+    TbJumpProbe probe;        /* first: generated code reads it */
     TbCache *cache;
-    uint64_t clears;          /* tb_jump_cache_clear() calls */
     TbJumpEntry entry[TB_JMP_CACHE_SIZE];
 };
 
@@ -609,10 +604,7 @@ void tb_cache_format_stats(const TbCache *cache, GString *out)
 
 static TbJumpEntry *jc_entry(TbJumpCache *jc, uint64_t virt_pc)
 {
-    /* Instructions are at least 2-byte aligned (RISC-V C). */
-    uint64_t h = (virt_pc >> 1) ^ (virt_pc >> (1 + TB_JMP_CACHE_BITS));
-
-    return &jc->entry[h & (TB_JMP_CACHE_SIZE - 1)];
+    return &jc->entry[TB_JMP_CACHE_HASH(virt_pc)];
 }
 
 TbJumpCache *tb_jump_cache_new(TbCache *cache)
@@ -620,7 +612,14 @@ TbJumpCache *tb_jump_cache_new(TbCache *cache)
     TbJumpCache *jc = g_new0(TbJumpCache, 1);
 
     jc->cache = cache;
+    jc->probe.entry = jc->entry;
+    jc->probe.generation = &cache->generation;
     return jc;
+}
+
+const TbJumpProbe *tb_jump_cache_probe(const TbJumpCache *jc)
+{
+    return &jc->probe;
 }
 
 void tb_jump_cache_free(TbJumpCache *jc)
@@ -636,8 +635,8 @@ TranslationBlock *tb_jump_cache_lookup(TbJumpCache *jc, uint64_t virt_pc,
 
     cache->stats.jc_lookups++;
     /* The stamp is checked first: a stale entry's TB may be freed. */
-    if (e->stamp != cache->generation + jc->clears ||
-        e->tb->virt_pc != virt_pc || e->tb->flags != flags) {
+    if (e->stamp != cache->generation + jc->probe.clears ||
+        e->pc != virt_pc || e->flags != flags) {
         return NULL;
     }
     cache->stats.jc_hits++;
@@ -650,11 +649,15 @@ void tb_jump_cache_insert(TbJumpCache *jc, TranslationBlock *tb)
 
     g_return_if_fail(tb->valid);
     e->tb = tb;
-    e->stamp = jc->cache->generation + jc->clears;
+    e->pc = tb->virt_pc;
+    e->flags = tb->flags;
+    e->host = tb->backend->goto_entry ? tb->backend->goto_entry(tb->code)
+                                      : NULL;
+    e->stamp = jc->cache->generation + jc->probe.clears;
 }
 
 void tb_jump_cache_clear(TbJumpCache *jc)
 {
     /* generation and clears only grow, so their sum never repeats. */
-    jc->clears++;
+    jc->probe.clears++;
 }

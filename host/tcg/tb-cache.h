@@ -35,6 +35,11 @@
 #define TB_NB_SLOTS 2          /* goto_tb slots 0 and 1 */
 #define TB_JMP_CACHE_BITS 12   /* entries per hart: 4096 */
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+/* The entry for a virtual pc (instructions are at least 2-byte aligned:
+ * RISC-V C).  Generated code computes the same (x86-lower-ctl.c). */
+#define TB_JMP_CACHE_HASH(pc)                                                 \
+    ((((pc) >> 1) ^ ((pc) >> (1 + TB_JMP_CACHE_BITS))) &                      \
+     (TB_JMP_CACHE_SIZE - 1))
 
 typedef struct TbCache TbCache;
 typedef struct TbJumpCache TbJumpCache;
@@ -362,6 +367,40 @@ void tb_cache_get_stats(const TbCache *cache, TbCacheStats *stats);
 void tb_cache_format_stats(const TbCache *cache, GString *out);
 
 /* ------------------------------------------------------------ jump cache */
+
+/*
+ * One jump-cache entry, laid out for generated code that probes it
+ * without calling the host (lookup_and_goto with a key, docs/jit.md
+ * "Indirect jumps"): the key is copied out of the TB, so a stale entry is
+ * rejected by its stamp before anything it points to is touched.  64
+ * bytes: the index is a shift.
+ */
+typedef struct TbJumpEntry {
+    uint64_t pc;              /* the TB's virt_pc */
+    uint64_t flags;           /* the TB's flags */
+    uint64_t stamp;           /* valid iff == *generation + clears */
+    const void *host;         /* TcgBackend.goto_entry of the TB, or NULL */
+    TranslationBlock *tb;
+    uint64_t pad[3];
+} TbJumpEntry;
+
+#define TB_JMP_ENTRY_SHIFT 6
+G_STATIC_ASSERT(sizeof(TbJumpEntry) == 1u << TB_JMP_ENTRY_SHIFT);
+
+/* What generated code needs to probe a hart's jump cache (TcgRuntime.jc). */
+typedef struct TbJumpProbe {
+    const TbJumpEntry *entry;     /* TB_JMP_CACHE_SIZE entries */
+    const uint64_t *generation;   /* the TbCache's */
+    uint64_t clears;              /* tb_jump_cache_clear() calls */
+} TbJumpProbe;
+
+/**
+ * tb_jump_cache_probe() - @jc's description for inline probes.
+ * @jc: the hart's jump cache
+ *
+ * Return: the probe, valid as long as @jc.
+ */
+const TbJumpProbe *tb_jump_cache_probe(const TbJumpCache *jc);
 
 /**
  * tb_jump_cache_new() - a hart's jump cache in front of @cache.

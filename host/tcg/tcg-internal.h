@@ -107,6 +107,11 @@ struct BbTcgContext {
     /* The passes' and backends' per-TB memory; a pointer so that passes
      * given a const context can allocate. */
     TcgArena *arena;
+    /* Set by the exec loop before compiling a cached TB (reset clears
+     * them): a keyed lookup_and_goto (BB_TCG_LOOKUP_KEYED) may probe the
+     * hart's jump cache for (env's pc, tb_flags) inline. */
+    bool keyed_lookup;
+    uint64_t tb_flags;
 };
 
 /* @n zeroed objects of type @T from @s's arena. */
@@ -230,6 +235,8 @@ void tcg_dump(const BbTcgContext *s, GString *out);
 typedef struct TcgCode TcgCode;
 /* A hart's TLBs, one per MMU index (layout in softmmu.h). */
 typedef struct TlbTable TlbTable;
+/* A hart's jump cache as generated code sees it (tb-cache.h). */
+typedef struct TbJumpProbe TbJumpProbe;
 /*
  * load returns the accessed value in its low bits (zero above the access
  * size is fine, anything there is ignored); the backend applies
@@ -259,6 +266,16 @@ typedef struct TcgRuntime {
      * ignore it and leave the lookup to the exec loop.
      */
     const TcgCode *(*lookup)(void *env);
+    /*
+     * Optional (NULL: no inline probe): the hart's jump cache, which a
+     * keyed lookup_and_goto compiled with BbTcgContext.keyed_lookup
+     * probes before calling lookup.  A hit is an entry whose stamp is
+     * current, whose pc and flags are the key and whose host entry
+     * (TcgBackend.goto_entry) is set; generated code then jumps there
+     * (the TB's prologue checks the budget) after checking env's
+     * exit_request and interrupt_request, as lookup would.
+     */
+    const TbJumpProbe *jc;
     /*
      * Optional (NULL: not reported).  Set by backends whose exec() may run
      * several chained TBs (x86-64) after every run: on TCG_EXIT_SLOT0/1,
@@ -295,6 +312,10 @@ typedef struct TcgBackend {
      * [*start, *start + *size) of @code, so the TB cache can map a host
      * return address back to its TB. */
     void (*host_range)(const TcgCode *code, uintptr_t *start, size_t *size);
+    /* Optional, for backends whose generated code probes the jump cache
+     * (TcgRuntime.jc): the host address a keyed lookup_and_goto of this
+     * backend jumps to for @code, or NULL. */
+    const void *(*goto_entry)(const TcgCode *code);
 } TcgBackend;
 
 extern const TcgBackend tcg_backend_interp; /* host/tcg/interp/ */

@@ -90,6 +90,8 @@ void tcg_context_reset(BbTcgContext *s)
     g_array_set_size(s->ops, 0);
     s->nb_labels = 0;
     s->pc_first = 0;
+    s->keyed_lookup = false;
+    s->tb_flags = 0;
     tcg_arena_reset(s->arena);
     /* A new stamp empties the constant tables; on wrap-around (after 4
      * billion TBs) clear them for real so old stamps cannot match. */

@@ -322,6 +322,7 @@ static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
         /* Generated code always reads a TLB; this one always misses. */
         fixed.tlb = rt && rt->tlb ? rt->tlb : x86_tlb_none();
         fixed.lookup = rt ? rt->lookup : NULL;
+        fixed.jc = rt ? rt->jc : NULL;
         fixed.exit_owner = rt ? rt->exit_owner : NULL;
         rt = &fixed;
     }
@@ -355,6 +356,15 @@ static void x86_free(TcgCode *tc)
     g_mutex_unlock(&jit.lock);
 }
 
+/* Where lookup_and_goto enters a TB: past the entry stub (prologue), as
+ * the helper path of lower_lookup_and_goto() does. */
+static const void *x86_goto_entry(const TcgCode *code)
+{
+    const X86Code *c = (const X86Code *)code;
+
+    return (const void *)(c->entry + X86_ENTRY_STUB_SIZE);
+}
+
 static void x86_host_range(const TcgCode *code, uintptr_t *start,
                            size_t *size)
 {
@@ -372,6 +382,7 @@ const TcgBackend tcg_backend_x86_64 = {
     .flush = tcg_x86_64_flush,
     .error_is_full = tcg_x86_64_error_is_full,
     .host_range = x86_host_range,
+    .goto_entry = x86_goto_entry,
 };
 
 /* ------------------------------------------------------------ chaining */

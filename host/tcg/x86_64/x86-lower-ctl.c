@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #include "tcg/softmmu.h"
+#include "tcg/tb-cache.h"
+#include "breadboard/cpu.h"
 #include "tcg/x86_64/x86-gen.h"
 
 #define ALL X86_REGS_ALLOC
@@ -408,12 +410,76 @@ static void bind_rel8(X86Gen *g, size_t at)
  * next TB and enter its body the way a chained goto_tb does (same frame);
  * without a lookup hook, or when it returns NULL, return TCG_EXIT_LOOKUP.
  */
-static void lower_lookup_and_goto(X86Gen *g)
+/*
+ * The inline jump-cache probe of a keyed lookup_and_goto (docs/jit.md
+ * "Indirect jumps"); the globals are in env and every caller-saved
+ * register is free.  Falls through on a hit to a jmp into the TB; jumps to
+ * @miss otherwise (the helper path).  The same checks as exec_lookup():
+ * the key (pc from env, this TB's flags), the stamp (nothing invalidated
+ * or cleared since the entry was stored), a host entry of this backend,
+ * no exit or interrupt request.  Budget and kicks are the target TB
+ * prologue's.
+ */
+static void emit_jc_probe(X86Gen *g, uint32_t pc_offset, unsigned miss)
+{
+    /* rax: rt->jc (TbJumpProbe), rsi: the entry, rdx: the pc */
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RSP, X86_RT_OFFSET);
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RAX,
+             (int32_t)offsetof(TcgRuntime, jc));
+    x86_test_rr(&g->as, true, X86_RAX, X86_RAX);
+    x86_jcc_label(&g->as, X86_CC_E, miss, false);
+    x86_load(&g->as, 8, false, true, X86_RDX, X86_RBP, (int32_t)pc_offset);
+    /* TB_JMP_CACHE_HASH(pc) << TB_JMP_ENTRY_SHIFT */
+    x86_mov_rr(&g->as, true, X86_RCX, X86_RDX);
+    x86_shift_ri(&g->as, true, X86_SHR, X86_RCX, 1);
+    x86_mov_rr(&g->as, true, X86_RDI, X86_RDX);
+    x86_shift_ri(&g->as, true, X86_SHR, X86_RDI, 1 + TB_JMP_CACHE_BITS);
+    x86_alu_rr(&g->as, true, X86_XOR, X86_RCX, X86_RDI);
+    x86_alu_ri(&g->as, false, X86_AND, X86_RCX, TB_JMP_CACHE_SIZE - 1);
+    x86_shift_ri(&g->as, true, X86_SHL, X86_RCX, TB_JMP_ENTRY_SHIFT);
+    x86_load(&g->as, 8, false, true, X86_RSI, X86_RAX,
+             (int32_t)offsetof(TbJumpProbe, entry));
+    x86_alu_rr(&g->as, true, X86_ADD, X86_RSI, X86_RCX);
+    x86_alu_rm(&g->as, true, X86_CMP, X86_RDX, X86_RSI,
+               (int32_t)offsetof(TbJumpEntry, pc));
+    x86_jcc_label(&g->as, X86_CC_NE, miss, false);
+    x86_mov_ri(&g->as, true, X86_RDI, g->s->tb_flags);
+    x86_alu_rm(&g->as, true, X86_CMP, X86_RDI, X86_RSI,
+               (int32_t)offsetof(TbJumpEntry, flags));
+    x86_jcc_label(&g->as, X86_CC_NE, miss, false);
+    x86_load(&g->as, 8, false, true, X86_RDI, X86_RAX,
+             (int32_t)offsetof(TbJumpProbe, generation));
+    x86_load(&g->as, 8, false, true, X86_RDI, X86_RDI, 0);
+    x86_alu_rm(&g->as, true, X86_ADD, X86_RDI, X86_RAX,
+               (int32_t)offsetof(TbJumpProbe, clears));
+    x86_alu_rm(&g->as, true, X86_CMP, X86_RDI, X86_RSI,
+               (int32_t)offsetof(TbJumpEntry, stamp));
+    x86_jcc_label(&g->as, X86_CC_NE, miss, false);
+    /* Requests: exec_lookup() returns to the loop for them. */
+    x86_load(&g->as, 4, false, false, X86_RDI, X86_RBP,
+             (int32_t)offsetof(BbCpu, exit_request));
+    x86_alu_rm(&g->as, false, X86_OR, X86_RDI, X86_RBP,
+               (int32_t)offsetof(BbCpu, interrupt_request));
+    x86_jcc_label(&g->as, X86_CC_NE, miss, false);
+    x86_load(&g->as, 8, false, true, X86_RAX, X86_RSI,
+             (int32_t)offsetof(TbJumpEntry, host));
+    x86_test_rr(&g->as, true, X86_RAX, X86_RAX);
+    x86_jcc_label(&g->as, X86_CC_E, miss, false);
+    x86_jmp_reg(&g->as, X86_RAX);
+}
+
+static void lower_lookup_and_goto(X86Gen *g, const TcgOp *op)
 {
     size_t no_hook, no_tb;
+    uint32_t key = (uint32_t)op->args[0];
 
     x86_ra_sync_globals(g, false);
     x86_ra_prepare_call(g);
+    if ((key & BB_TCG_LOOKUP_KEYED) && g->s->keyed_lookup) {
+        unsigned miss = x86_label_new(&g->as);
+        emit_jc_probe(g, key & ~BB_TCG_LOOKUP_KEYED, miss);
+        x86_label_bind(&g->as, miss);
+    }
     x86_load(&g->as, 8, false, true, X86_RAX, X86_RSP, X86_RT_OFFSET);
     x86_load(&g->as, 8, false, true, X86_RAX, X86_RAX,
              (int32_t)offsetof(TcgRuntime, lookup));
@@ -497,7 +563,7 @@ bool x86_lower_ctl(X86Gen *g, const TcgOp *op)
     case BB_TCG_OP_INSN_START: lower_insn_start(g, op); break;
     case BB_TCG_OP_GOTO_TB: lower_goto_tb(g, op); break;
     case BB_TCG_OP_EXIT_TB: x86_emit_exit(g, (unsigned)op->args[0]); break;
-    case BB_TCG_OP_LOOKUP_AND_GOTO: lower_lookup_and_goto(g); break;
+    case BB_TCG_OP_LOOKUP_AND_GOTO: lower_lookup_and_goto(g, op); break;
     case BB_TCG_OP_SET_LABEL: /* placed by the driver (x86-backend.c) */
     case BB_TCG_OP_DISCARD:   /* the allocator drops the temp */
         break;

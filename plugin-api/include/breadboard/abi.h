@@ -32,6 +32,8 @@
  *                       bb_system_get_cpu(_count)(), bb_cpu_get_index(),
  *                       bb_cpu_read/write_register(),
  *                       bb_cpu_debug_translate(), bb_cpu_memory_rw_debug().
+ *                     - bb_tcg_lookup_and_goto_keyed(), BB_TCG_LOOKUP_KEY
+ *                       (tcg.h): indirect jumps the JIT resolves inline.
  *   2.0 (2026-12-07)  SDK 2, the device contract (layout changes, hence
  *                     the major):
  *                     - The host owns device mappings: bb_device_realize()

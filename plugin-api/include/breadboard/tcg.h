@@ -224,8 +224,8 @@ typedef enum {
                                 when chained, the ops after it up to the
                                 exit_tb do not run */
     BB_TCG_OP_EXIT_TB,       /* slot 0/1 after goto_tb, or 2: no chaining */
-    BB_TCG_OP_LOOKUP_AND_GOTO, /* (0): jump to the TB for env's pc, else
-                                exit; its one parameter is ignored */
+    BB_TCG_OP_LOOKUP_AND_GOTO, /* (key): jump to the TB for env's pc, else
+                                exit; key 0 or BB_TCG_LOOKUP_KEY() */
     BB_TCG_OP_DISCARD,       /* temp (either width, not a global): its
                                 value is dead from here on; reading it
                                 again before a write is an error */
@@ -469,6 +469,31 @@ static inline void bb_tcg_exit_tb(BbTcgContext *s, unsigned slot)
 { BB_TCG_EMIT_(s, BB_TCG_OP_EXIT_TB, slot); }
 static inline void bb_tcg_lookup_and_goto(BbTcgContext *s)
 { BB_TCG_EMIT_(s, BB_TCG_OP_LOOKUP_AND_GOTO, 0); }
+
+/* The parameter of a keyed lookup_and_goto (Since: ABI 2.1): bit 31 set,
+ * the env offset of the CPU's 64-bit pc field in the bits below. */
+#define BB_TCG_LOOKUP_KEYED (1u << 31)
+#define BB_TCG_LOOKUP_KEY(pc_offset) (BB_TCG_LOOKUP_KEYED | (uint32_t)(pc_offset))
+
+/**
+ * bb_tcg_lookup_and_goto_keyed() - lookup_and_goto when the TB key is known.
+ * @s: the TB being built
+ * @pc_offset: offset of the CPU's 64-bit pc field in the instance struct
+ *   (below 2^31), which the TB has just stored the target into
+ *
+ * Like bb_tcg_lookup_and_goto(), with a promise: the flags word get_tb_key
+ * would return here is still the one the TB was translated with (nothing
+ * in this TB changed privilege, MMU mode or any other flag), and
+ * get_tb_key's pc is the field at @pc_offset.  A backend may then find
+ * the next TB in the hart's jump cache without calling the host (x86-64
+ * probes it inline).  Where the promise does not hold (an instruction
+ * earlier in the TB changed a flag), use bb_tcg_lookup_and_goto().
+ *
+ * Since: ABI 2.1
+ */
+static inline void bb_tcg_lookup_and_goto_keyed(BbTcgContext *s,
+                                                size_t pc_offset)
+{ BB_TCG_EMIT_(s, BB_TCG_OP_LOOKUP_AND_GOTO, BB_TCG_LOOKUP_KEY(pc_offset)); }
 static inline void bb_tcg_discard_i64(BbTcgContext *s, BbTcgI64 t)
 { BB_TCG_EMIT_(s, BB_TCG_OP_DISCARD, t.id); }
 static inline void bb_tcg_discard_i32(BbTcgContext *s, BbTcgI32 t)

@@ -6,6 +6,8 @@
  * Loads and stores carry no alignment requirement here: the hart's
  * do_unaligned_access hook decides (it raises the misaligned exception).
  */
+#include <stddef.h>
+
 #include "riscv.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -127,7 +129,14 @@ static bool trans_jalr(DisasContext *ctx, const RiscvArgs *a)
     bb_tcg_mov_i64(s, gen_dest_gpr(ctx, a->rd),
                    gen_const(ctx, (int64_t)ctx->pc_next));
     bb_tcg_mov_i64(s, cpu_pc, target);
-    bb_tcg_lookup_and_goto(s);
+    if (ctx->fs == TB_FLAGS_FS(ctx->ts->flags)) {
+        /* The flags are still the TB's (an FP instruction before the
+         * jump may have set FS to dirty; then the host recomputes them):
+         * the JIT may find the target in the jump cache inline. */
+        bb_tcg_lookup_and_goto_keyed(s, offsetof(RiscvCpu, pc));
+    } else {
+        bb_tcg_lookup_and_goto(s);
+    }
     gen_set_done(ctx);
     return true;
 }

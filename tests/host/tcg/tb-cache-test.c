@@ -163,6 +163,24 @@ static void test_jump_cache(void **state)
     assert_null(tb_jump_cache_lookup(jc, 0x1000 + (2ull << 32), 0));
     assert_int_equal(stats(cache).jc_hits, 2);
 
+    /* What generated code probes (x86-lower-ctl.c): the entry at the
+     * pc's hash holds the TB's key, a current stamp, and no host entry
+     * for an interpreter TB (its probe always falls to the call). */
+    {
+        const TbJumpProbe *jp = tb_jump_cache_probe(jc);
+        const TbJumpEntry *e = &jp->entry[TB_JMP_CACHE_HASH(0x2000ull)];
+
+        assert_int_equal(e->pc, 0x2000);
+        assert_int_equal(e->flags, 0);
+        assert_int_equal(e->stamp, *jp->generation + jp->clears);
+        assert_null(e->host);
+        assert_ptr_equal(e->tb, b);
+        assert_ptr_equal(jp->entry + TB_JMP_CACHE_HASH(0x2000ull),
+                         (const TbJumpEntry *)((const char *)jp->entry +
+                             (TB_JMP_CACHE_HASH(0x2000ull)
+                              << TB_JMP_ENTRY_SHIFT)));
+    }
+
     /* Invalidating any TB empties every hart's jump cache. */
     gen = tb_cache_generation(cache);
     c = compile_tb(cache, INTERP, prog_add(0, 1, false),
@@ -174,6 +192,12 @@ static void test_jump_cache(void **state)
     assert_null(tb_jump_cache_lookup(jc, 0x1000, 0));
     assert_null(tb_jump_cache_lookup(jc, 0x2000, 0));
     assert_null(tb_jump_cache_lookup(jc2, 0x1000, 0));
+    {
+        const TbJumpProbe *jp = tb_jump_cache_probe(jc);
+        const TbJumpEntry *e = &jp->entry[TB_JMP_CACHE_HASH(0x2000ull)];
+
+        assert_int_not_equal(e->stamp, *jp->generation + jp->clears);
+    }
     tb_cache_reclaim(cache);
 
     /* A hart's own clear affects only its jump cache. */
