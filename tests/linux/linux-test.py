@@ -39,9 +39,12 @@ import time
 SBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 # Where the loader devices put the images for U-Boot: above U-Boot's own
-# image (0x80200000) and below where it relocates itself (top of RAM).
-UBOOT_KERNEL_ADDR = 0x82000000
-UBOOT_INITRD_ADDR = 0x84000000
+# image (0x80200000) and below where it relocates itself (top of RAM), and
+# clear of the kernel's own footprint once booti has moved it to
+# 0x80200000 (Debian's Image declares 30.4 MiB, up to 0x8206c000): with
+# the kernel at 0x82000000 both kernels crashed early, on QEMU as here.
+UBOOT_KERNEL_ADDR = 0x84000000
+UBOOT_INITRD_ADDR = 0x86000000
 
 
 def skip(msg):
@@ -166,6 +169,7 @@ def main():
     board = {"1": "riscv-virt.yaml", "2": "riscv-virt-smp2.yaml",
              "4": "riscv-virt-smp4.yaml"}[harts]
     argv = [bb, "run", f"{src}/boards/{board}", "--bios", SBI]
+    argv += os.environ.get("BB_LINUX_EXTRA_ARGS", "").split()
     if mode == "icount":
         argv.append("--icount")
     elif mode != "rt":
