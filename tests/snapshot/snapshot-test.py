@@ -32,13 +32,16 @@ Only the Python standard library.  Exit 0 pass, 1 fail.
 import argparse
 import json
 import os
-import socket
 import struct
 import subprocess
 import sys
 import tempfile
 import time
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "monitor"))
+from qmp_client import Qmp  # noqa: E402
 
 SAVE_AT = 40_000_000  # ns of virtual time: mid-run
 failures = []
@@ -235,43 +238,6 @@ def case_refuse(env):
     refused(env, "ram-stream", build(bad_ram), ["RAM /machine:ram"])
 
 
-class Qmp:
-    def __init__(self, path, timeout=20):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
-        self.buf = b""
-        self.read()  # greeting
-        self.cmd("qmp_capabilities")
-
-    def read(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError("QMP connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            r = self.read()
-            if "return" in r or "error" in r:
-                return r
-
-
 def qmp_session(env, name, script, *extra):
     """Start paused with a QMP socket, run @script(qmp), let it finish."""
     sock = env.path(name + ".sock")
@@ -281,6 +247,7 @@ def qmp_session(env, name, script, *extra):
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         q = Qmp(sock)
+        q.cmd("qmp_capabilities")
         script(q)
         out, err = p.communicate(timeout=60)
     finally:
@@ -303,10 +270,10 @@ def case_qmp(env):
     open(bad, "wb").write(build(recs))
 
     def refuse_then_run(q):
-        r = q.cmd("x-bb-snapshot-load", file=bad)
+        r = q.cmd_full("x-bb-snapshot-load", {"file": bad})
         check("error" in r and "not supported" in r["error"]["desc"],
               f"x-bb-snapshot-load of a bad file: {r}")
-        r = q.cmd("cont")
+        r = q.cmd_full("cont")
         check("return" in r, f"cont: {r}")
     rc, out, err = qmp_session(env, "refuse", refuse_then_run)
     check(rc == 0 and out == full,
@@ -314,7 +281,7 @@ def case_qmp(env):
           f", {len(out)} of {len(full)} bytes) {err}")
 
     def load_then_run(q):
-        r = q.cmd("x-bb-snapshot-load", file=snap)
+        r = q.cmd_full("x-bb-snapshot-load", {"file": snap})
         check(r.get("return") == {}, f"x-bb-snapshot-load: {r}")
         q.cmd("cont")
     rc, out, err = qmp_session(env, "load", load_then_run)
@@ -325,10 +292,10 @@ def case_qmp(env):
     hmp_saved = env.path("hmp-saved.snap")
 
     def save_paused(q):
-        r = q.cmd("x-bb-snapshot-save", file=saved)
+        r = q.cmd_full("x-bb-snapshot-save", {"file": saved})
         check(r.get("return") == {}, f"x-bb-snapshot-save: {r}")
-        r = q.cmd("human-monitor-command", **{"command-line":
-                                               f"savevm {hmp_saved}"})
+        r = q.cmd_full("human-monitor-command",
+                       {"command-line": f"savevm {hmp_saved}"})
         check(r.get("return") == "", f"HMP savevm: {r}")
         q.cmd("quit")
     qmp_session(env, "save", save_paused, "--snapshot", snap)
