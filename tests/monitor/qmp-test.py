@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import select
 import shlex
 import socket
 import subprocess
