@@ -146,7 +146,7 @@ static void unimplemented(void **state)
     static const unsigned absent[] = {
         0x3a1, 0x3a3, 0x3af,   /* odd pmpcfg: RV32 only */
         0x310,                 /* mstatush: RV32 only */
-        0x14d, 0x30c, 0xfb0,   /* stimecmp, mstateen0, mtopi */
+        0x30c, 0xfb0,          /* mstateen0, mtopi */
         0xda0,                 /* scountovf */
         0x7c0, 0x5c0, 0x800,   /* custom */
         0x200, 0x600, 0x680,   /* hypervisor */
@@ -231,6 +231,52 @@ static void misa_and_envcfg(void **state)
     assert_int_equal(csr_read(s, 0x7a0), 0);
     assert_true(csr_write(s, 0x7a1, UINT64_MAX));
     assert_int_equal(csr_read(s, 0x7a1), 0);
+}
+
+/* Sstc on a bare hart: time reads 0 (no system), so STIP with STCE is
+ * (stimecmp == 0). */
+static void sstc_csrs(void **state)
+{
+    g_autofree RiscvCpu *s = new_hart();
+
+    assert_false(csr_readable(s, 0x14d));    /* no Sstc: no stimecmp */
+    assert_true(csr_write(s, 0x30a, UINT64_MAX));
+    assert_int_equal(csr_read(s, 0x30a), 1); /* ...and no STCE */
+    s->ext_sstc = true;
+    assert_true(csr_write(s, 0x14d, 5));
+    assert_int_equal(csr_read(s, 0x14d), 5);
+    assert_string_equal(riscv_csr_name(0x14d), "stimecmp");
+    /* STCE = 0: STIP is M's software bit, S may not touch stimecmp */
+    assert_true(csr_write(s, 0x344, MIP_STIP));
+    assert_int_equal(csr_read(s, 0x344) & MIP_STIP, MIP_STIP);
+    assert_true(csr_write(s, 0x344, 0));
+    s->mcounteren = 2;
+    s->priv = PRV_S;
+    assert_false(csr_readable(s, 0x14d));
+    s->priv = PRV_M;
+    /* STCE = 1: STIP = time >= stimecmp, read-only */
+    assert_true(csr_write(s, 0x30a, UINT64_MAX));
+    assert_int_equal(csr_read(s, 0x30a), MENVCFG_STCE | 1);
+    assert_int_equal(csr_read(s, 0x344) & MIP_STIP, 0);
+    assert_true(csr_write(s, 0x344, MIP_STIP));
+    assert_int_equal(csr_read(s, 0x344) & MIP_STIP, 0);
+    assert_true(csr_write(s, 0x14d, 0));
+    assert_int_equal(csr_read(s, 0x344) & MIP_STIP, MIP_STIP);
+    assert_true(csr_write(s, 0x344, 0));
+    assert_int_equal(csr_read(s, 0x344) & MIP_STIP, MIP_STIP);
+    assert_int_equal(riscv_pending_interrupt(s), -1);  /* mie = 0 */
+    s->mie = MIP_STIP;
+    s->priv = PRV_S;                     /* below M: M-level ones taken */
+    assert_int_equal(riscv_pending_interrupt(s), IRQ_S_TIMER);
+    /* S access: both mcounteren.TM and STCE */
+    assert_true(csr_readable(s, 0x14d));
+    s->mcounteren = 0;
+    assert_false(csr_readable(s, 0x14d));
+    s->priv = PRV_M;
+    /* reset clears STCE: the software bit (0) again */
+    riscv_csr_reset(s);
+    assert_int_equal(csr_read(s, 0x30a), 0);
+    assert_int_equal(csr_read(s, 0x344) & MIP_STIP, 0);
 }
 
 /* --------------------------------------------- delegation and interrupts */
@@ -841,6 +887,7 @@ static void isa_strings(void **state)
         { "rv64gc_zicsr", MISA_RV64GC },
         { "rv64imac", 0x8000000000141105ull },
         { "rv64i", 0x8000000000140100ull },
+        { "rv64gc_sstc", MISA_RV64GC },
     };
     static const struct {
         const char *isa, *message;
@@ -848,6 +895,7 @@ static void isa_strings(void **state)
         { "rv32imac", "'rv32imac'" },
         { "rv64imafdcv_zicsr", "'v'" },
         { "rv64gc_zba", "'zba'" },
+        { "rv64gc_sstcx", "'sstcx'" },
         { "rv64gc__zicsr", "(empty)" },
         { "rv64mac", "'i'" },
         { "rv64imadc_zicsr", "'d' needs 'f'" },
@@ -884,9 +932,10 @@ static void properties_and_reset(void **state)
     RiscvCpu *s = make_hart(NULL, "SV48", &err);
 
     assert_non_null(s);
-    assert_string_equal(s->isa, "rv64imafdc_zicsr_zifencei");
+    assert_string_equal(s->isa, "rv64imafdc_zicsr_zifencei_sstc");
     assert_int_equal(s->misa, MISA_RV64GC);
-    assert_true(s->ext_zicsr && s->ext_zifencei);
+    assert_true(s->ext_zicsr && s->ext_zifencei && s->ext_sstc);
+    assert_null(s->stimer);              /* no system: no timer */
     assert_int_equal(s->satp_mode_max, SATP_SV48);
     assert_int_equal(s->pmp_entries, 16);
     assert_int_equal(s->timebase_freq, 10000000);
@@ -1076,6 +1125,7 @@ int main(void)
         cmocka_unit_test(mstatus_warl),
         cmocka_unit_test(sstatus_writes),
         cmocka_unit_test(misa_and_envcfg),
+        cmocka_unit_test(sstc_csrs),
         cmocka_unit_test(deleg_and_enables),
         cmocka_unit_test(mip_rules),
         cmocka_unit_test(tvec_and_epc),

@@ -36,7 +36,7 @@ fi
 qemu_boot=("${boot[@]}")
 qemu_boot=("${qemu_boot[@]/#--/-}")
 qemu-system-riscv64 -M "virt,dumpdtb=$tmp/qemu.dtb" -m 128M -smp "$harts" "${qemu_boot[@]}" \
-  -nographic -cpu rv64,h=false,sstc=false,zba=false,zbb=false,zbc=false,zbs=false,Zihintpause=false \
+  -nographic -cpu rv64,h=false,zba=false,zbb=false,zbc=false,zbs=false,Zihintpause=false \
   > "$tmp/qemu.log" 2>&1 || { cat "$tmp/qemu.log"; echo "FAIL: qemu dumpdtb"; exit 1; }
 
 fail=0 checked=0

@@ -32,7 +32,8 @@ enum {
     CSR_SSTATUS = 0x100, CSR_SIE = 0x104, CSR_STVEC = 0x105,
     CSR_SCOUNTEREN = 0x106, CSR_SENVCFG = 0x10a,
     CSR_SSCRATCH = 0x140, CSR_SEPC = 0x141, CSR_SCAUSE = 0x142,
-    CSR_STVAL = 0x143, CSR_SIP = 0x144, CSR_SATP = 0x180,
+    CSR_STVAL = 0x143, CSR_SIP = 0x144, CSR_STIMECMP = 0x14d,
+    CSR_SATP = 0x180,
 
     CSR_MSTATUS = 0x300, CSR_MISA = 0x301, CSR_MEDELEG = 0x302,
     CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MTVEC = 0x305,
@@ -80,7 +81,8 @@ enum {
      (1u << EXC_INSN_PAGE_FAULT) | (1u << EXC_LOAD_PAGE_FAULT) |              \
      (1u << EXC_STORE_PAGE_FAULT))
 
-#define ENVCFG_FIOM 1ull           /* the only x envcfg bit implemented */
+#define ENVCFG_FIOM 1ull   /* the only senvcfg bit; menvcfg adds STCE */
+#define COUNTEREN_TM (1ull << 1)
 #define COUNTINHIBIT_CY (1ull << 0)
 #define COUNTINHIBIT_IR (1ull << 2)
 #define SATP_MODE_MASK (15ull << SATP_MODE_SHIFT)
@@ -142,6 +144,43 @@ uint64_t riscv_read_time(RiscvCpu *s)
 }
 
 /*
+ * Sstc (docs/riscv.md): with menvcfg.STCE set, mip.STIP is not the
+ * software bit but time >= stimecmp, evaluated whenever mip is read; a
+ * virtual-clock timer at the deadline makes the loop look in time (in
+ * both time modes, as the CLINT's mtimecmp timer does for MTIP).
+ */
+bool riscv_sstc_stip(RiscvCpu *s)
+{
+    return (s->menvcfg & MENVCFG_STCE) && riscv_read_time(s) >= s->stimecmp;
+}
+
+void riscv_sstc_update(RiscvCpu *s)
+{
+    if (s->stimer) {
+        if ((s->menvcfg & MENVCFG_STCE) &&
+            riscv_read_time(s) < s->stimecmp) {
+            /* the first ns at which time (rounded down) reaches stimecmp */
+            unsigned __int128 ns =
+                ((unsigned __int128)s->stimecmp * 1000000000u +
+                 s->timebase_freq - 1) / s->timebase_freq;
+            if (ns >= (unsigned __int128)BB_TIME_NEVER) {
+                bb_timer_del(s->stimer); /* centuries away */
+            } else {
+                bb_timer_mod(s->stimer, (int64_t)ns);
+            }
+        } else {
+            bb_timer_del(s->stimer);
+        }
+    }
+    riscv_update_interrupts(s);
+}
+
+void riscv_sstc_timer_cb(void *opaque)
+{
+    riscv_update_interrupts(opaque);
+}
+
+/*
  * Instructions retired once the running instruction completes: those
  * before it, plus itself when a CSR instruction is running (csr_ra set by
  * helper_csr); from a debugger or a unit test (no instruction), all so
@@ -173,6 +212,17 @@ static bool check_counter(RiscvCpu *s, unsigned csr)
         return false;
     }
     return s->priv == PRV_S || (s->scounteren & bit);
+}
+
+/* stimecmp exists only with Sstc; below M-mode it needs mcounteren.TM
+ * and menvcfg.STCE (privileged spec, "Sstc"). */
+static bool check_stimecmp(RiscvCpu *s, unsigned csr)
+{
+    if (!s->ext_sstc) {
+        return false;
+    }
+    return s->priv == PRV_M || ((s->mcounteren & COUNTEREN_TM) &&
+                                (s->menvcfg & MENVCFG_STCE));
 }
 
 static bool check_satp(RiscvCpu *s, unsigned csr)
@@ -326,10 +376,16 @@ static uint64_t read_mip_rmw(RiscvCpu *s, unsigned csr)
 }
 
 /* M-mode may set and clear the S-level bits (OpenSBI injects STIP and
- * SSIP); a bit driven by an input line stays set while the line is high. */
+ * SSIP); a bit driven by an input line stays set while the line is high.
+ * With menvcfg.STCE, STIP is read-only (stimecmp drives it). */
 static void write_mip(RiscvCpu *s, unsigned csr, uint64_t v)
 {
-    s->mip = (s->mip & ~S_INTS) | (v & S_INTS);
+    uint64_t mask = S_INTS;
+
+    if (s->menvcfg & MENVCFG_STCE) {
+        mask &= ~MIP_STIP;
+    }
+    s->mip = (s->mip & ~mask) | (v & mask);
     riscv_update_interrupts(s);
 }
 
@@ -436,7 +492,19 @@ static uint64_t read_menvcfg(RiscvCpu *s, unsigned csr)
 
 static void write_menvcfg(RiscvCpu *s, unsigned csr, uint64_t v)
 {
-    s->menvcfg = v & ENVCFG_FIOM;
+    s->menvcfg = v & (ENVCFG_FIOM | (s->ext_sstc ? MENVCFG_STCE : 0));
+    riscv_sstc_update(s);
+}
+
+static uint64_t read_stimecmp(RiscvCpu *s, unsigned csr)
+{
+    return s->stimecmp;
+}
+
+static void write_stimecmp(RiscvCpu *s, unsigned csr, uint64_t v)
+{
+    s->stimecmp = v;
+    riscv_sstc_update(s);
 }
 
 static uint64_t read_senvcfg(RiscvCpu *s, unsigned csr)
@@ -624,6 +692,8 @@ static const RiscvCsr csr_table[4096] = {
     CSR(CSR_SCAUSE, "scause", NULL, read_plain, write_plain),
     CSR(CSR_STVAL, "stval", NULL, read_plain, write_plain),
     CSR(CSR_SIP, "sip", NULL, read_sip, write_sip),
+    CSR(CSR_STIMECMP, "stimecmp", check_stimecmp, read_stimecmp,
+        write_stimecmp),
     CSR(CSR_SATP, "satp", check_satp, read_satp, write_satp),
 
     CSR(CSR_MSTATUS, "mstatus", NULL, read_mstatus, write_mstatus),
@@ -808,6 +878,10 @@ void riscv_csr_reset(RiscvCpu *s)
     s->mcounteren = s->mcountinhibit = s->menvcfg = 0;
     s->stvec = s->sscratch = s->sepc = s->scause = s->stval = 0;
     s->satp = s->scounteren = s->senvcfg = 0;
+    s->stimecmp = 0;
+    if (s->stimer) {
+        bb_timer_del(s->stimer); /* STCE is 0 again */
+    }
     s->fflags = s->frm = 0;
     /* the counters restart from 0 */
     s->mcycle_offset = s->minstret_offset = -retired_after(s);

@@ -20,9 +20,16 @@ static RiscvCpu *last_hart;
 
 /* ------------------------------------------------------------ interrupts */
 
+/* With Sstc's menvcfg.STCE, STIP is time >= stimecmp, not the software
+ * bit (csr.c). */
 uint64_t riscv_read_mip(RiscvCpu *s)
 {
-    return s->mip | s->irq_lines;
+    uint64_t mip = s->mip;
+
+    if (s->menvcfg & MENVCFG_STCE) {
+        mip = (mip & ~MIP_STIP) | (riscv_sstc_stip(s) ? MIP_STIP : 0);
+    }
+    return mip | s->irq_lines;
 }
 
 /* Highest-priority interrupt of @bits: MEI, MSI, MTI, SEI, SSI, STI. */

@@ -8,8 +8,8 @@
  *
  * ISA strings follow the RISC-V naming convention (unprivileged spec,
  * "ISA Extension Naming Conventions"): "rv64", single-letter extensions,
- * then "_z..." multi-letter ones; only what the hart implements is
- * accepted.  The privileged modes S and U are always present.
+ * then "_z..." multi-letter ones, then "_s..." ones (Sstc); only what the
+ * hart implements is accepted.  The privileged modes S and U are always present.
  */
 #include <string.h>
 
@@ -19,11 +19,12 @@
 
 /*
  * Parse @isa ("rv64imafdc_zicsr_zifencei", "RV64GC"...) into misa letters
- * and the Zicsr/Zifencei flags.  On success *@canonical is the string the
+ * and the Zicsr/Zifencei/Sstc flags.  On success *@canonical is the string the
  * device tree gets: lower case, letters in canonical order, g expanded.
  */
 static bool parse_isa(const char *isa, uint64_t *misa, bool *zicsr,
-                      bool *zifencei, char **canonical, GError **error)
+                      bool *zifencei, bool *sstc, char **canonical,
+                      GError **error)
 {
     static const char order[] = "imafdc";
     g_autofree char *lower = g_ascii_strdown(isa ? isa : "", -1);
@@ -44,7 +45,7 @@ static bool parse_isa(const char *isa, uint64_t *misa, bool *zicsr,
         return false;
     }
     parts = g_strsplit(lower + 4, "_", -1);
-    *zicsr = *zifencei = false;
+    *zicsr = *zifencei = *sstc = false;
     for (p = parts[0]; *p; p++) {
         if (*p == 'g') {
             letters |= RVI | RVM | RVA | RVF | RVD;
@@ -64,10 +65,12 @@ static bool parse_isa(const char *isa, uint64_t *misa, bool *zicsr,
             *zicsr = true;
         } else if (!strcmp(parts[i], "zifencei")) {
             *zifencei = true;
+        } else if (!strcmp(parts[i], "sstc")) {
+            *sstc = true;
         } else {
             g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
                         "isa '%s': extension '%s' is not implemented (the "
-                        "hart has zicsr and zifencei)", isa,
+                        "hart has zicsr, zifencei and sstc)", isa,
                         parts[i][0] ? parts[i] : "(empty)");
             return false;
         }
@@ -98,6 +101,9 @@ static bool parse_isa(const char *isa, uint64_t *misa, bool *zicsr,
     }
     if (*zifencei) {
         g_string_append(out, "_zifencei");
+    }
+    if (*sstc) {
+        g_string_append(out, "_sstc"); /* Z extensions come first */
     }
     *canonical = g_string_free(out, false);
     *misa = MISA_MXL_64 | letters | RVS | RVU;
@@ -130,7 +136,7 @@ static bool riscv_cpu_realize(BbDevice *dev, GError **error)
     g_autofree char *canonical = NULL;
 
     if (!parse_isa(s->isa, &s->misa, &s->ext_zicsr, &s->ext_zifencei,
-                   &canonical, error)) {
+                   &s->ext_sstc, &canonical, error)) {
         return false;
     }
     s->satp_mode_max = parse_mmu(s->mmu);
@@ -146,7 +152,25 @@ static bool riscv_cpu_realize(BbDevice *dev, GError **error)
         return false;
     }
     s->pmp_entries = s->pmp ? RISCV_PMP_ENTRIES : 0;
+    if (s->ext_sstc) {
+        BbSystem *sys = bb_device_get_system(dev);
+        if (sys) {  /* none in unit tests: STIP is still computed on read */
+            s->stimer = bb_timer_new(bb_system_get_timers(sys),
+                                     BB_CLOCK_VIRTUAL, riscv_sstc_timer_cb,
+                                     s);
+        }
+    }
     return true;
+}
+
+static void riscv_cpu_unrealize(BbDevice *dev)
+{
+    RiscvCpu *s = RISCV_CPU(dev);
+
+    if (s->stimer) {
+        bb_timer_free(s->stimer);
+        s->stimer = NULL;
+    }
 }
 
 static void (*parent_reset)(BbDevice *dev);
@@ -230,9 +254,9 @@ static bool riscv_cpu_fdt_populate(BbDevice *dev, BbFdt *fdt, GError **error)
                                            39 + 9 * (s->satp_mode_max -
                                                      SATP_SV39));
     uint64_t misa;
-    bool zicsr, zifencei;
+    bool zicsr, zifencei, sstc;
 
-    if (!parse_isa(s->isa, &misa, &zicsr, &zifencei, &isa, error)) {
+    if (!parse_isa(s->isa, &misa, &zicsr, &zifencei, &sstc, &isa, error)) {
         return false;
     }
     /* /cpus is shared: the machine writes timebase-frequency */
@@ -302,9 +326,10 @@ static void riscv_cpu_dump_state(BbCpu *cpu, GString *out)
 /* ------------------------------------------------------------ type */
 
 static const BbPropertyInfo riscv_cpu_props[] = {
-    BB_PROP_STRING("isa", RiscvCpu, isa, "rv64imafdc_zicsr_zifencei",
+    BB_PROP_STRING("isa", RiscvCpu, isa, "rv64imafdc_zicsr_zifencei_sstc",
                    "ISA string: rv64 + i m a f d c (g = imafd_zicsr_"
-                   "zifencei) + _zicsr _zifencei; S and U are implied"),
+                   "zifencei) + _zicsr _zifencei _sstc; S and U are "
+                   "implied"),
     BB_PROP_UINT("resetvec", RiscvCpu, resetvec, 0x1000,
                  "reset PC when the machine has no 'entry' property"),
     BB_PROP_UINT("timebase-frequency", RiscvCpu, timebase_freq, 10000000,
@@ -345,6 +370,9 @@ static const char *riscv_state_problem(const RiscvCpu *s)
     if (!(s->misa & RVF) && (s->mstatus & MSTATUS_FS)) {
         return "mstatus.FS is set on a hart without F";
     }
+    if ((s->menvcfg & MENVCFG_STCE) && !s->ext_sstc) {
+        return "menvcfg.STCE is set on a hart without Sstc";
+    }
     if (s->frm > 7 || s->fflags > 0x1f) {
         return "fcsr holds bits that do not exist";
     }
@@ -379,6 +407,7 @@ static bool riscv_cpu_post_load(void *opaque, uint32_t version,
     s->in_amo = 0;
     s->csr_ra = 0;
     riscv_pmp_changed(s);
+    riscv_sstc_update(s);   /* the stimecmp timer follows the state */
     bb_cpu_tlb_flush(&s->parent_obj);
     bb_cpu_request_interrupt(&s->parent_obj);
     return true;
@@ -424,6 +453,7 @@ static const BbStateField riscv_cpu_state_fields[] = {
     BB_STATE_U64(RiscvCpu, satp),
     BB_STATE_U64(RiscvCpu, scounteren),
     BB_STATE_U64(RiscvCpu, senvcfg),
+    BB_STATE_SINCE(BB_STATE_U64, RiscvCpu, stimecmp, 2),   /* Sstc */
     BB_STATE_U8(RiscvCpu, pmpcfg),
     BB_STATE_U64(RiscvCpu, pmpaddr),
     BB_STATE_BOOL(RiscvCpu, reset_pc_pending),
@@ -432,7 +462,7 @@ static const BbStateField riscv_cpu_state_fields[] = {
 
 static const BbStateDesc riscv_cpu_state = {
     .name = TYPE_RISCV64_CPU,
-    .version = 1,
+    .version = 2,           /* 2: stimecmp */
     .min_version = 1,
     .fields = riscv_cpu_state_fields,
     .size = sizeof(RiscvCpu),
@@ -449,6 +479,7 @@ static void riscv_cpu_class_init(BbObjectClass *klass, const void *data)
 
     bb_object_class_add_properties(klass, riscv_cpu_props);
     dc->realize = riscv_cpu_realize;
+    dc->unrealize = riscv_cpu_unrealize;
     parent_reset = dc->reset;
     dc->reset = riscv_cpu_reset;
     dc->fdt_populate = riscv_cpu_fdt_populate;

@@ -88,6 +88,9 @@ enum {
 #define MIP_SEIP (1ull << IRQ_S_EXT)
 #define MIP_MEIP (1ull << IRQ_M_EXT)
 
+/* menvcfg.STCE (Sstc): stimecmp drives STIP and S-mode may access it */
+#define MENVCFG_STCE (1ull << 63)
+
 /* exception causes */
 enum {
     EXC_INSN_MISALIGNED = 0, EXC_INSN_ACCESS = 1, EXC_ILLEGAL_INSN = 2,
@@ -171,6 +174,7 @@ typedef struct RiscvCpu {
     /* supervisor-level CSRs */
     uint64_t stvec, sscratch, sepc, scause, stval, satp;
     uint64_t scounteren, senvcfg;
+    uint64_t stimecmp;       /* Sstc: STIP = time >= stimecmp (menvcfg.STCE) */
 
     /* interrupt input lines, as mip bits (MSIP MTIP MEIP SEIP, and STIP
      * SSIP when wired); mip reads as mip | irq_lines */
@@ -195,6 +199,9 @@ typedef struct RiscvCpu {
     char *mmu;               /* deepest satp mode: "sv39"/"sv48"/"sv57" */
     uint32_t satp_mode_max;  /* SATP_SV* derived from mmu */
     bool ext_zicsr, ext_zifencei; /* from the ISA string */
+    bool ext_sstc;           /* "_sstc": stimecmp, menvcfg.STCE */
+    BbTimer *stimer;         /* Sstc: fires at the stimecmp deadline; NULL
+                                outside a system (unit tests) */
     bool reset_pc_pending;   /* take the PC from the machine's "entry"
                                 when the hart first runs */
     bool mmu_debug;          /* a debugger's translation: the page walk
@@ -435,6 +442,13 @@ bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
 bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value);
 /* The time CSR: the virtual clock at timebase_freq. */
 uint64_t riscv_read_time(RiscvCpu *s);
+/* Sstc: is STIP driven by stimecmp and is time >= stimecmp (csr.c)? */
+bool riscv_sstc_stip(RiscvCpu *s);
+/* Sstc: re-arm the stimecmp timer and re-evaluate interrupts after a
+ * write to stimecmp or menvcfg, a reset or a state load (csr.c). */
+void riscv_sstc_update(RiscvCpu *s);
+/* The stimecmp timer's callback (csr.c). */
+void riscv_sstc_timer_cb(void *opaque);
 /* riscv_h_csr without the raise (unit tests): execute the CSR instruction
  * @insn with @src; false if it is illegal. */
 bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old);
