@@ -596,6 +596,19 @@ static void helpers_without_raise(void **state)
     s->irq_lines = MIP_MTIP;
     wfi(s, 0x10500073);
     assert_false(s->parent_obj.halted);
+    /* Sstc's STIP turns on with time alone, before the stimecmp timer
+     * has fired: WFI must ask the loop to look, or a WFI loop spins
+     * past a pending interrupt (seen in normal time). */
+    s->irq_lines = 0;
+    s->ext_sstc = true;
+    s->menvcfg = MENVCFG_STCE;
+    s->stimecmp = 0;                     /* time (0 here) >= stimecmp */
+    s->mie = MIP_STIP;
+    s->parent_obj.interrupt_request = 0;
+    wfi(s, 0x10500073);
+    assert_false(s->parent_obj.halted);
+    assert_int_equal(s->parent_obj.interrupt_request, 1);
+    s->menvcfg = 0;
     s->mepc = 0x80000100;
     mret(s, 0x30200073);
     assert_int_equal(s->pc, 0x80000100);

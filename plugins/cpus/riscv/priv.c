@@ -308,6 +308,12 @@ static void helper_wfi(void *env, uint32_t insn)
     }
     if (!(riscv_read_mip(s) & s->mie)) {
         bb_cpu_halt(&s->parent_obj);
+    } else {
+        /* Something is pending with no request behind it: Sstc's STIP
+         * becomes true by the passage of time alone, and the stimecmp
+         * timer may not have fired yet.  Without a request the loop
+         * would not look, and a WFI loop would spin past it. */
+        bb_cpu_request_interrupt(&s->parent_obj);
     }
 }
 
