@@ -160,7 +160,7 @@ def case_info(env):
                  "device /machine: type riscv-spike, section 'riscv-spike' "
                  "version 1",
                  "device /machine/hart0: type riscv64, section 'riscv64' "
-                 "version 1",
+                 "version 2",
                  "device /machine/clint: type sifive-clint, section "
                  "'sifive-clint' version 1",
                  "ram /machine:ram: 134217728 bytes", "end"]:
