@@ -602,20 +602,30 @@ static void gen_smc_ahead(void)
     finish("smc-ahead", 0);
 }
 
-/* Sleep in wfi until the timer's interrupt; the handler acknowledges. */
+/* Sleep in wfi until the timer's interrupt; the handler acknowledges.
+ * The flag is checked and wfi entered with interrupts off (wfi wakes on
+ * the pending line whatever the enable), then they are enabled to take
+ * it: with the check after wfi, an interrupt taken just before the wfi
+ * (the host descheduled us past the 100 us) left it asleep for good. */
 static void gen_wfi(void)
 {
-    unsigned handler = newlabel(), wait = newlabel();
+    unsigned handler = newlabel(), wait = newlabel(), sleep = newlabel();
+    unsigned done = newlabel();
 
     prologue();
     set_vector(handler);
     li64(5, 0);
     li64(1, 100000);             /* 100 us */
     I(TOY_SW, 1, 11, 0);
-    enable_ie();
     L(wait);
+    B(TOY_BEQ, 5, 0, sleep);
+    B(TOY_BEQ, 0, 0, done);
+    L(sleep);
     I(TOY_WFI, 0, 0, 0);
-    B(TOY_BEQ, 5, 0, wait);
+    enable_ie();                 /* taken here */
+    CSRW(TOY_CSR_STATUS, 0);
+    B(TOY_BEQ, 0, 0, wait);
+    L(done);
     expect_eq(5, 1, 1);
     pass();
     L(handler);

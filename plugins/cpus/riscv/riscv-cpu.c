@@ -152,13 +152,12 @@ static bool riscv_cpu_realize(BbDevice *dev, GError **error)
         return false;
     }
     s->pmp_entries = s->pmp ? RISCV_PMP_ENTRIES : 0;
-    if (s->ext_sstc) {
-        BbSystem *sys = bb_device_get_system(dev);
-        if (sys) {  /* none in unit tests: STIP is still computed on read */
-            s->stimer = bb_timer_new(bb_system_get_timers(sys),
-                                     BB_CLOCK_VIRTUAL, riscv_sstc_timer_cb,
-                                     s);
-        }
+    BbSystem *sys = bb_device_get_system(dev);
+    /* (none in unit tests: time reads 0, STIP is still computed on read) */
+    s->timers = sys ? bb_system_get_timers(sys) : NULL;
+    if (s->ext_sstc && s->timers) {
+        s->stimer = bb_timer_new(s->timers, BB_CLOCK_VIRTUAL,
+                                 riscv_sstc_timer_cb, s);
     }
     return true;
 }

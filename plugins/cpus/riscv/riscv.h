@@ -200,6 +200,8 @@ typedef struct RiscvCpu {
     uint32_t satp_mode_max;  /* SATP_SV* derived from mmu */
     bool ext_zicsr, ext_zifencei; /* from the ISA string */
     bool ext_sstc;           /* "_sstc": stimecmp, menvcfg.STCE */
+    BbTimerContext *timers;  /* the system's, for the time CSR; NULL
+                                outside a system (unit tests: time 0) */
     BbTimer *stimer;         /* Sstc: fires at the stimecmp deadline; NULL
                                 outside a system (unit tests) */
     bool reset_pc_pending;   /* take the PC from the machine's "entry"

@@ -818,6 +818,52 @@ static void test_find_host_pc(void **state)
     assert_null(tb_cache_find_host_pc(cache, entry[0] + 1));
     tb_cache_free(cache);
 }
+
+/* Freed TBs leave tombstones that are compacted in bulk: with hundreds
+ * invalidated in several rounds, the live ones are still found, the
+ * freed ones are not, and TBs compiled afterwards are found too. */
+static void test_find_host_pc_many(void **state)
+{
+    enum { N = 300 };
+    TbCache *cache = tb_cache_new();
+    TranslationBlock *tb[N + 50];
+    uintptr_t entry[N + 50];
+    bool live[N + 50];
+
+    for (unsigned i = 0; i < N; i++) {
+        tb[i] = compile_tb(cache, &tcg_backend_x86_64, prog_add(0, 1, true),
+                           desc(0x1000 + 16 * i, 0x1000 + 16 * i, 4));
+        entry[i] = tcg_x86_64_code_entry(tb[i]->code);
+        live[i] = true;
+    }
+    /* three rounds: every third, then every other, then 1 in 5 left */
+    for (unsigned round = 0; round < 3; round++) {
+        for (unsigned i = 0; i < N; i++) {
+            bool kill = round == 0 ? i % 3 == 0
+                      : round == 1 ? i % 2 == 0 : i % 5 != 0;
+            if (live[i] && kill) {
+                tb_cache_invalidate(cache, tb[i]);
+                live[i] = false;
+            }
+        }
+        tb_cache_reclaim(cache);
+        for (unsigned i = 0; i < N; i++) {
+            assert_ptr_equal(tb_cache_find_host_pc(cache, entry[i] + 1),
+                             live[i] ? tb[i] : NULL);
+        }
+    }
+    for (unsigned i = N; i < N + 50; i++) {
+        tb[i] = compile_tb(cache, &tcg_backend_x86_64, prog_add(0, 1, true),
+                           desc(0x9000 + 16 * i, 0x9000 + 16 * i, 4));
+        entry[i] = tcg_x86_64_code_entry(tb[i]->code);
+        live[i] = true;
+    }
+    for (unsigned i = 0; i < N + 50; i++) {
+        assert_ptr_equal(tb_cache_find_host_pc(cache, entry[i] + 1),
+                         live[i] ? tb[i] : NULL);
+    }
+    tb_cache_free(cache);
+}
 #endif
 
 int main(void)
@@ -838,6 +884,7 @@ int main(void)
 #ifdef BB_HAVE_X86_64_BACKEND
         cmocka_unit_test(test_x86_flush_and_buffer_full),
         cmocka_unit_test(test_find_host_pc),
+        cmocka_unit_test(test_find_host_pc_many),
 #endif
     };
 
