@@ -168,10 +168,21 @@ static gpointer exec_kicker(gpointer opaque)
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 #endif
     gint64 rekick = 0; /* when to look whether the last kick was seen */
+    gint64 rekick_us = EXEC_REKICK_US; /* and the wait after that */
 
     g_mutex_lock(&ex->kick_lock);
     while (!ex->kick_stop) {
         if (!ex->running) {
+            gint64 now = g_get_monotonic_time();
+            if (now < ex->kick_at) {
+                /* Slices end and start all the time (a hart in WFI, the
+                 * harts' turns): keep the planned wakeup instead of going
+                 * idle, so that a slice starting before it costs no
+                 * signal and no context switch (exec_set_running()). */
+                g_cond_wait_until(&ex->kick_cond, &ex->kick_lock,
+                                  ex->kick_at);
+                continue;
+            }
             ex->kick_idle = true;
             rekick = 0;
             g_cond_wait(&ex->kick_cond, &ex->kick_lock);
@@ -183,8 +194,13 @@ static gpointer exec_kicker(gpointer opaque)
             /* A TB's budget store may have overwritten the stop. */
             rekick = 0;
             if (ex->running->exit_request) {
+                /* Unseen: the store race, or (far more often, on a busy
+                 * host) the loop thread is not running at all.  Back off,
+                 * so that a descheduled loop does not cost a wakeup of
+                 * this thread every 20 us. */
                 budget_stop(ex->running);
-                rekick = now + EXEC_REKICK_US;
+                rekick_us = MIN(rekick_us * 2, EXEC_KICK_US);
+                rekick = now + rekick_us;
             }
             continue;
         }
@@ -197,7 +213,8 @@ static gpointer exec_kicker(gpointer opaque)
         ex->running->exit_request = 1;
         budget_stop(ex->running);
         ex->kick_at = now + EXEC_KICK_US;
-        rekick = now + EXEC_REKICK_US;
+        rekick_us = EXEC_REKICK_US;
+        rekick = now + rekick_us;
     }
     g_mutex_unlock(&ex->kick_lock);
     return NULL;
@@ -237,12 +254,12 @@ static void exec_set_running(Exec *ex, BbCpu *cpu)
     g_mutex_lock(&ex->kick_lock);
     ex->running = cpu;
     if (cpu) {
-        if (ex->kick_idle) {
-            ex->kick_at = at;
+        if (ex->kick_idle || at < ex->kick_at) {
             g_cond_signal(&ex->kick_cond);
-        } else {
-            exec_kick_sooner(ex, at);
         }
+        /* A later kick_at needs no signal: the kicker, waiting for the
+         * old one, finds it moved and waits again. */
+        ex->kick_at = at;
     }
     g_mutex_unlock(&ex->kick_lock);
 }
