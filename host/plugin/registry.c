@@ -729,13 +729,19 @@ static GModule *reload_open_copy(RegistryPlugin *rp, const char *path,
         goto out;
     }
     if ((err = reload_check_file(rp, copy))) {
+        /* name the file the user gave, not the private copy */
+        g_auto(GStrv) parts = g_strsplit(err->message, copy, -1);
+        g_free(err->message);
+        err->message = g_strjoinv(path, parts);
         g_propagate_error(error, err);
         goto out;
     }
     module = g_module_open(copy, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
     if (!module) {
+        g_auto(GStrv) parts = g_strsplit(g_module_error(), copy, -1);
+        g_autofree char *msg = g_strjoinv(path, parts);
         g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO,
-                    "cannot load plugin: %s", g_module_error());
+                    "cannot load plugin: %s", msg);
     }
 out:
     if (copy) {

@@ -20,8 +20,9 @@ time, so 9 to 11; a timer lost in a reload would stop it).  The cases:
   uart    riscv-virt's uart0 is reloaded five times while the guest
           prints: every line arrives, whole and in order
   refuse  harts, the machine, interrupt controllers, a bus with a device
-          on it, an unknown id: refused, the guest unaffected; the misc
-          plugin (sifive-test and goldfish-rtc together) reloads
+          on it, an unknown id: refused, the guest unaffected; the edu on
+          that bus reloads, and so does the misc plugin (sifive-test and
+          goldfish-rtc together)
   watch   --watch-plugins: the watched file is replaced by rename with a
           refusing build (logged, rolled back) and then with version 2
           (reloaded)
@@ -184,6 +185,14 @@ class Env:
         return os.path.join(self.alt_dir, "reload-probe-%s.so" % variant)
 
 
+def mapped(vm, name):
+    """Whether a file whose path ends in @name is mapped in breadboard
+    (Linux /proc): the old shared object must be closed after a reload,
+    the code then runs from a private copy (breadboard-reload-*)."""
+    with open("/proc/%d/maps" % vm.proc.pid) as f:
+        return any(name in line for line in f)
+
+
 def expect_refused(vm, dev, plugin, text):
     r = vm.reload(dev, plugin)
     check("error" in r, "reload of %s from %s succeeded: %s" %
@@ -212,9 +221,16 @@ def case_probe(env):
             last = vm.lines_after(3)
             check(last[1] == V1, "after a refused reload the ID is %08x" %
                   last[1])
+        v1_so = os.path.join(env.v1_dir, "reload-probe.so")
+        check(mapped(vm, v1_so), "version 1 is not mapped after the "
+              "rollbacks")
         before = vm.parsed[-1]
         r = vm.qmp.cmd("x-bb-device-reload",
                        {"id": "probe", "plugin": env.alt("v2")})
+        check(not mapped(vm, v1_so), "version 1 is still mapped after the "
+              "reload: the old shared object was not closed")
+        check(mapped(vm, "breadboard-reload-"), "the new code is not "
+              "mapped from a private copy")
         check(r == {"devices": ["/machine/probe"]}, "reply %r" % r)
         e = vm.event(True)
         check(e["devices"] == ["/machine/probe"] and
@@ -256,11 +272,14 @@ def case_uart(env):
     vm = Vm(env)
     try:
         vm.lines_after(3)
+        check(mapped(vm, "/char-devices.so"), "char-devices.so not mapped")
         for _ in range(5):
             r = vm.qmp.cmd("x-bb-device-reload", {"id": "uart0"})
             check(r == {"devices": ["/machine/uart0"]}, "reply %r" % r)
             vm.event(True)
             vm.lines_after(4)
+            check(not mapped(vm, "/char-devices.so"),
+                  "the old char-devices.so is still mapped")
         vm.finish()
     finally:
         vm.kill()
@@ -278,6 +297,12 @@ def case_refuse(env):
                           ("nosuch", "no device 'nosuch'")):
             expect_refused(vm, dev, None, text)
             vm.lines_after(2)
+        # A device on a bus: unplugged, and plugged into its slot again.
+        r = vm.qmp.cmd("x-bb-device-reload", {"id": "edu0"})
+        check(r == {"devices": ["/machine/edu0"]}, "reply %r" % r)
+        tree = vm.qmp.cmd("x-bb-devices")
+        check(any(d["path"] == "/machine/edu0" and d["realized"]
+                  for d in tree), "edu0 after its reload: %r" % tree)
         # sifive-test and goldfish-rtc come from one plugin: both go.
         r = vm.qmp.cmd("x-bb-device-reload", {"id": "rtc"})
         check(sorted(r["devices"]) == ["/machine/rtc", "/machine/test"],
