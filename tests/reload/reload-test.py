@@ -27,12 +27,16 @@ time, so 9 to 11; a timer lost in a reload would stop it).  The cases:
   watch   --watch-plugins: the watched file is replaced by rename with a
           refusing build (logged, rolled back) and then with version 2
           (reloaded)
+
+With VALGRIND set (a command prefix), breadboard runs under it and any
+error it reports (exit code 99) fails the case.
 """
 
 import argparse
 import os
 import queue
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -69,7 +73,9 @@ class Vm:
         LAST_VM[:] = [self]
         self.env = env
         self.sock = env.path("qmp-%d.sock" % len(os.listdir(env.tmp)))
-        cmd = [env.bb, "run", os.path.join(env.src, "boards/riscv-virt.yaml"),
+        # VALGRIND (the .valgrind tests): a command prefix; it execs
+        # breadboard in the same process, so /proc/PID/maps still works.
+        cmd = shlex.split(os.environ.get("VALGRIND", "")) + [env.bb, "run", os.path.join(env.src, "boards/riscv-virt.yaml"),
                "--icount", "--bios", env.elf,
                "--plugin-dir", plugin_dir or env.v1_dir,
                "--device", PROBE,
