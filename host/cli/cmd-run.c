@@ -11,7 +11,9 @@
  * --gdb serves the GDB remote protocol (docs/debugging.md) and --wait-gdb
  * holds the start until a debugger resumes the guest; --snapshot FILE
  * starts from a snapshot, --snapshot-save FILE --snapshot-save-at NS
- * saves one when the virtual clock reaches NS (docs/snapshots.md).
+ * saves one when the virtual clock reaches NS (docs/snapshots.md);
+ * --watch-plugins reloads a device plugin whose file changes, and the
+ * monitor's x-bb-device-reload does on request (docs/hot-reload.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "chardev/chardev-internal.h"
 #include "gdbstub/gdbstub.h"
 #include "monitor/monitor.h"
+#include "reload/reload.h"
 #include "snapshot/snapshot.h"
 #include "system/system-internal.h"
 #include "tcg/exec.h"
@@ -42,7 +45,37 @@ typedef struct RunOptions {
     char *snapshot;       /* --snapshot FILE */
     char *snapshot_save;  /* --snapshot-save FILE */
     gint64 snapshot_save_at; /* --snapshot-save-at NS (-1: not given) */
+    gboolean watch_plugins;  /* --watch-plugins */
 } RunOptions;
+
+/* Hot reload: the monitor's commands reach the reloader through this
+ * hook; every attempt is logged and sent to QMP clients as an event. */
+static bool run_device_reload(void *opaque, const char *id, const char *file,
+                              GPtrArray *paths, GError **error)
+{
+    return reloader_reload_device(opaque, id, file, paths, error);
+}
+
+static void run_reload_notify(void *opaque, const char *plugin,
+                              const char *file, GPtrArray *paths,
+                              const GError *error)
+{
+    g_autofree char *devs = NULL;
+
+    g_ptr_array_add(paths, NULL);
+    devs = g_strjoinv(", ", (char **)paths->pdata);
+    g_ptr_array_set_size(paths, paths->len - 1);
+    if (error) {
+        g_printerr("breadboard: hot reload of plugin '%s' from %s failed, "
+                   "the old code keeps running: %s\n", plugin, file,
+                   error->message);
+    } else {
+        g_printerr("breadboard: hot reload: plugin '%s' reloaded from %s: "
+                   "%s\n", plugin, file, devs);
+    }
+    monitor_event_device_reload(opaque, plugin, file, paths,
+                                error ? error->message : NULL);
+}
 
 /* --snapshot-save-at: a virtual-clock timer saves the VM between slices
  * (in deterministic mode at exactly that instruction count), once. */
@@ -148,8 +181,14 @@ static int run(const char *path, RunOptions *o)
     bb_system_set_no_shutdown(sys, o->no_shutdown);
     /* Always a monitor: the console's Ctrl-A c reaches it too. */
     Monitor *mon = monitor_new(sys);
+    Reloader *reloader = reloader_new(cb.board, cb.registry);
     monitor_set_registry(cb.registry);
+    monitor_set_device_reload(run_device_reload, reloader);
+    reloader_set_notify(reloader, run_reload_notify, mon);
     monitor_attach_console(mon);
+    if (o->watch_plugins) {
+        reloader_watch(reloader, &error);
+    }
     {
         for (char **q = o->qmp; q && *q && !error; q++) {
             monitor_add_qmp(mon, *q, &error);
@@ -174,6 +213,8 @@ static int run(const char *path, RunOptions *o)
         if (error) {
             cli_report(error);
             bb_timer_free(save_at.timer);
+            monitor_set_device_reload(NULL, NULL);
+            reloader_free(reloader);
             monitor_free(mon);
             monitor_set_registry(NULL);
             cli_board_close(&cb);
@@ -183,6 +224,8 @@ static int run(const char *path, RunOptions *o)
     status = bb_system_run(sys);
     bb_timer_free(save_at.timer);
     gdbstub_free(gdb);
+    monitor_set_device_reload(NULL, NULL);
+    reloader_free(reloader);
     monitor_free(mon);
     monitor_set_registry(NULL);
     cli_board_close(&cb);
@@ -236,6 +279,9 @@ int cli_run(int argc, char **argv)
           "With --snapshot-save-at: save a snapshot to FILE", "FILE" },
         { "snapshot-save-at", 0, 0, G_OPTION_ARG_INT64, &o.snapshot_save_at,
           "Save the snapshot when the virtual clock reaches NS", "NS" },
+        { "watch-plugins", 0, 0, G_OPTION_ARG_NONE, &o.watch_plugins,
+          "Reload a device plugin when its file changes "
+          "(docs/hot-reload.md)", NULL },
         { "no-shutdown", 0, 0, G_OPTION_ARG_NONE, &o.no_shutdown,
           "On guest power-off stay in the shutdown state (for the "
           "monitor) instead of exiting; quit ends the run", NULL },

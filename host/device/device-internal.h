@@ -50,6 +50,17 @@ char *device_irq_group_names(BbDevice *dev, bool inputs);
  * realized again drives the same wires (unrealize). */
 void device_irq_outputs_lower(BbDevice *dev);
 
+/* Call @fn for every connection of an output line of @dev: the output's
+ * group and index and the input it drives (hot reload re-makes them). */
+void device_foreach_irq_sink(BbDevice *dev,
+                             void (*fn)(const char *group, unsigned index,
+                                        BbIrqIn *sink, void *opaque),
+                             void *opaque);
+
+/* A device driving one of @dev's input lines, or NULL if none is
+ * connected. */
+BbDevice *device_irq_first_source(BbDevice *dev);
+
 /* Disconnect and free every IRQ group of @dev (instance finalize). */
 void device_irq_groups_free(BbDevice *dev);
 

@@ -284,3 +284,36 @@ void device_irq_outputs_lower(BbDevice *dev)
         }
     }
 }
+
+void device_foreach_irq_sink(BbDevice *dev,
+                             void (*fn)(const char *group, unsigned index,
+                                        BbIrqIn *sink, void *opaque),
+                             void *opaque)
+{
+    GPtrArray *groups = dev->priv->irq_groups;
+
+    for (guint i = 0; i < groups->len; i++) {
+        IrqGroup *g = groups->pdata[i];
+        for (unsigned j = 0; !g->input && j < g->count; j++) {
+            GPtrArray *sinks = g->out[j].sinks;
+            for (guint k = 0; k < sinks->len; k++) {
+                fn(g->name, j, sinks->pdata[k], opaque);
+            }
+        }
+    }
+}
+
+BbDevice *device_irq_first_source(BbDevice *dev)
+{
+    GPtrArray *groups = dev->priv->irq_groups;
+
+    for (guint i = 0; i < groups->len; i++) {
+        IrqGroup *g = groups->pdata[i];
+        for (unsigned j = 0; g->input && j < g->count; j++) {
+            if (g->in[j].sources->len) {
+                return ((BbIrqOut *)g->in[j].sources->pdata[0])->dev;
+            }
+        }
+    }
+    return NULL;
+}

@@ -15,6 +15,7 @@
 
 static const char hmp_help[] =
     "cont|c                  resume emulation\n"
+    "device_reload ID [FILE] hot-reload a device's plugin (docs/hot-reload.md)\n"
     "help|?                  this text\n"
     "info status             the run state\n"
     "info registers          the current hart's registers\n"
@@ -239,6 +240,24 @@ char *monitor_hmp_execute(BbSystem *sys, const char *cmdline, int cpu_index)
                                   : !snapshot_load(sys, rest, &err)) {
             g_string_append_printf(out, "Error: %s\n", err->message);
             g_error_free(err);
+        }
+    } else if (!strcmp(word, "device_reload")) {
+        g_auto(GStrv) args = g_strsplit_set(rest, " \t", 2);
+        g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+        GError *err = NULL;
+        if (!*rest) {
+            g_string_append(out, "device_reload: needs a device ID\n");
+        } else if (!monitor_device_reload(args[0],
+                                          args[1] && *args[1] ? args[1]
+                                                              : NULL,
+                                          paths, &err)) {
+            g_string_append_printf(out, "Error: %s\n", err->message);
+            g_error_free(err);
+        } else {
+            for (guint i = 0; i < paths->len; i++) {
+                g_string_append_printf(out, "reloaded %s\n",
+                                       (char *)paths->pdata[i]);
+            }
         }
     } else if (!strcmp(word, "x") || !strcmp(word, "xp")) {
         if (!cpu && word[1] != 'p') {

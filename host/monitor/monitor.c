@@ -151,6 +151,26 @@ static void broadcast(Monitor *mon, const char *event, JsonObject *data)
     }
 }
 
+void monitor_event_device_reload(Monitor *mon, const char *plugin,
+                                 const char *file, GPtrArray *paths,
+                                 const char *error)
+{
+    JsonObject *d = json_object_new();
+    JsonArray *a = json_array_new();
+
+    json_object_set_string_member(d, "plugin", plugin);
+    json_object_set_string_member(d, "file", file);
+    for (guint i = 0; paths && i < paths->len; i++) {
+        json_array_add_string_element(a, paths->pdata[i]);
+    }
+    json_object_set_array_member(d, "devices", a);
+    json_object_set_boolean_member(d, "ok", error == NULL);
+    if (error) {
+        json_object_set_string_member(d, "error", error);
+    }
+    broadcast(mon, "x-bb-device-reload", d);
+}
+
 static void on_run_state(void *opaque, BbRunState old, BbRunState now)
 {
     Monitor *mon = opaque;

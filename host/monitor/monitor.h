@@ -41,6 +41,24 @@ void monitor_free(Monitor *mon);
  */
 char *monitor_hmp_execute(BbSystem *sys, const char *cmdline, int cpu_index);
 
+/* Hot reload for x-bb-device-reload and device_reload (the CLI sets it;
+ * host/reload): reload board device @id from @file (NULL: its plugin's
+ * own file), appending the reloaded devices' paths to @paths. */
+typedef bool (*MonitorReloadFn)(void *opaque, const char *id,
+                                const char *file, GPtrArray *paths,
+                                GError **error);
+void monitor_set_device_reload(MonitorReloadFn fn, void *opaque);
+/* Run it (HMP and QMP share this); an error when none is set. */
+bool monitor_device_reload(const char *id, const char *file,
+                           GPtrArray *paths, GError **error);
+
+/* The x-bb-device-reload event to every QMP client: the plugin, the file
+ * its new code came from, the devices, and NULL or why the reload failed
+ * (the old code still runs then). */
+void monitor_event_device_reload(Monitor *mon, const char *plugin,
+                                 const char *file, GPtrArray *paths,
+                                 const char *error);
+
 /* The plugin registry x-bb-plugins lists (optional; the CLI sets it). */
 void monitor_set_registry(Registry *registry);
 

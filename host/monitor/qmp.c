@@ -749,6 +749,60 @@ static JsonNode *cmd_snapshot_load(QmpCall *c, GError **error)
     return snapshot_cmd(c, false, error);
 }
 
+/* x-bb-device-reload {"id", "plugin"?} (host/reload, docs/hot-reload.md):
+ * through the hook the CLI installs; the reply lists the devices
+ * reloaded (every board device of the plugin's types). */
+static MonitorReloadFn qmp_reload_fn;
+static void *qmp_reload_opaque;
+
+void monitor_set_device_reload(MonitorReloadFn fn, void *opaque)
+{
+    qmp_reload_fn = fn;
+    qmp_reload_opaque = opaque;
+}
+
+bool monitor_device_reload(const char *id, const char *file,
+                           GPtrArray *paths, GError **error)
+{
+    GError *err = NULL;
+
+    if (!qmp_reload_fn) {
+        g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC,
+                    "hot reload is not available here");
+        return false;
+    }
+    if (file && !qmp_file_access) {
+        g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC,
+                    "Could not open '%s': file access is disabled", file);
+        return false;
+    }
+    if (!qmp_reload_fn(qmp_reload_opaque, id, file, paths, &err)) {
+        g_set_error(error, QMP_ERROR, QMP_ERROR_GENERIC, "%s", err->message);
+        g_error_free(err);
+        return false;
+    }
+    return true;
+}
+
+static JsonNode *cmd_device_reload(QmpCall *c, GError **error)
+{
+    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+    JsonObject *o;
+    JsonArray *a;
+
+    if (!monitor_device_reload(arg_str(c, "id"), arg_str(c, "plugin"),
+                               paths, error)) {
+        return NULL;
+    }
+    o = json_object_new();
+    a = json_array_new();
+    for (guint i = 0; i < paths->len; i++) {
+        json_array_add_string_element(a, paths->pdata[i]);
+    }
+    json_object_set_array_member(o, "devices", a);
+    return obj_node(o);
+}
+
 static JsonNode *cmd_pmemsave(QmpCall *c, GError **error)
 {
     return save_to_file(c, NULL, error);
@@ -1139,6 +1193,8 @@ static const QmpCommand commands[] = {
     { "x-bb-irqs", cmd_irqs, { { 0 } } },
     { "x-bb-snapshot-save", cmd_snapshot_save, { { "file", 's', false } } },
     { "x-bb-snapshot-load", cmd_snapshot_load, { { "file", 's', false } } },
+    { "x-bb-device-reload", cmd_device_reload,
+      { { "id", 's', false }, { "plugin", 's', true } } },
 };
 
 static const QmpCommand *command_table(unsigned *n)

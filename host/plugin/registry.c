@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <gmodule.h>
+#include <glib/gstdio.h>
 
 #include "config.h"
 #include "plugin/elf-descriptor.h"
@@ -60,6 +61,7 @@ static void plugin_free(RegistryPlugin *rp)
         g_module_close(rp->module);
     }
     g_free(rp->path);
+    g_free(rp->loaded_from);
     g_free(rp->name);
     g_free(rp->version);
     g_free(rp->license);
@@ -635,4 +637,253 @@ void registry_load_all(Registry *reg)
             plugin_init(reg, rp, NULL);
         }
     }
+}
+
+/* ------------------------------------------------------ hot reload */
+
+struct RegistryReload {
+    Registry *reg;
+    RegistryPlugin *rp;
+    BbPlugin *old_handle;
+    GPtrArray *old_types;    /* detached BbType * of the old code */
+    BbPlugin *new_handle;
+    GModule *new_module;
+    const BbPluginDescriptor *new_desc;
+    char *file;              /* the file the new code came from */
+};
+
+BbPlugin *registry_plugin_handle(Registry *reg, RegistryPlugin *rp)
+{
+    for (guint i = 0; i < reg->handles->len; i++) {
+        BbPlugin *h = reg->handles->pdata[i];
+        if (h->rp == rp) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+RegistryPlugin *registry_plugin_of(BbPlugin *handle)
+{
+    return handle ? handle->rp : NULL;
+}
+
+/* The new file's descriptor, read without running its code: the same ABI
+ * major, a well-formed descriptor, the same plugin name and types. */
+static GError *reload_check_file(RegistryPlugin *rp, const char *copy)
+{
+    ElfDescriptor d;
+    GError *err = NULL;
+
+    if (!elf_descriptor_read(copy, &d, &err) ||
+        (err = check_abi(d.magic, d.abi_major, d.abi_minor)) ||
+        (err = check_fields(&d))) {
+        elf_descriptor_clear(&d);
+        return err;
+    }
+    if (strcmp(d.name, rp->name)) {
+        err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                          "it is plugin '%s', not '%s'", d.name, rp->name);
+    }
+    for (char **t = rp->types; !err && *t; t++) {
+        if (!g_strv_contains((const char *const *)d.types, *t)) {
+            err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_NOT_FOUND,
+                              "it does not declare type '%s'", *t);
+        }
+    }
+    for (char **t = d.types; !err && *t; t++) {
+        if (!g_strv_contains((const char *const *)rp->types, *t)) {
+            err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                              "it declares type '%s', which the loaded "
+                              "version does not (a reload keeps the set of "
+                              "types)", *t);
+        }
+    }
+    elf_descriptor_clear(&d);
+    return err;
+}
+
+/* Copy @path into a private temporary file, open that, and remove the
+ * file: the code loaded is exactly what was read, whatever happens to
+ * @path later, and never the same dlopen() handle as the old code (the
+ * dynamic loader would hand back the old one for the same path). */
+static GModule *reload_open_copy(RegistryPlugin *rp, const char *path,
+                                 GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize len;
+    g_autofree char *dir = g_dir_make_tmp("breadboard-reload-XXXXXX",
+                                          error);
+    g_autofree char *copy = NULL;
+    GModule *module = NULL;
+    GError *err = NULL;
+
+    if (!dir) {
+        return NULL;
+    }
+    copy = g_build_filename(dir, "plugin.so", NULL);
+    if (!g_file_get_contents(path, &data, &len, &err) ||
+        !g_file_set_contents(copy, data, (gssize)len, &err)) {
+        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO, "%s", err->message);
+        g_error_free(err);
+        goto out;
+    }
+    if ((err = reload_check_file(rp, copy))) {
+        /* name the file the user gave, not the private copy */
+        g_auto(GStrv) parts = g_strsplit(err->message, copy, -1);
+        g_free(err->message);
+        err->message = g_strjoinv(path, parts);
+        g_propagate_error(error, err);
+        goto out;
+    }
+    module = g_module_open(copy, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+    if (!module) {
+        g_auto(GStrv) parts = g_strsplit(g_module_error(), copy, -1);
+        g_autofree char *msg = g_strjoinv(path, parts);
+        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO,
+                    "cannot load plugin: %s", msg);
+    }
+out:
+    if (copy) {
+        g_unlink(copy);
+    }
+    g_rmdir(dir);
+    return module;
+}
+
+RegistryReload *registry_reload_open(Registry *reg, RegistryPlugin *rp,
+                                     const char *path, GError **error)
+{
+    RegistryReload *r = g_new0(RegistryReload, 1);
+    gpointer sym = NULL;
+    GError *err = NULL;
+
+    r->reg = reg;
+    r->rp = rp;
+    r->file = g_strdup(path);
+    r->old_handle = registry_plugin_handle(reg, rp);
+    r->new_module = reload_open_copy(rp, path, &err);
+    if (!r->new_module) {
+        goto fail;
+    }
+    if (!g_module_symbol(r->new_module, BB_PLUGIN_DESCRIPTOR_SYMBOL, &sym) ||
+        !sym) {
+        err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                          "not a breadboard plugin: no '%s' symbol",
+                          BB_PLUGIN_DESCRIPTOR_SYMBOL);
+        goto fail;
+    }
+    r->new_desc = sym;
+    if ((err = check_abi(r->new_desc->magic, r->new_desc->abi_major,
+                         r->new_desc->abi_minor))) {
+        goto fail;
+    }
+    if (!r->new_desc->init) {
+        err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                          "the plugin has no init function");
+        goto fail;
+    }
+    return r;
+fail:
+    g_prefix_error(&err, "plugin '%s' from %s: ", rp->name, path);
+    g_propagate_error(error, err);
+    registry_reload_abort(r);
+    return NULL;
+}
+
+bool registry_reload_init(RegistryReload *r, GError **error)
+{
+    RegistryPlugin *rp = r->rp;
+    GError *err = NULL;
+
+    /* The old types leave the table (kept alive); the new init registers
+     * the same names. */
+    r->old_types = type_detach_owner(r->old_handle);
+    r->new_handle = g_new0(BbPlugin, 1);
+    r->new_handle->rp = rp;
+    r->new_handle->reg = r->reg;
+    if (!r->new_desc->init(r->new_handle, &err)) {
+        if (!err) {
+            err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_FAILED,
+                              "no reason given");
+        }
+        g_prefix_error(&err, "init failed: ");
+    }
+    for (char **t = rp->types; !err && *t; t++) {
+        if (type_get_owner(*t) != r->new_handle) {
+            err = g_error_new(BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                              "its init did not register type '%s'", *t);
+        }
+    }
+    if (err) {
+        /* back to the old types; the module stays open until abort */
+        type_unregister_owner(r->new_handle);
+        g_clear_pointer(&r->new_handle, g_free);
+        type_reattach(g_steal_pointer(&r->old_types));
+        g_prefix_error(&err, "plugin '%s' from %s: ", rp->name, r->file);
+        g_propagate_error(error, err);
+        return false;
+    }
+    g_ptr_array_add(r->reg->handles, r->new_handle);
+    return true;
+}
+
+const char *registry_reload_get_version(RegistryReload *r)
+{
+    return r->new_desc->version;
+}
+
+void registry_reload_abort(RegistryReload *r)
+{
+    if (!r) {
+        return;
+    }
+    if (r->new_handle) {
+        type_unregister_owner(r->new_handle);
+        /* handles frees what it holds */
+        if (!g_ptr_array_remove(r->reg->handles, r->new_handle)) {
+            g_free(r->new_handle);
+        }
+    }
+    if (r->old_types) {
+        type_reattach(r->old_types);
+    }
+    if (r->new_module) {
+        g_module_close(r->new_module);
+    }
+    g_free(r->file);
+    g_free(r);
+}
+
+unsigned registry_reload_old_instances(RegistryReload *r)
+{
+    return type_owner_instances(NULL, r->old_types);
+}
+
+void registry_reload_commit(RegistryReload *r, bool close_old)
+{
+    RegistryPlugin *rp = r->rp;
+
+    if (close_old) {
+        /* No instance of the old classes is left: free them, then the
+         * code they point into. */
+        type_free_detached(r->old_types);
+        if (r->old_handle) {
+            g_ptr_array_remove(r->reg->handles, r->old_handle); /* frees */
+        }
+        if (rp->module) {
+            g_module_close(rp->module);
+        }
+    } else {
+        g_ptr_array_unref(r->old_types); /* the types leak with the code */
+    }
+    rp->module = r->new_module;
+    rp->desc = r->new_desc;
+    g_free(rp->version);
+    rp->version = g_strdup(r->new_desc->version ? r->new_desc->version
+                                                : "");
+    g_free(rp->loaded_from);
+    rp->loaded_from = g_steal_pointer(&r->file);
+    rp->reloads++;
+    g_free(r);
 }

@@ -35,6 +35,9 @@ typedef struct RegistryPlugin {
     bool initialised;         /* init ran successfully */
     GModule *module;          /* open once a type of it was needed */
     const BbPluginDescriptor *desc; /* in @module, once open */
+    char *loaded_from;        /* hot reload: the file the code running
+                                 now came from (NULL: @path) */
+    unsigned reloads;         /* hot reloads done */
 } RegistryPlugin;
 
 Registry *registry_new(void);
@@ -90,6 +93,32 @@ char **registry_missing_dirs(Registry *reg, bool builtin);
  */
 char *registry_refusal_note(Registry *reg, const char *name,
                             const char *type);
+
+/*
+ * Hot reload (host/reload, docs/hot-reload.md).  registry_reload_open()
+ * copies @path to a private temporary file, checks its descriptor (ABI,
+ * same plugin name, same types) and opens it; no plugin code runs and the
+ * type table is unchanged.  Once the old instances are gone (their code
+ * casts by type name), registry_reload_init() takes the old code's types
+ * out of the table (kept alive) and runs the new init, which must
+ * register every type; on failure the old types are back.  Then either
+ * registry_reload_commit() - frees the old types and closes the old
+ * module - or registry_reload_abort(), which drops the new types and
+ * module and puts the old types back.  Both free the RegistryReload.
+ */
+typedef struct RegistryReload RegistryReload;
+RegistryReload *registry_reload_open(Registry *reg, RegistryPlugin *rp,
+                                     const char *path, GError **error);
+bool registry_reload_init(RegistryReload *r, GError **error);
+const char *registry_reload_get_version(RegistryReload *r);
+/* Live instances of the old code's types. */
+unsigned registry_reload_old_instances(RegistryReload *r);
+/* @close_old false: keep the old types and module (instances remain). */
+void registry_reload_commit(RegistryReload *r, bool close_old);
+void registry_reload_abort(RegistryReload *r);
+/* The init handle of an initialised plugin, and back. */
+BbPlugin *registry_plugin_handle(Registry *reg, RegistryPlugin *rp);
+RegistryPlugin *registry_plugin_of(BbPlugin *handle);
 
 /* "dir1 (--plugin-dir), dir2 (build tree)" */
 char *registry_search_path_string(Registry *reg);

@@ -23,6 +23,28 @@ void type_foreach(void (*fn)(const BbTypeInfo *info, BbPlugin *owner,
 /* Forget every type a plugin registered (its init failed half-way). */
 void type_unregister_owner(BbPlugin *owner);
 
+/* Hot reload (host/reload): take @owner's types out of the table without
+ * freeing them (their classes still serve live instances); put them back
+ * (type_reattach) or free them once no instance is left
+ * (type_free_detached).  Both consume @detached. */
+GPtrArray *type_detach_owner(BbPlugin *owner);
+void type_reattach(GPtrArray *detached);
+void type_free_detached(GPtrArray *detached);
+/* Live instances of @owner's registered types plus those of @detached
+ * (either may be NULL). */
+unsigned type_owner_instances(BbPlugin *owner, GPtrArray *detached);
+/* A type of another owner whose class was built on one of @owner's (it
+ * copied the parent class), or NULL. */
+const char *type_derived_from_owner(BbPlugin *owner);
+/* The plugin that registered @name (NULL: the host, or not registered). */
+BbPlugin *type_get_owner(const char *name);
+
+/* The position of @obj among its parent's children (-1: no parent), and
+ * moving it to @index: a hot-reloaded device takes its predecessor's
+ * place, so tree order (snapshots, describe) does not change. */
+int object_child_index(const BbObject *obj);
+void object_child_move(BbObject *obj, int index);
+
 /* Called by bb_object_set_* after a successful write: remembers that the
  * property was set explicitly (for BB_PROP_F_REQUIRED). */
 bool object_prop_was_set(BbObject *obj, const char *name);

@@ -29,6 +29,7 @@ struct BbType {
     GPtrArray *props;         /* const BbPropertyInfo *, inherited first */
     GHashTable *prop_index;   /* name -> const BbPropertyInfo * */
     GPtrArray *ifaces;        /* BbInterfaceClass * implemented */
+    unsigned instances;       /* live instances of exactly this type */
 };
 
 typedef struct ChildSlot {
@@ -185,6 +186,89 @@ void type_unregister_owner(BbPlugin *owner)
         }
     }
     g_atomic_int_inc(&type_generation);
+}
+
+/* Hot reload (host/reload): an owner's types leave the table but stay
+ * alive - their classes serve the old instances until those are gone, and
+ * are put back if the new plugin fails. */
+GPtrArray *type_detach_owner(BbPlugin *owner)
+{
+    GPtrArray *out = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer value;
+
+    g_hash_table_iter_init(&it, types());
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        BbType *t = value;
+        if (owner && t->owner == owner) {
+            g_ptr_array_add(out, t);
+            g_hash_table_iter_remove(&it);
+        }
+    }
+    g_atomic_int_inc(&type_generation);
+    return out;
+}
+
+void type_reattach(GPtrArray *detached)
+{
+    for (guint i = 0; i < detached->len; i++) {
+        BbType *t = detached->pdata[i];
+        g_hash_table_insert(types(), (gpointer)t->info->name, t);
+    }
+    g_atomic_int_inc(&type_generation);
+    g_ptr_array_unref(detached);
+}
+
+void type_free_detached(GPtrArray *detached)
+{
+    for (guint i = 0; i < detached->len; i++) {
+        type_free(detached->pdata[i]);
+    }
+    g_atomic_int_inc(&type_generation);
+    g_ptr_array_unref(detached);
+}
+
+unsigned type_owner_instances(BbPlugin *owner, GPtrArray *detached)
+{
+    unsigned n = 0;
+    GHashTableIter it;
+    gpointer value;
+
+    for (guint i = 0; detached && i < detached->len; i++) {
+        n += ((BbType *)detached->pdata[i])->instances;
+    }
+    if (!owner) {
+        return n;
+    }
+    g_hash_table_iter_init(&it, types());
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        BbType *t = value;
+        if (t->owner == owner) {
+            n += t->instances;
+        }
+    }
+    return n;
+}
+
+const char *type_derived_from_owner(BbPlugin *owner)
+{
+    GHashTableIter it;
+    gpointer value;
+
+    g_hash_table_iter_init(&it, types());
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        BbType *t = value;
+        if (t->owner != owner && t->parent && t->parent->owner == owner) {
+            return t->info->name;
+        }
+    }
+    return NULL;
+}
+
+BbPlugin *type_get_owner(const char *name)
+{
+    BbType *t = type_lookup(name);
+    return t ? t->owner : NULL;
 }
 
 /* ------------------------------------------------------ class init */
@@ -562,6 +646,7 @@ BbObject *bb_object_new(const char *type_name, GError **error)
         return NULL;
     }
     BbObject *obj = g_malloc0(t->instance_size);
+    t->instances++;
     obj->klass = klass;
     obj->ref = 1;
     obj->priv = g_new0(BbObjectPrivate, 1);
@@ -614,6 +699,7 @@ static void object_finalize(BbObject *obj)
     g_hash_table_unref(priv->set_props);
     g_free(priv->name);
     g_free(priv);
+    obj->klass->type->instances--;
     g_free(obj);
 }
 
@@ -792,6 +878,29 @@ void bb_object_unparent(BbObject *obj)
     obj->parent = NULL;
     g_clear_pointer(&obj->priv->name, g_free);
     bb_object_unref(obj);
+}
+
+int object_child_index(const BbObject *obj)
+{
+    GPtrArray *ch = obj->parent ? obj->parent->priv->children : NULL;
+
+    for (guint i = 0; ch && i < ch->len; i++) {
+        if (((ChildSlot *)ch->pdata[i])->child == obj) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+void object_child_move(BbObject *obj, int index)
+{
+    int from = object_child_index(obj);
+    GPtrArray *ch = from >= 0 ? obj->parent->priv->children : NULL;
+
+    if (ch && index >= 0 && (guint)index < ch->len && index != from) {
+        gpointer slot = g_ptr_array_steal_index(ch, (guint)from);
+        g_ptr_array_insert(ch, index, slot);
+    }
 }
 
 BbObject *bb_object_get_parent(const BbObject *obj)
