@@ -155,6 +155,7 @@ static int run(const char *path, RunOptions *o)
         g_printerr("breadboard: run: --wait-gdb needs --gdb tcp::PORT\n");
         return CLI_EXIT_USAGE;
     }
+    registry_set_private_copies(o->watch_plugins);
     if (!setup_logging(o, &error) || !setup_accel(o, &error) ||
         !cli_board_open(&cb, path, &o->board, &o->build, &error)) {
         cli_report(error);

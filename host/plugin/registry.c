@@ -466,6 +466,72 @@ static void plugin_withdraw(Registry *reg, RegistryPlugin *rp, BbPlugin *h,
     refuse(rp, error);
 }
 
+/* registry_set_private_copies(): load every plugin from a copy. */
+static bool private_copies;
+
+void registry_set_private_copies(bool on)
+{
+    private_copies = on;
+}
+
+/* g_module_error() naming @path instead of its private copy @copy. */
+static char *module_error_for(const char *copy, const char *path)
+{
+    g_auto(GStrv) parts = g_strsplit(g_module_error(), copy, -1);
+
+    return g_strjoinv(path, parts);
+}
+
+/*
+ * Copy @path into a private temporary file, let @check look at it (may be
+ * NULL), open it, and remove the file: the code loaded is exactly what was
+ * read, whatever happens to @path later (a `cp` over a mapped .so rewrites
+ * the running code in place), and never the same dlopen() handle as
+ * earlier code from @path (the dynamic loader would hand back the old one
+ * for the same path).  Errors name @path, not the copy.
+ */
+static GModule *module_open_copy(const char *path,
+                                 GError *(*check)(RegistryPlugin *,
+                                                  const char *),
+                                 RegistryPlugin *rp, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize len;
+    g_autofree char *dir = g_dir_make_tmp("breadboard-plugin-XXXXXX",
+                                          error);
+    g_autofree char *copy = NULL;
+    GModule *module = NULL;
+    GError *err = NULL;
+
+    if (!dir) {
+        return NULL;
+    }
+    copy = g_build_filename(dir, "plugin.so", NULL);
+    if (!g_file_get_contents(path, &data, &len, &err) ||
+        !g_file_set_contents(copy, data, (gssize)len, &err)) {
+        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO, "%s", err->message);
+        g_error_free(err);
+        goto out;
+    }
+    if (check && (err = check(rp, copy))) {
+        g_auto(GStrv) parts = g_strsplit(err->message, copy, -1);
+        g_free(err->message);
+        err->message = g_strjoinv(path, parts);
+        g_propagate_error(error, err);
+        goto out;
+    }
+    module = g_module_open(copy, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+    if (!module) {
+        g_autofree char *msg = module_error_for(copy, path);
+        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO,
+                    "cannot load plugin: %s", msg);
+    }
+out:
+    g_unlink(copy);
+    g_rmdir(dir);
+    return module;
+}
+
 /*
  * Open the shared object of a plugin the scan accepted - the first time
  * any of its code runs - and check that the descriptor the dynamic loader
@@ -477,8 +543,16 @@ static GError *plugin_open(RegistryPlugin *rp)
     const BbPluginDescriptor *d;
     GError *err;
 
-    rp->module = g_module_open(rp->path,
-                               G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+    if (private_copies) {
+        err = NULL;
+        rp->module = module_open_copy(rp->path, NULL, rp, &err);
+        if (!rp->module) {
+            return err;
+        }
+    } else {
+        rp->module = g_module_open(rp->path,
+                                   G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+    }
     if (!rp->module) {
         return g_error_new(BB_PLUGIN_ERROR, BB_ERROR_IO,
                            "cannot load plugin: %s", g_module_error());
@@ -703,52 +777,12 @@ static GError *reload_check_file(RegistryPlugin *rp, const char *copy)
     return err;
 }
 
-/* Copy @path into a private temporary file, open that, and remove the
- * file: the code loaded is exactly what was read, whatever happens to
- * @path later, and never the same dlopen() handle as the old code (the
- * dynamic loader would hand back the old one for the same path). */
+/* A reload's new code: checked (same plugin, same types) and opened from
+ * a private copy (module_open_copy()). */
 static GModule *reload_open_copy(RegistryPlugin *rp, const char *path,
                                  GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len;
-    g_autofree char *dir = g_dir_make_tmp("breadboard-reload-XXXXXX",
-                                          error);
-    g_autofree char *copy = NULL;
-    GModule *module = NULL;
-    GError *err = NULL;
-
-    if (!dir) {
-        return NULL;
-    }
-    copy = g_build_filename(dir, "plugin.so", NULL);
-    if (!g_file_get_contents(path, &data, &len, &err) ||
-        !g_file_set_contents(copy, data, (gssize)len, &err)) {
-        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO, "%s", err->message);
-        g_error_free(err);
-        goto out;
-    }
-    if ((err = reload_check_file(rp, copy))) {
-        /* name the file the user gave, not the private copy */
-        g_auto(GStrv) parts = g_strsplit(err->message, copy, -1);
-        g_free(err->message);
-        err->message = g_strjoinv(path, parts);
-        g_propagate_error(error, err);
-        goto out;
-    }
-    module = g_module_open(copy, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
-    if (!module) {
-        g_auto(GStrv) parts = g_strsplit(g_module_error(), copy, -1);
-        g_autofree char *msg = g_strjoinv(path, parts);
-        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_IO,
-                    "cannot load plugin: %s", msg);
-    }
-out:
-    if (copy) {
-        g_unlink(copy);
-    }
-    g_rmdir(dir);
-    return module;
+    return module_open_copy(path, reload_check_file, rp, error);
 }
 
 RegistryReload *registry_reload_open(Registry *reg, RegistryPlugin *rp,

@@ -41,6 +41,10 @@ typedef struct RegistryPlugin {
 } RegistryPlugin;
 
 Registry *registry_new(void);
+/* Load plugins from private copies of their files (all registries; set
+ * before loading): with --watch-plugins, a file copied over in place must
+ * not rewrite code that is running. */
+void registry_set_private_copies(bool on);
 void registry_free(Registry *reg);
 
 /* Add a directory to scan.  @origin says where it came from, for messages

@@ -195,7 +195,7 @@ class Env:
 def mapped(vm, name):
     """Whether a file whose path ends in @name is mapped in breadboard
     (Linux /proc): the old shared object must be closed after a reload,
-    the code then runs from a private copy (breadboard-reload-*)."""
+    the code then runs from a private copy (breadboard-plugin-*)."""
     with open("/proc/%d/maps" % vm.proc.pid) as f:
         return any(name in line for line in f)
 
@@ -236,7 +236,7 @@ def case_probe(env):
                        {"id": "probe", "plugin": env.alt("v2")})
         check(not mapped(vm, v1_so), "version 1 is still mapped after the "
               "reload: the old shared object was not closed")
-        check(mapped(vm, "breadboard-reload-"), "the new code is not "
+        check(mapped(vm, "breadboard-plugin-"), "the new code is not "
               "mapped from a private copy")
         check(r == {"devices": ["/machine/probe"]}, "reply %r" % r)
         e = vm.event(True)
@@ -349,7 +349,10 @@ def case_watch(env):
     vm = Vm(env, extra=["--watch-plugins"], plugin_dir=pdir)
     try:
         vm.lines_after(3)
-        replace(env.alt("refuse"), so)
+        # Written in place (as `cp` does), over the file the running v1
+        # was first loaded from: --watch-plugins loads from a private
+        # copy, so the running code is not rewritten under the guest.
+        shutil.copyfile(env.alt("refuse"), so)
         wait_err(vm, "failed, the old code keeps running")
         vm.event(False)
         last = vm.lines_after(3)
