@@ -46,6 +46,7 @@
 
 #define TAG_HEAD "HEAD"
 #define TAG_CLOCK "CLCK"
+#define TAG_SCHED "SCHD"
 #define TAG_DEV "DEV "
 #define TAG_RAM "RAM "
 #define TAG_END "END "
@@ -259,6 +260,16 @@ bool snapshot_save_data(BbSystem *sys, GByteArray *out, GError **error)
     put_le(out, clk.insns, 8);
     put_le(out, (uint64_t)clk.warp_ns, 8);
     put_le(out, (uint64_t)clk.vbase, 8);
+    if (!rec_end(out, start, error)) {
+        goto out;
+    }
+
+    /* Deterministic mode's hart schedule (exec.h), after the clock. */
+    ExecSchedule sched;
+    exec_get_schedule(sys, &sched);
+    start = rec_begin(out, TAG_SCHED);
+    put_le(out, sched.turn, 4);
+    put_le(out, sched.left, 8);
     if (!rec_end(out, start, error)) {
         goto out;
     }
@@ -494,6 +505,13 @@ static void describe_record(const Rec *r, GString *out)
             g_string_append_printf(out, "clock: host time, virtual time %"
                                    G_GINT64_FORMAT " ns\n", (int64_t)vbase);
         }
+    } else if (!strcmp(r->tag, TAG_SCHED) && r->len == 12) {
+        cur_u(&c, 4, &a);
+        cur_u(&c, 8, &b);
+        g_string_append_printf(out, "schedule: hart %u's turn, %"
+                               G_GUINT64_FORMAT " instructions of its "
+                               "quantum left (0: a full one)\n",
+                               (unsigned)a, b);
     } else if (!strcmp(r->tag, TAG_DEV) && cur_str(&c, &s1) &&
                cur_str(&c, &s2)) {
         char *name = NULL;
@@ -572,6 +590,7 @@ typedef struct RamLoad {
 
 typedef struct LoadPlan {
     TimerClockState clock;
+    ExecSchedule sched;       /* { 0, 0 } when the file has none */
     GArray *devs;     /* DevLoad */
     GArray *rams;     /* RamLoad */
 } LoadPlan;
@@ -606,6 +625,33 @@ static bool parse_clock(const Rec *r, TimerClockState *clk, BbSystem *sys,
     }
     *clk = (TimerClockState){ icount != 0, (unsigned)shift, insns,
                               (int64_t)warp, (int64_t)vbase };
+    return true;
+}
+
+/* The hart schedule; optional (files written before it existed start
+ * with hart 0 and a full quantum, as a fresh VM does). */
+static bool parse_sched(const Rec *r, ExecSchedule *sched, BbSystem *sys,
+                        bool twice, GError **error)
+{
+    Cursor c = { r->data, r->len };
+    uint64_t turn, left;
+    GError *err = NULL;
+
+    if (twice) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "snapshot: schedule: appears twice");
+        return false;
+    }
+    if (!cur_u(&c, 4, &turn) || !cur_u(&c, 8, &left) || c.left) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "snapshot: schedule: malformed record");
+        return false;
+    }
+    *sched = (ExecSchedule){ (uint32_t)turn, left };
+    if (!exec_check_schedule(sys, sched, &err)) {
+        g_propagate_prefixed_error(error, err, "snapshot: schedule: ");
+        return false;
+    }
     return true;
 }
 
@@ -743,6 +789,7 @@ static bool plan_load(SnapVm *vm, const guint8 *data, size_t len,
     g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
     SnapHeader h = { 0 };
     bool have_clock = false;
+    bool have_sched = false;
     bool ok = false;
 
     if (!recs || !parse_header(recs, &h, error)) {
@@ -765,6 +812,11 @@ static bool plan_load(SnapVm *vm, const guint8 *data, size_t len,
                 goto out;
             }
             have_clock = true;
+        } else if (!strcmp(r->tag, TAG_SCHED)) {
+            if (!parse_sched(r, &plan->sched, vm->sys, have_sched, error)) {
+                goto out;
+            }
+            have_sched = true;
         } else if (!strcmp(r->tag, TAG_DEV)) {
             if (!plan_device(plan, r, by_path, done, error)) {
                 goto out;
@@ -901,6 +953,7 @@ bool snapshot_load_data(BbSystem *sys, const guint8 *data, size_t len,
     for (guint i = 0; i < plan.rams->len; i++) {
         apply_ram(&vm, &g_array_index(plan.rams, RamLoad, i));
     }
+    exec_set_schedule(sys, &plan.sched);
     /* Code translated from the old RAM is stale. */
     exec_invalidate_phys(sys, 0, UINT64_MAX);
     for (unsigned i = 0; i < bb_system_get_cpu_count(sys); i++) {

@@ -30,6 +30,9 @@ void *system_get_exec_opaque(BbSystem *sys);
  * its file), which snapshots record. */
 void system_set_board_name(BbSystem *sys, const char *name);
 const char *system_get_board_name(const BbSystem *sys);
+/* Write out what every chardev has queued (up to 1 s each), e.g. before
+ * a note on stderr that must follow the console output so far. */
+void system_flush_chardevs(BbSystem *sys);
 /* The JIT backend the harts use: "jit" (x86-64) or "interp"; NULL means
  * the default (jit where available).  Set before the first hart runs. */
 void system_set_accel(BbSystem *sys, const char *accel);

@@ -245,7 +245,7 @@ BbChardev *bb_system_get_chardev(BbSystem *sys, const char *id_or_spec,
     return chr;
 }
 
-static void system_flush_chardevs(BbSystem *sys)
+void system_flush_chardevs(BbSystem *sys)
 {
     for (guint i = 0; i < sys->chardev_order->len; i++) {
         bb_chardev_flush(sys->chardev_order->pdata[i], 1000);

@@ -113,6 +113,13 @@ struct Exec {
     ExecStats stats;
     ExecDebug *debug;         /* breakpoints...; NULL until a debugger */
     guint state_listener;     /* kicks the harts when the system stops */
+    /* deterministic mode: the schedule between two slices (snapshots
+     * carry it, exec_get_schedule()): whose turn it is, and what is left
+     * of its quantum (0: a full one) */
+    guint turn;
+    uint64_t turn_left;
+    bool keep_turn;           /* the run ended for a reason outside the
+                                 guest: the hart's turn goes on */
 };
 
 /* Make @cpu's chained TBs leave at their next entry (any thread). */
@@ -658,6 +665,46 @@ void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len)
         tb_cache_invalidate_phys_range(ex->cache, start,
                                        start + len < start ? UINT64_MAX
                                                            : start + len);
+    }
+}
+
+void exec_get_schedule(BbSystem *sys, ExecSchedule *sched)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    *sched = (ExecSchedule){ 0, 0 };
+    if (ex && ex->deterministic) {
+        *sched = (ExecSchedule){ ex->turn, ex->turn_left };
+    }
+}
+
+bool exec_check_schedule(BbSystem *sys, const ExecSchedule *sched,
+                         GError **error)
+{
+    unsigned harts = bb_system_get_cpu_count(sys);
+
+    if ((harts || sched->turn) && sched->turn >= harts) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "hart %u's turn, but this VM has %u hart(s)",
+                    sched->turn, harts);
+        return false;
+    }
+    if (sched->left > EXEC_QUANTUM_INSNS) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "%" G_GUINT64_FORMAT " instructions left of a quantum "
+                    "of %u", sched->left, EXEC_QUANTUM_INSNS);
+        return false;
+    }
+    return true;
+}
+
+void exec_set_schedule(BbSystem *sys, const ExecSchedule *sched)
+{
+    Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
+
+    if (ex) {
+        ex->turn = sched->turn;
+        ex->turn_left = sched->left;
     }
 }
 
@@ -1649,13 +1696,23 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
 
     tb_cache_reclaim(ex->cache);
     budget_clear_stop(cpu);
-    if (system_exec_should_stop(ex->sys) || !exec_service_requests(cpu) ||
-        exec_exit_requested(cpu)) {
+    if (system_exec_should_stop(ex->sys)) {
+        ex->keep_turn = true;
+        return false;
+    }
+    if (!exec_service_requests(cpu)) {
+        return false; /* asleep: its turn is over */
+    }
+    if (exec_exit_requested(cpu)) {
+        /* Requests come from the host's side too (a stop, a load's TLB
+         * flush): back to the loop, but the turn goes on. */
+        ex->keep_turn = true;
         return false;
     }
     if (ex->deterministic) {
         uint64_t left = bb_icount_budget(bb_system_get_timers(ex->sys));
         if (left == 0) {
+            ex->keep_turn = true;
             return false; /* a timer is due: the system loop runs it */
         }
         budget = MIN(budget, left);
@@ -1742,8 +1799,17 @@ static bool exec_others_runnable(Exec *ex, BbCpu *cpu)
     return false;
 }
 
-/* Run @cpu for one slice. */
-static void exec_hart_slice(Exec *ex, BbCpu *cpu)
+/*
+ * Run @cpu for one slice.  @start: the instructions left of its quantum
+ * from the slice before (deterministic mode; 0: a full quantum).
+ * Returns what is left of the quantum when the run ended for a reason
+ * outside the guest's instruction stream (a timer due, a stop, an exit
+ * request, the slice's TB limit): the hart's turn then goes on in the
+ * next slice, so that a timer that does not touch the guest - a
+ * snapshot's, say - does not change which hart runs which instructions.
+ * 0 when the turn is over (the quantum spent, the hart asleep).
+ */
+static uint64_t exec_hart_slice(Exec *ex, BbCpu *cpu, uint64_t start)
 {
     BbCpuPrivate *p = cpu->priv;
     volatile unsigned tbs = 0;
@@ -1754,13 +1820,14 @@ static void exec_hart_slice(Exec *ex, BbCpu *cpu)
     uint64_t full = ex->deterministic || exec_others_runnable(ex, cpu)
                         ? EXEC_QUANTUM_INSNS
                         : EXEC_RUN_MAX_INSNS;
-    uint64_t quantum = full;
-    volatile uint64_t quantum_left = full;
+    uint64_t quantum = start ? MIN(start, full) : full;
+    volatile uint64_t quantum_left = quantum;
     int why;
 
     if (G_UNLIKELY(p->dbg_frozen)) {
-        return; /* a debugger keeps it stopped */
+        return 0; /* a debugger keeps it stopped */
     }
+    ex->keep_turn = false;
     p->last = NULL;
     exec_set_running(ex, cpu);
     why = sigsetjmp(p->unwind, 0);
@@ -1775,9 +1842,14 @@ static void exec_hart_slice(Exec *ex, BbCpu *cpu)
         quantum_left = quantum;
         tbs++;
     }
+    quantum_left = quantum;
     p->unwind_set = false;
     p->last = NULL;
     exec_set_running(ex, NULL);
+    if (quantum_left && (ex->keep_turn || tbs >= EXEC_SLICE_TBS)) {
+        return quantum_left;
+    }
+    return 0;
 }
 
 bool exec_run_slice(BbSystem *sys, void *opaque)
@@ -1785,8 +1857,22 @@ bool exec_run_slice(BbSystem *sys, void *opaque)
     Exec *ex = opaque;
     bool runnable = false;
 
-    for (guint i = 0; i < ex->harts->len; i++) {
-        exec_hart_slice(ex, ex->harts->pdata[i]);
+    if (ex->deterministic && ex->harts->len) {
+        /* From the hart whose turn it is, round the harts once; a turn
+         * cut short goes on in the next slice (exec_hart_slice()). */
+        for (guint n = 0; n < ex->harts->len; n++) {
+            guint i = ex->turn < ex->harts->len ? ex->turn : 0;
+            ex->turn_left = exec_hart_slice(ex, ex->harts->pdata[i],
+                                            ex->turn_left);
+            if (ex->turn_left) {
+                break;
+            }
+            ex->turn = (i + 1) % ex->harts->len;
+        }
+    } else {
+        for (guint i = 0; i < ex->harts->len; i++) {
+            exec_hart_slice(ex, ex->harts->pdata[i], 0);
+        }
     }
     /* Asked after every slice: a later hart may have woken an earlier one
      * (an IPI), and requests made on this thread do not wake the main

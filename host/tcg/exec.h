@@ -108,6 +108,22 @@ void exec_cpu_woken(BbCpu *cpu);
  * from generated code. */
 void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len);
 
+/* Deterministic mode's schedule between two slices: the hart whose turn
+ * it is (registration order) and the instructions left of its quantum
+ * (0: a full one).  Snapshots carry it so that a run from one switches
+ * harts where the saved run did (docs/snapshots.md).  In normal mode
+ * get gives { 0, 0 } and set is not used. */
+typedef struct ExecSchedule {
+    uint32_t turn;
+    uint64_t left;
+} ExecSchedule;
+
+void exec_get_schedule(BbSystem *sys, ExecSchedule *sched);
+/* Can @sys take @sched (an existing hart, at most a quantum)? */
+bool exec_check_schedule(BbSystem *sys, const ExecSchedule *sched,
+                         GError **error);
+void exec_set_schedule(BbSystem *sys, const ExecSchedule *sched);
+
 /* Run every hart for one slice; whether any hart is runnable. */
 bool exec_run_slice(BbSystem *sys, void *opaque);
 

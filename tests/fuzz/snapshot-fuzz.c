@@ -106,6 +106,29 @@ void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len)
 {
 }
 
+/* The schedule as a VM of one hart has it. */
+static ExecSchedule fuzz_sched;
+
+void exec_get_schedule(BbSystem *sys, ExecSchedule *sched)
+{
+    *sched = fuzz_sched;
+}
+
+bool exec_check_schedule(BbSystem *sys, const ExecSchedule *sched,
+                         GError **error)
+{
+    if (sched->turn >= 1 || sched->left > 10000) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID, "bad");
+        return false;
+    }
+    return true;
+}
+
+void exec_set_schedule(BbSystem *sys, const ExecSchedule *sched)
+{
+    fuzz_sched = *sched;
+}
+
 /* The dry run: load, and put the previous state back. */
 bool state_load_check(const BbStateDesc *desc, void *obj,
                       const guint8 *data, size_t len, GError **error)

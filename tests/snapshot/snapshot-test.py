@@ -14,7 +14,9 @@ with mtime and a hash over a RAM buffer.  Cases:
              and the reason, exit 1: truncated, a corrupted byte
              (checksum), a different RAM size, a missing device section,
              an extra device section, a newer section version, another
-             --icount mode, not a snapshot
+             --icount mode, not a snapshot, a schedule naming a hart the
+             board lacks or more than a quantum; a file without the
+             schedule record (older writers) still loads
   qmp        x-bb-snapshot-load of a bad file over QMP is refused and the
              VM runs on untouched (full output); x-bb-snapshot-load of the
              good one then cont gives B's output; x-bb-snapshot-save while
@@ -157,6 +159,7 @@ def case_info(env):
     for want in ["snapshot format 1, board riscv-spike-clint",
                  f"clock: deterministic, shift 0,",
                  f"virtual time {SAVE_AT} ns",
+                 "schedule: hart 0's turn,",
                  "device /machine: type riscv-spike, section 'riscv-spike' "
                  "version 1",
                  "device /machine/hart0: type riscv64, section 'riscv64' "
@@ -236,6 +239,20 @@ def case_refuse(env):
     bad_ram = list(recs)
     bad_ram[j] = (b"RAM ", bytes(ram))
     refused(env, "ram-stream", build(bad_ram), ["RAM /machine:ram"])
+    # the hart schedule: a hart this board does not have, more than a
+    # quantum left; a file without the record (older writers) loads
+    k = next(n for n, (t, _) in enumerate(recs) if t == b"SCHD")
+    for name, turn, left, want in (("sched-hart", 3, 0, "hart 3's turn"),
+                                   ("sched-left", 0, 1 << 40,
+                                    "instructions left")):
+        sched = list(recs)
+        sched[k] = (b"SCHD", struct.pack("<IQ", turn, left))
+        refused(env, name, build(sched), ["schedule", want])
+    path = env.path("no-sched.snap")
+    open(path, "wb").write(build(recs[:k] + recs[k + 1:]))
+    rc, out, err = env.run("--snapshot", path)
+    check(rc == 0 and out, f"a file without a schedule record: rc {rc} "
+          f"{err.strip()}")
 
 
 def qmp_session(env, name, script, *extra):
