@@ -66,12 +66,11 @@ PROMPT = r"=> "
 # Environment from nowhere... ", before its "OK").  Linux: 50 ms is
 # during the kernel's driver init (after PCI, before the serial driver);
 # the /init points are inside its edu checks, the factorial done and
-# edu's interrupt raised, not yet acknowledged (2 harts: mid-line, while
-# /init prints that).  The tests check that each
+# edu's interrupt raised, not yet acknowledged.  The tests check that each
 # point is where this says (a kernel or /init change can move it).
 UBOOT_SAVE_AT = 14_000_000
 LINUX_BOOT_SAVE_AT = 50_000_000
-LINUX_INIT_SAVE_AT = {1: 69_300_000, 2: 84_350_000}
+LINUX_INIT_SAVE_AT = {1: 69_300_000, 2: 85_150_000}
 # The Linux cases save the whole VM again this much later, from the
 # snapshot and from the start, and compare the files.
 LATER_NS = 20_000_000
