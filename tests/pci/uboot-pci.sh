@@ -23,11 +23,8 @@
 # firmware packages are missing.
 set -u
 bb=$1 src=$2 case=$3 mode=$4
-sbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
-ub=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
-for f in $sbi $ub; do
-  [ -f "$f" ] || { echo "$f missing (packages opensbi, u-boot-qemu): skipped"; exit 77; }
-done
+. "$src/tests/lib/uboot-console.sh"
+uboot_firmware_or_skip
 if [ "$mode" != golden ] && ! command -v qemu-system-riscv64 > /dev/null; then
   echo "qemu-system-riscv64 missing: skipped"; exit 77
 fi
@@ -36,52 +33,17 @@ expected=$src/tests/pci/cases/$case.expected
 bb_args=() qemu_args=() cmds=()
 # shellcheck disable=SC1090
 . "$casefile" || { echo "cannot read $casefile"; exit 2; }
-timeout_s=${BB_BOOT_TIMEOUT:-300}
 tmp=$(mktemp -d)
 trap 'kill -9 $(jobs -p) 2> /dev/null; rm -rf "$tmp"' EXIT
 
 # run NAME CMD...: boot, type each of cmds at a prompt, then poweroff;
-# the transcript goes to $tmp/NAME.txt.
+# the transcript (first prompt to `poweroff`, CRs removed) goes to
+# $tmp/NAME.txt.
 run() {
   local name=$1; shift
-  local out=$tmp/$name.out start=$SECONDS n=1 c
-  mkfifo "$tmp/$name.in"
-  timeout -s KILL $timeout_s "$@" < "$tmp/$name.in" > "$out" 2> "$tmp/$name.err" &
-  local pid=$!
-  exec 3> "$tmp/$name.in"
-  fail() {
-    echo "FAIL ($name): $*"
-    echo "--- console (last 40 lines)"; tail -n 40 "$out" | tr -d '\r'
-    echo "--- stderr"; tail -n 20 "$tmp/$name.err"
-    exit 1
-  }
-  # prompt N: wait for the N-th U-Boot prompt.
-  prompt() {
-    while (( $(grep -o '=> ' "$out" | wc -l) < $1 )); do
-      kill -0 $pid 2> /dev/null || fail "exited before prompt $1"
-      ((SECONDS - start > timeout_s)) && fail "timed out waiting for prompt $1"
-      sleep 0.2
-    done
-  }
-  while ! grep -qF "Hit any key to stop autoboot" "$out"; do
-    kill -0 $pid 2> /dev/null || fail "exited before U-Boot's autoboot prompt"
-    ((SECONDS - start > timeout_s)) && fail "timed out waiting for U-Boot"
-    sleep 0.2
-  done
-  printf '\n' >&3
-  prompt $n
-  for c in "${cmds[@]}"; do
-    printf '%s\n' "$c" >&3
-    n=$((n + 1))
-    prompt $n
-  done
-  printf 'poweroff\n' >&3
-  # QEMU's virt powers off through the same finisher; both exit.
-  while kill -0 $pid 2> /dev/null && ((SECONDS - start <= timeout_s)); do
-    sleep 0.2
-  done
-  exec 3>&-
-  tr -d '\r' < "$out" | sed -n '/^=> /,$p' | sed '/^=> poweroff/,$d' > "$tmp/$name.txt"
+  uboot_session "$name" "$tmp" "$@"
+  tr -d '\r' < "$tmp/$name.out" | sed -n '/^=> /,$p' |
+    sed '/^=> poweroff/,$d' > "$tmp/$name.txt"
 }
 
 run breadboard "$bb" run --icount "$src/boards/riscv-virt.yaml" \

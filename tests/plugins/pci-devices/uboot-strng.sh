@@ -11,12 +11,8 @@
 # Skips (77) when the firmware packages are missing.
 set -u
 bb=$1 src=$(cd "$2" && pwd)
-sbi=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
-ub=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
-for f in $sbi $ub; do
-  [ -f "$f" ] || { echo "$f missing (packages opensbi, u-boot-qemu): skipped"; exit 77; }
-done
-timeout_s=${BB_BOOT_TIMEOUT:-300}
+. "$src/tests/lib/uboot-console.sh"
+uboot_firmware_or_skip
 tmp=$(mktemp -d)
 trap 'kill -9 $(jobs -p) 2> /dev/null; rm -rf "$tmp"' EXIT
 
@@ -25,52 +21,13 @@ cmds=("pci" "pci bar 00.01.00" "md.l 0x40000000 1"
       "mw.l 0x40000008 5" "md.l 0x40000008 1" "pci bar 00.02.00"
       "pci bar 00.03.00")
 
-# run NAME CMD...: boot, send each of cmds at a prompt, power off; the
-# answers (console text between prompts, CRs removed) go to $tmp/NAME.ans
-run() {
-  local name=$1; shift
-  local out=$tmp/$name.out start=$SECONDS n=1
-  mkfifo "$tmp/$name.in"
-  timeout -s KILL $timeout_s "$@" < "$tmp/$name.in" > "$out" 2> "$tmp/$name.err" &
-  local pid=$!
-  exec 3> "$tmp/$name.in"
-  fail() {
-    echo "FAIL ($name): $*"
-    echo "--- console (last 40 lines)"; tail -n 40 "$out"
-    echo "--- stderr"; tail -n 20 "$tmp/$name.err"
-    exit 1
-  }
-  wait_for() { # wait_for COUNT: the COUNT-th prompt
-    while (( $(grep -o '=> ' "$out" | wc -l) < $1 )); do
-      kill -0 $pid 2> /dev/null || fail "exited before prompt $1"
-      ((SECONDS - start > timeout_s)) && fail "timed out waiting for prompt $1"
-      sleep 0.2
-    done
-  }
-  while ! grep -qF "Hit any key to stop autoboot" "$out"; do
-    kill -0 $pid 2> /dev/null || fail "exited before U-Boot's countdown"
-    ((SECONDS - start > timeout_s)) && fail "timed out waiting for U-Boot"
-    sleep 0.2
-  done
-  printf '\n' >&3
-  wait_for 1
-  for c in "${cmds[@]}"; do
-    printf '%s\n' "$c" >&3
-    n=$((n + 1))
-    wait_for $n
-  done
-  printf 'poweroff\n' >&3
-  wait $pid
-  exec 3>&-
-  # From the first command on, without the final prompt's line.
-  tr -d '\r' < "$out" | sed -n '/^=> pci$/,$p' | sed '$d' > "$tmp/$name.ans"
-}
-
 board=$src/boards/riscv-virt.yaml
 devs=(--device edu,bus=pcie0,slot=1 --device pci-testdev,bus=pcie0,slot=2)
 devs+=(--device strng,bus=pcie0,slot=3)
-run bb "$bb" run --icount "$board" \
+uboot_session bb "$tmp" "$bb" run --icount "$board" \
   --bios $sbi --kernel $ub "${devs[@]}"
+# The answers: from the first command on, without the final prompt's line.
+tr -d '\r' < "$tmp/bb.out" | sed -n '/^=> pci$/,$p' | sed '$d' > "$tmp/bb.ans"
 
 status=0
 check() { # check LINE: must occur in breadboard's answers
