@@ -6,8 +6,7 @@
  * mcause/scause with the interrupt bit, xepc = the next instruction,
  * xtval = 0, priority (SEI > SSI > STI), mideleg to S, S-mode raising
  * its own SSIP through sip, an interrupt that mret enables taken at
- * mret's target before anything runs there (the JIT continues after
- * mret without the exec loop), WFI waking with MIE = 0 when mip & mie != 0,
+ * mret's target before anything runs there, WFI waking with MIE = 0 when mip & mie != 0,
  * and vectored mtvec (interrupts at base + 4 * cause, exceptions at
  * base).  Timer and software interrupts from a CLINT: clint-*.c.
  */
@@ -93,9 +92,7 @@ static void check_m_interrupts(void)
 }
 
 /* mret restoring MIE = 1 with an interrupt pending: taken at mret's
- * target, before the instruction there (after `csrw mepc`, which does
- * not end a TB, and mret, which goes on to the next TB in generated
- * code when it can). */
+ * target, before the instruction there. */
 static void check_after_mret(void)
 {
     uint64_t at;

@@ -407,25 +407,6 @@ static void write_epc(RiscvCpu *s, unsigned csr, uint64_t v)
     *trap_reg(s, csr) = v & ~1ull;
 }
 
-bool riscv_csr_write_ends_tb(unsigned csr)
-{
-    switch (csr) {
-    case CSR_MTVEC:
-    case CSR_MSCRATCH:
-    case CSR_MEPC:
-    case CSR_MCAUSE:
-    case CSR_MTVAL:
-    case CSR_STVEC:
-    case CSR_SSCRATCH:
-    case CSR_SEPC:
-    case CSR_SCAUSE:
-    case CSR_STVAL:
-        return false;
-    default:
-        return true;
-    }
-}
-
 /* ------------------------------------------------- counters, env config */
 
 static uint64_t read_mcounteren(RiscvCpu *s, unsigned csr)

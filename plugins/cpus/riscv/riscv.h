@@ -435,12 +435,6 @@ bool riscv_csr_peek(RiscvCpu *s, unsigned csr, uint64_t *value);
 bool riscv_csr_poke(RiscvCpu *s, unsigned csr, uint64_t value);
 /* The time CSR: the virtual clock at timebase_freq. */
 uint64_t riscv_read_time(RiscvCpu *s);
-/* Whether a write to @csr can change what translated code depends on
- * (the TB flags, the MMU, PMP, the FP state) or make an interrupt
- * takeable: then the TB ends after the write.  False only for the trap
- * CSRs (xtvec, xscratch, xepc, xcause, xtval), which trap handlers write
- * on every trap. */
-bool riscv_csr_write_ends_tb(unsigned csr);
 /* riscv_h_csr without the raise (unit tests): execute the CSR instruction
  * @insn with @src; false if it is illegal. */
 bool riscv_csr_op(RiscvCpu *s, uint32_t insn, uint64_t src, uint64_t *old);

@@ -13,9 +13,7 @@
 /* ------------------------------------------------------------ Zicsr */
 
 /* Call riscv_h_csr with @src; rd = the old value.  @writes: the
- * instruction writes the CSR, so the TB ends after it, unless the CSR is
- * one whose writes translated code does not depend on (the trap CSRs:
- * a trap handler's csrw mepc/mscratch then runs on in the same TB). */
+ * instruction writes the CSR, so the TB ends after it. */
 static bool gen_csr(DisasContext *ctx, const RiscvArgs *a, BbTcgI64 src,
                     bool writes)
 {
@@ -33,7 +31,7 @@ static bool gen_csr(DisasContext *ctx, const RiscvArgs *a, BbTcgI64 src,
     args[2] = src.id;
     bb_tcg_call(s, &riscv_h_csr, old.id, args);
     bb_tcg_mov_i64(s, gen_dest_gpr(ctx, a->rd), old);
-    if (writes && riscv_csr_write_ends_tb((ctx->raw >> 20) & 0xfff)) {
+    if (writes) {
         gen_exit_to_next(ctx);
     }
     return true;
@@ -86,15 +84,10 @@ static bool trans_ebreak(DisasContext *ctx, const RiscvArgs *a)
 
 /* ------------------------------------------------------------ privileged */
 
-/* The helper sets pc, the privilege and mstatus, and requests an
- * interrupt that became takeable.  The TB ends with a lookup of the
- * next TB by the new flags (not keyed: they changed), which continues in
- * generated code when the jump cache has it and no interrupt or exit is
- * pending, instead of returning to the exec loop after every trap. */
 static bool gen_xret(DisasContext *ctx, const BbTcgHelper *h)
 {
     gen_helper_env_insn(ctx, h, UINT32_MAX);
-    bb_tcg_lookup_and_goto(ctx->s);
+    bb_tcg_exit_tb(ctx->s, 2); /* the helper set pc */
     gen_set_done(ctx);
     return true;
 }
