@@ -1,6 +1,7 @@
 #!/bin/bash
 # run.sh [BUILD_DIR] [RUNS] - times the guest benchmarks of bench/guest
-# (int, mem, fp, sv39, transl: bare-metal RISC-V programs for the
+# (int, mem, fp, sv39, transl, memcpy, memset, chase, chase-sv39, interp,
+# fp-single, fp-double, fp-div, ecall: bare-metal RISC-V programs for the
 # riscv-spike board, see README.md) on breadboard and on qemu-system-riscv64 in one
 # run of this script, and prints a table of medians with the ratio
 # breadboard (jit) / QEMU.
@@ -24,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${1:-$src/build}
 runs=${2:-3}
-programs=${BENCH_PROGRAMS:-int mem fp sv39 transl}
+programs=${BENCH_PROGRAMS:-int mem fp sv39 transl memcpy memset chase chase-sv39 interp fp-single fp-double fp-div ecall}
 interp=${BENCH_INTERP:-1}
 bb=$build/breadboard
 board=$src/boards/riscv-spike.yaml
@@ -101,7 +102,7 @@ for prog in $programs; do
   [ "$interp" != 0 ] && n=$(printf '%s\n' "${int[@]}" | median)
   t=$(printf '%s\n' "${tps[@]}" | sort -n |
       awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]}')
-  rows+=("$(printf '| %-7s | %8s | %8s | %8s | %8s | %9s | %s |' "$prog" \
+  rows+=("$(printf '| %-10s | %8s | %8s | %8s | %8s | %9s | %s |' "$prog" \
             "$j" "$n" "$q" "$(awk -v a="$j" -v b="$q" \
                               'BEGIN { printf "%.2f", a / b }')" \
             "$t" "${ref##* }")")
@@ -113,8 +114,8 @@ done
 echo "bench/guest: median of $runs wall-clock runs in seconds; every run" \
      "printed the same checksum ($(nproc) host CPUs, load average at the" \
      "start $load)"
-printf '| %-7s | %8s | %8s | %8s | %8s | %9s | %-18s |\n' program "bb jit" \
+printf '| %-10s | %8s | %8s | %8s | %8s | %9s | %-18s |\n' program "bb jit" \
   "interp" qemu jit/qemu "jit TBs/s" checksum
 sep=----------
-echo "|--${sep:3}|$sep|$sep|$sep|$sep|-$sep|$sep$sep|"
+echo "|-$sep-|$sep|$sep|$sep|$sep|-$sep|$sep$sep|"
 printf '%s\n' "${rows[@]}"

@@ -6,7 +6,10 @@
  * re-renders the flat views at the end of the current transaction.
  *
  * RAM and ROM are anonymous private mappings made with MAP_NORESERVE, so
- * host memory is only committed for pages the guest touches.  Errors are
+ * host memory is only committed for pages the guest touches; regions of
+ * 2 MiB or more are 2 MiB-aligned and marked MADV_HUGEPAGE, so that the
+ * host can back them with transparent huge pages (fewer host TLB misses
+ * when a guest roams over its RAM).  Errors are
  * reported in the BB_DEVICE_ERROR domain (regions are created by devices
  * and machines while they realize).
  */
@@ -32,6 +35,43 @@ static BbMemoryRegion *region_new(MemoryRegionKind kind, BbObject *owner,
     return mr;
 }
 
+#define HUGE_PAGE_SIZE ((size_t)2 << 20)
+
+/*
+ * @size bytes of anonymous memory, 2 MiB-aligned when @size is at least
+ * that (a huge page can only back an aligned 2 MiB range): reserve 2 MiB
+ * more, then unmap the unaligned head and the tail, so the mapping is
+ * exactly [p, p + size) and munmap(p, size) frees it.  MADV_HUGEPAGE is
+ * a hint: where transparent huge pages are off it fails, harmlessly.
+ */
+static void *host_memory_map(size_t size)
+{
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    uint8_t *p, *aligned;
+
+    if (size < HUGE_PAGE_SIZE || size > SIZE_MAX - HUGE_PAGE_SIZE) {
+        return mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+    }
+    p = mmap(NULL, size + HUGE_PAGE_SIZE, PROT_READ | PROT_WRITE, flags, -1,
+             0);
+    if (p == MAP_FAILED) {
+        return p;
+    }
+    aligned = (uint8_t *)(((uintptr_t)p + HUGE_PAGE_SIZE - 1) &
+                          ~(uintptr_t)(HUGE_PAGE_SIZE - 1));
+    if (aligned > p) {
+        munmap(p, (size_t)(aligned - p));
+    }
+    if (aligned + size < p + size + HUGE_PAGE_SIZE) {
+        munmap(aligned + size, (size_t)(p + size + HUGE_PAGE_SIZE -
+                                        (aligned + size)));
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(aligned, size, MADV_HUGEPAGE);
+#endif
+    return aligned;
+}
+
 /* Map @size bytes of lazily committed host memory into a RAM/ROM region. */
 static BbMemoryRegion *region_new_host_backed(MemoryRegionKind kind,
                                               BbObject *owner,
@@ -45,8 +85,7 @@ static BbMemoryRegion *region_new_host_backed(MemoryRegionKind kind,
                     size);
         return NULL;
     }
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = host_memory_map((size_t)size);
     if (p == MAP_FAILED) {
         int err = errno;
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_FAILED,

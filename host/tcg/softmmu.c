@@ -6,7 +6,8 @@
  * the address space's flat view (whole 4 KiB page of RAM: a host addend;
  * ROM: reads and fetches from host memory, writes through the memory API;
  * anything else, I/O or nothing: TLB_MMIO, every access through the
- * memory API); then the access is done - from host memory, through
+ * memory API; a page evicted lately is found again in the victim TLB
+ * without asking the CPU); then the access is done - from host memory, through
  * bb_address_space_load/store on the physical address, or, for a store to
  * a page holding translated code (TLB_NOTDIRTY), to host memory followed
  * by notify_code_write.  Accesses crossing a page are split in two,
@@ -29,7 +30,7 @@ typedef struct Xlat {
 
 static inline unsigned tlb_index(uint64_t vaddr)
 {
-    return (unsigned)(vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1);
+    return tlb_index_of(vaddr);
 }
 
 static inline TlbEntry *entry_of(Softmmu *sm, unsigned mmu_idx,
@@ -75,6 +76,7 @@ Softmmu *softmmu_new(BbAddressSpace *as, const SoftmmuOps *ops, void *opaque)
     sm->tlb_alloc = g_malloc(sizeof(TlbTable) + 63);
     sm->tlb = (TlbTable *)(((uintptr_t)sm->tlb_alloc + 63) & ~(uintptr_t)63);
     memset(sm->tlb, 0xff, sizeof(TlbTable));
+    memset(sm->victim, 0xff, sizeof(sm->victim));
     sm->info = g_malloc0(sizeof(TlbEntryInfo) * TCG_NB_MMU_IDX * TLB_ENTRIES);
     return sm;
 }
@@ -116,6 +118,67 @@ static void note_large_page(Softmmu *sm, unsigned mmu_idx, uint64_t vaddr,
     sm->large |= 1u << mmu_idx;
     sm->large_mask[mmu_idx] = mask;
     sm->large_addr[mmu_idx] = vaddr & mask;
+}
+
+static inline bool entry_empty(const TlbEntry *e)
+{
+    return (e->addr_read & e->addr_write & e->addr_code & TLB_INVALID) != 0;
+}
+
+static inline void entry_clear(TlbEntry *e)
+{
+    e->addr_read = e->addr_write = e->addr_code = TLB_TAG_NONE;
+}
+
+/* Does @e translate @vaddr's page for any access? */
+static inline bool entry_maps(const TlbEntry *e, uint64_t vaddr)
+{
+    return tag_matches(e->addr_read, vaddr) ||
+           tag_matches(e->addr_write, vaddr) ||
+           tag_matches(e->addr_code, vaddr);
+}
+
+/* The table entry at @idx of @mmu_idx is about to be overwritten: keep
+ * it in the victim TLB if it holds a translation. */
+static void evict_to_victim(Softmmu *sm, unsigned mmu_idx, unsigned idx)
+{
+    TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
+    unsigned v;
+
+    if (entry_empty(e)) {
+        return;
+    }
+    v = sm->victim_next[mmu_idx]++ % TLB_VICTIMS;
+    sm->victim[mmu_idx][v] = *e;
+    sm->victim_info[mmu_idx][v] = sm->info[mmu_idx][idx];
+}
+
+/* Look for @vaddr's page with a tag for @access in the victim TLB; on a
+ * hit swap it with the table entry it belongs in (which becomes the
+ * victim) and return that table entry.  Entries get into the victims
+ * only from the table after the last flush, so the table index is in
+ * the fill log already (or the log overflowed). */
+static TlbEntry *victim_lookup(Softmmu *sm, unsigned mmu_idx, uint64_t vaddr,
+                               int access)
+{
+    for (unsigned v = 0; v < TLB_VICTIMS; v++) {
+        TlbEntry *ve = &sm->victim[mmu_idx][v];
+
+        if (tag_matches(*tag_of(ve, access), vaddr)) {
+            unsigned idx = tlb_index(vaddr);
+            TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
+            TlbEntry te = *e;
+            TlbEntryInfo ti = sm->info[mmu_idx][idx];
+
+            *e = *ve;
+            sm->info[mmu_idx][idx] = sm->victim_info[mmu_idx][v];
+            *ve = te;
+            sm->victim_info[mmu_idx][v] = ti;
+            sm->stats.victim_hits++;
+            return e;
+        }
+    }
+    return NULL;
 }
 
 /* Ask the CPU for a translation of @vaddr's page for an access of @size
@@ -168,6 +231,9 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
         TlbEntry *e = entry_of(sm, mmu_idx, vaddr);
         unsigned bits = (prot >> TLB_PROT_PAGE_SHIFT) & 63;
 
+        if (!entry_maps(e, vaddr)) {
+            evict_to_victim(sm, mmu_idx, tlb_index(vaddr));
+        }
         e->addr_read = (prot & TLB_PROT_READ) ? base : TLB_TAG_NONE;
         e->addr_write = wtag;
         e->addr_code = (prot & TLB_PROT_EXEC) ? base : TLB_TAG_NONE;
@@ -198,7 +264,11 @@ static SoftmmuResult translate(Softmmu *sm, uint64_t vaddr, int access,
     uint64_t tag = *tag_of(e, access);
 
     if (!tag_matches(tag, vaddr)) {
-        return fill(sm, vaddr, access, size, mmu_idx, x);
+        e = victim_lookup(sm, mmu_idx, vaddr, access);
+        if (!e) {
+            return fill(sm, vaddr, access, size, mmu_idx, x);
+        }
+        tag = *tag_of(e, access);
     }
     x->ppage = sm->info[mmu_idx][tlb_index(vaddr)].paddr;
     x->flags = tag & TLB_NOTDIRTY;
@@ -456,11 +526,18 @@ bool softmmu_probe_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
         return false;
     }
     e = entry_of(sm, mmu_idx, vaddr);
-    if (!tag_matches(e->addr_code, vaddr)) {
-        return false;
+    if (tag_matches(e->addr_code, vaddr)) {
+        *paddr =
+            sm->info[mmu_idx][tlb_index(vaddr)].paddr | PAGE_OFFSET(vaddr);
+        return true;
     }
-    *paddr = sm->info[mmu_idx][tlb_index(vaddr)].paddr | PAGE_OFFSET(vaddr);
-    return true;
+    for (unsigned v = 0; v < TLB_VICTIMS; v++) {
+        if (tag_matches(sm->victim[mmu_idx][v].addr_code, vaddr)) {
+            *paddr = sm->victim_info[mmu_idx][v].paddr | PAGE_OFFSET(vaddr);
+            return true;
+        }
+    }
+    return false;
 }
 
 bool softmmu_translate_code(Softmmu *sm, uint64_t vaddr, unsigned size,
@@ -500,6 +577,7 @@ static void flush_one(Softmmu *sm, unsigned mmu_idx)
     } else {
         memset(sm->tlb->e[mmu_idx], 0xff, sizeof(sm->tlb->e[mmu_idx]));
     }
+    memset(sm->victim[mmu_idx], 0xff, sizeof(sm->victim[mmu_idx]));
     sm->fill_count[mmu_idx] = 0;
     sm->large &= ~(1u << mmu_idx);
     sm->stats.flushes++;
@@ -540,10 +618,13 @@ void tlb_flush_page_mmuidx(Softmmu *sm, uint64_t vaddr, uint32_t idxmap)
             continue;
         }
         e = entry_of(sm, i, vaddr);
-        if (tag_matches(e->addr_read, vaddr) ||
-            tag_matches(e->addr_write, vaddr) ||
-            tag_matches(e->addr_code, vaddr)) {
-            e->addr_read = e->addr_write = e->addr_code = TLB_TAG_NONE;
+        if (entry_maps(e, vaddr)) {
+            entry_clear(e);
+        }
+        for (unsigned v = 0; v < TLB_VICTIMS; v++) {
+            if (entry_maps(&sm->victim[i][v], vaddr)) {
+                entry_clear(&sm->victim[i][v]);
+            }
         }
     }
     sm->generation++;
@@ -569,6 +650,19 @@ void tlb_code_page_changed(void *opaque, uint64_t page, bool has_code)
 
             /* Only writable RAM mappings carry TLB_NOTDIRTY. */
             if (sm->info[m][i].paddr != page ||
+                (e->addr_write & (TLB_INVALID | TLB_MMIO))) {
+                continue;
+            }
+            if (has_code) {
+                e->addr_write |= TLB_NOTDIRTY;
+            } else {
+                e->addr_write &= ~TLB_NOTDIRTY;
+            }
+        }
+        for (unsigned v = 0; v < TLB_VICTIMS; v++) {
+            TlbEntry *e = &sm->victim[m][v];
+
+            if (sm->victim_info[m][v].paddr != page ||
                 (e->addr_write & (TLB_INVALID | TLB_MMIO))) {
                 continue;
             }

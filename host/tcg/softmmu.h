@@ -49,6 +49,7 @@
 #define TLB_ENTRIES (1u << TLB_BITS)
 #define TLB_ENTRY_BITS 5             /* sizeof(TlbEntry) == 32 */
 #define TLB_FILL_LOG 64              /* fills remembered per MMU index */
+#define TLB_VICTIMS 8                /* victim TLB entries per MMU index */
 
 /*
  * Flags in the low bits of a tag.  They lie above the alignment bits of
@@ -73,13 +74,29 @@ typedef struct TlbEntry {
 } TlbEntry;
 
 /* A hart's TLBs: entry i of MMU index m is e[m][i], where
- * i = (vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1).  TcgRuntime.tlb. */
+ * i = tlb_index_of(vaddr).  TcgRuntime.tlb. */
 struct TlbTable {
     TlbEntry e[TCG_NB_MMU_IDX][TLB_ENTRIES];
 };
 
 G_STATIC_ASSERT(sizeof(TlbEntry) == 1u << TLB_ENTRY_BITS);
 G_STATIC_ASSERT(TLB_PAGE_BITS >= TLB_ENTRY_BITS);
+
+/*
+ * The table index of @vaddr's page: the page number's low TLB_BITS bits
+ * xor the address bits 24..31 (the index is computed on the low 32 bits,
+ * as generated code does).  Without the xor, pages a multiple of the
+ * table's reach (16 MiB) apart share an entry: a copy between two
+ * buffers 32 MiB apart missed on every load and every store.  Within
+ * one 16 MiB-aligned region the index is still one to one.
+ */
+static inline unsigned tlb_index_of(uint64_t vaddr)
+{
+    uint32_t a = (uint32_t)vaddr;
+
+    return ((a >> TLB_PAGE_BITS) ^ (a >> (TLB_PAGE_BITS + TLB_BITS))) &
+           (TLB_ENTRIES - 1);
+}
 
 /* Byte offset of e[mmu_idx][0].<field> in a TlbTable (generated code adds
  * the entry index scaled by 32). */
@@ -92,8 +109,7 @@ G_STATIC_ASSERT(TLB_PAGE_BITS >= TLB_ENTRY_BITS);
 static inline void *tlb_hit(const TlbTable *tlb, uint64_t addr,
                             unsigned size, unsigned mmu_idx, bool is_write)
 {
-    const TlbEntry *e =
-        &tlb->e[mmu_idx][(addr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1)];
+    const TlbEntry *e = &tlb->e[mmu_idx][tlb_index_of(addr)];
     uint64_t tag = is_write ? e->addr_write : e->addr_read;
 
     if ((addr & (TLB_PAGE_MASK | (size - 1))) != tag) {
@@ -108,8 +124,7 @@ static inline void tlb_entry_set_ram(TlbTable *tlb, unsigned mmu_idx,
                                      uint64_t vaddr, void *host,
                                      bool writable)
 {
-    TlbEntry *e =
-        &tlb->e[mmu_idx][(vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1)];
+    TlbEntry *e = &tlb->e[mmu_idx][tlb_index_of(vaddr)];
     uint64_t page = vaddr & TLB_PAGE_MASK;
 
     e->addr_read = e->addr_code = page;
@@ -222,6 +237,7 @@ typedef struct SoftmmuStats {
     uint64_t mmio;          /* accesses dispatched to the memory API */
     uint64_t code_writes;   /* notify_code_write calls */
     uint64_t flushes;       /* tlb_flush/tlb_flush_mmuidx of used tables */
+    uint64_t victim_hits;   /* misses served by the victim TLB */
 } SoftmmuStats;
 
 /* Slow-path bookkeeping of an entry (not read by generated code). */
@@ -244,6 +260,18 @@ typedef struct Softmmu {
      * 128 KiB table (fill_count > TLB_FILL_LOG: too many, clear all). */
     uint16_t fill_log[TCG_NB_MMU_IDX][TLB_FILL_LOG];
     uint32_t fill_count[TCG_NB_MMU_IDX];
+    /*
+     * The victim TLB: per MMU index, the last TLB_VICTIMS entries a fill
+     * evicted from the direct-mapped table (with their physical pages),
+     * searched in the slow path before asking the CPU.  Two pages the
+     * same distance apart as the table's reach (a copy between buffers
+     * 16 MiB apart) would otherwise evict each other on every access.
+     * Flushes clear it like the table; an entry found here swaps places
+     * with the one in the table.
+     */
+    TlbEntry victim[TCG_NB_MMU_IDX][TLB_VICTIMS];
+    TlbEntryInfo victim_info[TCG_NB_MMU_IDX][TLB_VICTIMS];
+    uint8_t victim_next[TCG_NB_MMU_IDX]; /* round-robin replacement */
     unsigned generation;      /* bumped by every flush */
     SoftmmuFault fault;       /* the last failed access */
     SoftmmuStats stats;

@@ -5,7 +5,8 @@
  * always enabled below M, S interrupts never taken in M, always in U),
  * mcause/scause with the interrupt bit, xepc = the next instruction,
  * xtval = 0, priority (SEI > SSI > STI), mideleg to S, S-mode raising
- * its own SSIP through sip, WFI waking with MIE = 0 when mip & mie != 0,
+ * its own SSIP through sip, an interrupt that mret enables taken at
+ * mret's target before anything runs there, WFI waking with MIE = 0 when mip & mie != 0,
  * and vectored mtvec (interrupts at base + 4 * cause, exceptions at
  * base).  Timer and software interrupts from a CLINT: clint-*.c.
  */
@@ -88,6 +89,34 @@ static void check_m_interrupts(void)
         CHECK_EQ(hart()->causes[2], CAUSE_INTR | 5);
     }
     csr_write(mip, 0);
+}
+
+/* mret restoring MIE = 1 with an interrupt pending: taken at mret's
+ * target, before the instruction there. */
+static void check_after_mret(void)
+{
+    uint64_t at;
+
+    test_case("taken right after mret", -1);
+    trap_arm();
+    csr_write(mie, MIP_SSIP);
+    csr_write(mip, MIP_SSIP);
+    __asm__ volatile("lla %0, 1f\n"
+                     "csrw mepc, %0\n"
+                     "li t0, %1\n"
+                     "csrs mstatus, t0\n"
+                     "mret\n"
+                     "1: nop\n"
+                     "csrc mstatus, %2"
+                     : "=&r"(at)
+                     : "i"(MSTATUS_MPP | MSTATUS_MPIE), "r"(MSTATUS_MIE)
+                     : "t0", "memory");
+    trap_disarm();
+    CHECK_EQ(hart()->count, 1);
+    CHECK_EQ(hart()->trap.cause, CAUSE_INTR | 1);
+    CHECK_EQ(hart()->trap.epc, at);
+    csr_write(mip, 0);
+    csr_write(mie, 0);
 }
 
 /* Interrupts while S or U runs. */
@@ -277,6 +306,7 @@ static void check_vectored(void)
 int main(void)
 {
     check_m_interrupts();
+    check_after_mret();
     check_lower_modes();
     check_wfi();
     check_vectored();

@@ -64,6 +64,9 @@ static void emit_stubs(X86Asm *a)
     }
     x86_alu_ri(a, true, X86_SUB, X86_RSP, X86_FRAME_SIZE);
     x86_store(a, 8, X86_RSI, X86_RSP, X86_RT_OFFSET);
+    x86_load(a, 8, false, true, X86_RAX, X86_RSI,
+             (int32_t)offsetof(TcgRuntime, tlb));
+    x86_store(a, 8, X86_RAX, X86_RSP, X86_TLB_OFFSET);
     x86_mov_rr(a, true, X86_ENV_REG, X86_RDI);
     x86_jmp_reg(a, X86_RDX);
 

@@ -72,11 +72,13 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
  * then tries the TLB inline (softmmu.h), with the address in rsi and a
  * store's value in rdx; nothing is written back on this hit path:
  *
- *     mov    rdi, [rsp + X86_RT_OFFSET]      ; rt
- *     mov    eax, esi
+ *     mov    eax, esi                        ; tlb_index_of(), scaled:
  *     shr    eax, TLB_PAGE_BITS - TLB_ENTRY_BITS
+ *     mov    edi, esi
+ *     shr    edi, TLB_PAGE_BITS + TLB_BITS - TLB_ENTRY_BITS
+ *     xor    eax, edi
  *     and    eax, (TLB_ENTRIES - 1) << TLB_ENTRY_BITS  ; entry offset
- *     add    rax, [rdi + offsetof(TcgRuntime, tlb)]    ; &e[0][index]
+ *     add    rax, [rsp + X86_TLB_OFFSET]     ; rt->tlb: &e[0][index]
  *     mov    rdi, rsi
  *     and    rdi, TLB_PAGE_MASK | (size - 1)
  *     cmp    rdi, [rax + TLB_TABLE_OFFSET(mmu_idx, addr_read/addr_write)]
@@ -184,13 +186,17 @@ static void emit_tlb_lookup(X86Gen *g, const X86SlowPath *sp)
                                 ? TLB_TABLE_OFFSET(sp->mmu_idx, addr_write)
                                 : TLB_TABLE_OFFSET(sp->mmu_idx, addr_read));
 
-    x86_load(a, 8, false, true, X86_RDI, X86_RSP, X86_RT_OFFSET);
+    /* The index's ALU chain overlaps the load of the table's address
+     * (the prologue's copy of rt->tlb in the frame). */
     x86_mov_rr(a, false, X86_RAX, X86_RSI);
     x86_shift_ri(a, false, X86_SHR, X86_RAX, TLB_PAGE_BITS - TLB_ENTRY_BITS);
+    x86_mov_rr(a, false, X86_RDI, X86_RSI);
+    x86_shift_ri(a, false, X86_SHR, X86_RDI,
+                 TLB_PAGE_BITS + TLB_BITS - TLB_ENTRY_BITS);
+    x86_alu_rr(a, false, X86_XOR, X86_RAX, X86_RDI);
     x86_alu_ri(a, false, X86_AND, X86_RAX,
                (TLB_ENTRIES - 1) << TLB_ENTRY_BITS);
-    x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RDI,
-               (int32_t)offsetof(TcgRuntime, tlb));
+    x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RSP, X86_TLB_OFFSET);
     x86_mov_rr(a, true, X86_RDI, X86_RSI);
     x86_alu_ri(a, true, X86_AND, X86_RDI,
                (int32_t)(TLB_PAGE_MASK | (size - 1)));

@@ -102,12 +102,38 @@ static bool target_misaligned(DisasContext *ctx, uint64_t target)
     return (target & 1) || (!(ctx->misa & RVC) && (target & 2));
 }
 
-/* pc = target; goto_tb slot; exit_tb slot. */
+#define GUEST_PAGE_MASK (~(uint64_t)4095)
+
+/* Whether @target lies on a page this TB's code is on: only then may the
+ * JIT chain the jump (the TB cache refuses links to other pages, whose
+ * mapping can change under the TB). */
+static bool target_on_tb_page(DisasContext *ctx, uint64_t target)
+{
+    uint64_t page = target & GUEST_PAGE_MASK;
+
+    return page == (ctx->ts->pc_first & GUEST_PAGE_MASK) ||
+           page == ((ctx->ts->pc_next - 1) & GUEST_PAGE_MASK);
+}
+
+/*
+ * pc = target; goto_tb slot; exit_tb slot.  A jump to another page can
+ * never be chained: it ends with a lookup of the next TB instead, so the
+ * JIT finds it in the jump cache inline rather than the TB returning to
+ * the exec loop every time (a `switch` whose cases lie on the next page
+ * of code: bench/guest's interp).  Keyed when the flags are still the
+ * TB's own, as for jalr.
+ */
 static void gen_chain(DisasContext *ctx, unsigned slot, uint64_t target)
 {
     bb_tcg_mov_i64(ctx->s, cpu_pc, gen_const(ctx, (int64_t)target));
-    bb_tcg_goto_tb(ctx->s, slot);
-    bb_tcg_exit_tb(ctx->s, slot);
+    if (target_on_tb_page(ctx, target)) {
+        bb_tcg_goto_tb(ctx->s, slot);
+        bb_tcg_exit_tb(ctx->s, slot);
+    } else if (ctx->fs == TB_FLAGS_FS(ctx->ts->flags)) {
+        bb_tcg_lookup_and_goto_keyed(ctx->s, offsetof(RiscvCpu, pc));
+    } else {
+        bb_tcg_lookup_and_goto(ctx->s);
+    }
 }
 
 void gen_goto_tb(DisasContext *ctx, unsigned slot, uint64_t target)

@@ -12,7 +12,9 @@
  * refused fills (nothing stored), unassigned addresses (bus error), ROM,
  * use-once translations, the flushes (all, page, MMU index, superpages),
  * the memory listener,
- * code-page write protection, instruction-fetch translation, the pc map
+ * code-page write protection, the victim TLB (hits, eviction order,
+ * flushes, one per MMU index, code-page marks) and the table index that
+ * keeps pages 32 MiB apart apart, instruction-fetch translation, the pc map
  * of a slow-path call, and random access sequences on which both
  * backends must agree with each other and with a byte model.
  */
@@ -94,7 +96,7 @@ typedef struct Fix {
     TlbListener *listener;
 
     /* The test CPU. */
-    MapEntry map[8];
+    MapEntry map[16];
     unsigned nb_map;
     unsigned extra_prot;     /* or-ed into every fill's prot */
     bool refuse;             /* tlb_fill fails everything */
@@ -965,6 +967,165 @@ static void test_code_page_protection(void **state)
     }
 }
 
+/* @n virtual pages (the first is @first) that all share @first's table
+ * entry, each mapped to its own RAM page (RAM_BASE + i pages). */
+static void conflicting_pages(Fix *f, uint64_t first, uint64_t *va,
+                              unsigned n)
+{
+    unsigned idx = tlb_index_of(first);
+    unsigned k = 0;
+
+    for (uint64_t v = first; k < n; v += PAGE) {
+        if (tlb_index_of(v) == idx) {
+            va[k] = v;
+            fix_map(f, v, RAM_BASE + k * PAGE,
+                    TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC);
+            k++;
+        }
+    }
+}
+
+/* Load 8 bytes at offset 0x18 of @va's page and check them against the
+ * RAM page @page it maps. */
+static void load_check(Fix *f, uint64_t va, unsigned page, unsigned mmu)
+{
+    uint64_t v = 0;
+
+    assert_int_equal(softmmu_load(f->sm, va + 0x18, BB_MO_UQ, mmu, &v),
+                     SOFTMMU_OK);
+    assert_int_equal(v, le(ram_ptr(f, RAM_BASE) + page * PAGE + 0x18, 8));
+}
+
+/* The victim TLB: a page evicted by a conflicting fill is found again
+ * without a fill (and swaps back); of 1 + TLB_VICTIMS + 1 conflicting
+ * pages the oldest is lost; flushes (all, page, MMU index) clear it;
+ * each MMU index has its own; code-page marks reach it. */
+static void test_victim_tlb(void **state)
+{
+    Fix *f = *state;
+    uint64_t va[TLB_VICTIMS + 2];
+    const unsigned n = TLB_VICTIMS + 2;
+
+    fix_reset(f);
+    conflicting_pages(f, 0x50000000, va, n);
+    /* hit */
+    load_check(f, va[0], 0, 0);
+    load_check(f, va[1], 1, 0);
+    assert_int_equal(f->fills, 2);
+    load_check(f, va[0], 0, 0);
+    load_check(f, va[1], 1, 0);
+    load_check(f, va[0], 0, 0);
+    assert_int_equal(f->fills, 2);
+    assert_int_equal(f->sm->stats.victim_hits, 3);
+
+    /* eviction: ten pages into one entry and eight victims */
+    tlb_flush(f->sm);
+    f->fills = 0;
+    for (unsigned i = 0; i < n; i++) {
+        load_check(f, va[i], i, 0);
+    }
+    assert_int_equal(f->fills, n);
+    for (unsigned i = n - 1; i >= 1; i--) {
+        load_check(f, va[i], i, 0);
+    }
+    assert_int_equal(f->fills, n);
+    load_check(f, va[0], 0, 0);
+    assert_int_equal(f->fills, n + 1);
+
+    /* a full flush clears the victims */
+    tlb_flush(f->sm);
+    f->fills = 0;
+    load_check(f, va[0], 0, 0);
+    load_check(f, va[1], 1, 0); /* va[0] becomes a victim */
+    tlb_flush(f->sm);
+    load_check(f, va[0], 0, 0);
+    assert_int_equal(f->fills, 3);
+
+    /* a page flush finds the page among the victims, and only it */
+    load_check(f, va[1], 1, 0);
+    load_check(f, va[2], 2, 0); /* victims: va[0], va[1] */
+    f->fills = 0;
+    tlb_flush_page(f->sm, va[0] + 0x123);
+    load_check(f, va[1], 1, 0);
+    load_check(f, va[2], 2, 0);
+    assert_int_equal(f->fills, 0);
+    load_check(f, va[0], 0, 0);
+    assert_int_equal(f->fills, 1);
+
+    /* per MMU index: index 1 has none of index 0's victims, and
+     * flushing index 1 leaves index 0's */
+    tlb_flush(f->sm);
+    load_check(f, va[0], 0, 0);
+    load_check(f, va[1], 1, 0);
+    f->fills = 0;
+    load_check(f, va[0], 0, 1);
+    assert_int_equal(f->fills, 1);
+    tlb_flush_mmuidx(f->sm, 1u << 1);
+    load_check(f, va[0], 0, 0);
+    assert_int_equal(f->fills, 1);
+    load_check(f, va[0], 0, 1);
+    assert_int_equal(f->fills, 2);
+    tlb_flush_mmuidx(f->sm, 1u << 0);
+    load_check(f, va[1], 1, 0);
+    assert_int_equal(f->fills, 3);
+
+    /* code appearing on a victim's page: the store after the swap back
+     * still takes the code-write path */
+    tlb_flush(f->sm);
+    assert_int_equal(softmmu_store(f->sm, va[0], 1, BB_MO_UB, 0),
+                     SOFTMMU_OK);
+    load_check(f, va[1], 1, 0); /* va[0] (writable) is a victim */
+    f->code_page = RAM_BASE;
+    tlb_code_page_changed(f->sm, RAM_BASE, true);
+    f->fills = 0;
+    assert_int_equal(softmmu_store(f->sm, va[0] + 8, 2, BB_MO_UB, 0),
+                     SOFTMMU_OK);
+    assert_int_equal(f->fills, 0);
+    assert_int_equal(f->code_writes, 1);
+    assert_int_equal(f->code_write_paddr, RAM_BASE + 8);
+    f->code_page = ~0ull;
+}
+
+/* Pages 16 and 32 MiB apart (a copy between big buffers) get different
+ * entries, on both backends' hit paths: after one fill each, alternating
+ * accesses all hit. */
+static void test_index_spreads_distant_pages(void **state)
+{
+    Fix *f = *state;
+    static const uint64_t va[3] = {
+        0x50000000, 0x50000000 + (16u << 20), 0x50000000 + (32u << 20),
+    };
+
+    assert_int_not_equal(tlb_index_of(va[0]), tlb_index_of(va[1]));
+    assert_int_not_equal(tlb_index_of(va[0]), tlb_index_of(va[2]));
+    assert_int_not_equal(tlb_index_of(va[1]), tlb_index_of(va[2]));
+    for (unsigned i = 0; i < 3; i++) {
+        fix_map(f, va[i], RAM_BASE + i * PAGE,
+                TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC);
+    }
+    FOR_EACH_BACKEND(f, b)
+    {
+        Acc a = acc_new(b, false, true, BB_MO_UQ, 0);
+        Acc w = acc_new(b, true, true, BB_MO_UQ, 0);
+
+        for (unsigned round = 0; round < 4; round++) {
+            for (unsigned i = 0; i < 3; i++) {
+                uint64_t v = acc_run(f, &a, va[i] + 0x40, 0);
+
+                acc_run(f, &w, va[(i + 1) % 3] + 0x80 + 8 * round, v);
+            }
+        }
+        assert_int_equal(f->fills, 3);
+        assert_int_equal(f->sm->stats.slow_loads + f->sm->stats.slow_stores,
+                         3);
+        assert_int_equal(f->sm->stats.victim_hits, 0);
+        assert_int_equal(le(ram_ptr(f, RAM_BASE) + PAGE + 0x98, 8),
+                         le(ram_ptr(f, RAM_BASE) + 0x40, 8));
+        acc_free(&a);
+        acc_free(&w);
+    }
+}
+
 /* Instruction fetch translation: RAM gives a host pointer, the device
  * none; a refused fill says so. */
 static void test_translate_code(void **state)
@@ -1311,6 +1472,8 @@ int main(void)
         T(test_no_cache_translation),
         T(test_listener_flushes_on_map_change),
         T(test_code_page_protection),
+        T(test_victim_tlb),
+        T(test_index_spreads_distant_pages),
         T(test_translate_code),
         T(test_c_access),
         T(test_default_ops),
