@@ -362,11 +362,14 @@ static void scan_dir(Registry *reg, SearchDir *sd)
     for (guint i = 0; i < files->len; i++) {
         const char *path = files->pdata[i];
         char *canon = realpath(path, NULL);
+        /* (g_hash_table_add() of a key already there stores the new one
+         * and frees the old: a file seen twice must not reach it) */
         if (!canon || !g_file_test(canon, G_FILE_TEST_IS_REGULAR) ||
-            !g_hash_table_add(reg->seen_paths, canon)) {
+            g_hash_table_contains(reg->seen_paths, canon)) {
             free(canon);
             continue;
         }
+        g_hash_table_add(reg->seen_paths, canon);
         scan_file(reg, path);
     }
 }
