@@ -143,3 +143,35 @@ void tcg_arena_destroy(TcgArena *a)
     }
     a->first = a->cur = NULL;
 }
+
+/* ------------------------------------------------------------ vectors */
+
+void tcg_vec_grow(TcgVec *v, TcgArena *arena, size_t elt)
+{
+    unsigned cap = v->cap ? v->cap * 2 : 16;
+    void *data;
+
+    if (v->cap > G_MAXUINT / 2) {
+        g_error("tcg: per-TB list too long");
+    }
+    if (arena) {
+        /* The old block stays in the arena until its release: doubling
+         * keeps the waste under the final size. */
+        data = tcg_arena_alloc(arena, (size_t)cap * elt);
+        if (v->len) {
+            memcpy(data, v->data, (size_t)v->len * elt);
+        }
+    } else {
+        data = g_realloc_n(v->data, cap, elt);
+    }
+    v->data = data;
+    v->cap = cap;
+}
+
+void tcg_vec_free(TcgVec *v, TcgArena *arena)
+{
+    if (!arena) {
+        g_free(v->data);
+    }
+    memset(v, 0, sizeof(*v));
+}

@@ -16,6 +16,8 @@
 
 #include <glib.h>
 
+#include "tcg/tcg-internal.h" /* TcgVec */
+
 typedef enum X86Reg {
     X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
     X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
@@ -62,8 +64,11 @@ typedef struct X86Asm {
     size_t len;        /* bytes emitted (may exceed cap) */
     size_t cap;
     bool overflow;     /* len > cap: the output is unusable */
-    GArray *label_pos; /* gssize per label, -1 while unbound */
-    GArray *fixups;    /* X86Fixup of forward references */
+    TcgVec label_pos;  /* gssize per label, -1 while unbound */
+    TcgVec fixups;     /* X86Fixup of forward references */
+    TcgArena *arena;   /* where the lists live: NULL (the heap, as
+                          x86_asm_init() leaves it) or a TB's arena, set
+                          before the first label */
 } X86Asm;
 
 void x86_asm_init(X86Asm *a, uint8_t *buf, size_t cap, uintptr_t rx_base);

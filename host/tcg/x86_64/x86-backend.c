@@ -129,13 +129,13 @@ static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
     g->features = jit.features;
     g->epilogue = jit.epilogue;
     g->goto_tb_ofs[0] = g->goto_tb_ofs[1] = -1;
-    g->insns = g_array_new(FALSE, FALSE, sizeof(X86InsnMark));
+    g->arena_mark = tcg_arena_mark(s->arena);
     x86_asm_init(&g->as, p, cap, rx);
+    g->as.arena = s->arena; /* labels and fixups too */
     /* IR label i is assembler label i; internal labels come after. */
     for (unsigned i = 0; i < s->nb_labels; i++) {
         x86_label_new(&g->as);
     }
-    g->arena_mark = tcg_arena_mark(s->arena);
     x86_liveness_compute(g);
     x86_ra_init(g);
 }
@@ -144,13 +144,7 @@ static void gen_destroy(X86Gen *g)
 {
     x86_ra_destroy(g);
     x86_liveness_free(g);
-    if (g->slow_paths) {
-        g_array_unref(g->slow_paths);
-    }
     x86_asm_destroy(&g->as);
-    if (g->insns) {
-        g_array_unref(g->insns);
-    }
     g_clear_error(&g->error);
     tcg_arena_release(g->s->arena, g->arena_mark);
 }
@@ -209,8 +203,8 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
     c->size = size;
     c->generation = jit.buf->generation;
     c->pc_first = g->s->pc_first;
-    c->nb_insns = g->insns->len;
-    c->insns = (X86InsnMark *)g_array_steal(g->insns, NULL);
+    c->nb_insns = g->insns.len;
+    c->insns = g_memdup2(g->insns.data, g->insns.len * sizeof(X86InsnMark));
     c->goto_tb_ofs[0] = g->goto_tb_ofs[0];
     c->goto_tb_ofs[1] = g->goto_tb_ofs[1];
     return c;
@@ -249,7 +243,7 @@ static X86Code *compile_locked(BbTcgContext *s, GError **error)
                     "JIT code buffer full (%zu of %zu bytes used)",
                     jit.buf->used, jit.buf->size);
     } else {
-        g_assert(g.as.fixups->len == 0);
+        g_assert(g.as.fixups.len == 0);
         if (x86_code_buffer_commit(jit.buf, g.as.len, &entry, error)) {
             code = code_fill(&g, self, entry, g.as.len);
         }
@@ -328,7 +322,8 @@ static TcgExit x86_exec(TcgCode *tc, void *env, const TcgRuntime *rt)
     }
     ret = ((X86Entry)c->entry)(env, rt);
     if (rt->exit_owner) {
-        bool slot = ret.exit == TCG_EXIT_SLOT0 || ret.exit == TCG_EXIT_SLOT1;
+        bool slot = ret.exit == TCG_EXIT_SLOT0 || ret.exit == TCG_EXIT_SLOT1 ||
+                    ret.exit == TCG_EXIT_ENTRY;
         *rt->exit_owner = slot ? ((const X86Code *)ret.from)->owner : NULL;
     }
     return (TcgExit)(uint32_t)ret.exit;

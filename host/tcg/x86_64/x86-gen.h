@@ -94,14 +94,14 @@ typedef struct X86Gen {
     uint32_t locked;      /* registers in use by the current op */
     uint32_t reg_age[X86_NB_REGS];
     uint32_t clock;
-    GArray *free_slots;   /* unsigned slot numbers */
+    TcgVec free_slots;    /* unsigned slot numbers (arena) */
     unsigned nb_slots;
 
     /* Guest memory slow paths, emitted after the body (x86-lower-ctl.c). */
-    GArray *slow_paths;   /* X86SlowPath, or NULL while none */
+    TcgVec slow_paths;    /* X86SlowPath (arena) */
 
     /* Results. */
-    GArray *insns;        /* X86InsnMark */
+    TcgVec insns;         /* X86InsnMark (arena) */
     int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
 } X86Gen;
 

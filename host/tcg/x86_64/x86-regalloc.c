@@ -65,16 +65,12 @@ void x86_ra_init(X86Gen *g)
     for (int r = 0; r < X86_NB_REGS; r++) {
         g->reg_temp[r] = -1;
     }
-    g->free_slots = g_array_new(FALSE, FALSE, sizeof(unsigned));
 }
 
 void x86_ra_destroy(X86Gen *g)
 {
     g->ts = NULL; /* in the arena */
-    if (g->free_slots) {
-        g_array_unref(g->free_slots);
-        g->free_slots = NULL;
-    }
+    memset(&g->free_slots, 0, sizeof(g->free_slots)); /* in the arena */
 }
 
 bool x86_ra_const(X86Gen *g, uint32_t t, int64_t *val)
@@ -102,10 +98,9 @@ static void ensure_slot(X86Gen *g, uint32_t t)
     if (ts->slot >= 0) {
         return;
     }
-    if (g->free_slots->len) {
-        ts->slot = (int32_t)g_array_index(g->free_slots, unsigned,
-                                          g->free_slots->len - 1);
-        g_array_set_size(g->free_slots, g->free_slots->len - 1);
+    if (g->free_slots.len) {
+        ts->slot = (int32_t)*tcg_vec_at(&g->free_slots, unsigned,
+                                        --g->free_slots.len);
     } else if (g->nb_slots < X86_FRAME_SLOTS) {
         ts->slot = (int32_t)g->nb_slots++;
     } else {
@@ -391,7 +386,7 @@ void x86_ra_op_done(X86Gen *g, const TcgOp *op)
         if (ts->slot >= 0) {
             unsigned s = (unsigned)ts->slot;
 
-            g_array_append_val(g->free_slots, s);
+            *tcg_vec_push(&g->free_slots, g->s->arena, unsigned) = s;
             ts->slot = -1;
         }
     }

@@ -17,10 +17,11 @@
 static void raw_op(BbTcgContext *s, BbTcgOpcode opc, unsigned nargs,
                    const uint64_t *args)
 {
-    TcgOp op = { .opc = opc, .nargs = nargs };
+    TcgOp *op = tcg_op_push(s);
 
-    memcpy(op.args, args, MIN(nargs, TCG_MAX_OP_ARGS) * sizeof(uint64_t));
-    g_array_append_val(s->ops, op);
+    op->opc = opc;
+    op->nargs = nargs;
+    memcpy(op->args, args, MIN(nargs, TCG_MAX_OP_ARGS) * sizeof(uint64_t));
 }
 #define RAW(s, opc, ...)                                                      \
     do {                                                                      \
