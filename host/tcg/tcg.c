@@ -249,6 +249,8 @@ BbTcgLabel bb_tcg_label(BbTcgContext *s)
 
 /* Append an op.  Operands beyond TCG_MAX_OP_ARGS are dropped but nargs is
  * kept as given, so that tcg_verify() reports the wrong count. */
+static const TcgOp op_zero;
+
 TcgOp *tcg_op_push(BbTcgContext *s)
 {
     TcgOp *op;
@@ -258,7 +260,9 @@ TcgOp *tcg_op_push(BbTcgContext *s)
                       sizeof(TcgOp));
     }
     op = &s->ops[s->nb_ops++];
-    memset(op, 0, sizeof(*op));
+    /* A struct copy: gcc turns memset() of this size into "rep stosq",
+     * whose start-up cost made this 3% of translation. */
+    *op = op_zero;
     return op;
 }
 

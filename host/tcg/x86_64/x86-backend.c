@@ -203,10 +203,39 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
     c->size = size;
     c->generation = jit.buf->generation;
     c->pc_first = g->s->pc_first;
+    /* The room after the struct holds them (code_new()). */
+    g_assert(g->insns.len <= c->max_insns);
     c->nb_insns = g->insns.len;
-    c->insns = g_memdup2(g->insns.data, g->insns.len * sizeof(X86InsnMark));
+    c->insns = (X86InsnMark *)(c + 1);
+    if (g->insns.len) {
+        memcpy(c->insns, g->insns.data, g->insns.len * sizeof(X86InsnMark));
+    }
     c->goto_tb_ofs[0] = g->goto_tb_ofs[0];
     c->goto_tb_ofs[1] = g->goto_tb_ofs[1];
+    return c;
+}
+
+/* The X86Code of a TB of @s and its instruction marks in one allocation
+ * (one malloc/free pair per TB less).  A mark is made per insn_start and
+ * per guest memory access's slow path, no more. */
+static X86Code *code_new(const BbTcgContext *s)
+{
+    unsigned n = 0;
+    X86Code *c;
+
+    for (unsigned i = 0; i < tcg_nb_ops(s); i++) {
+        switch (s->ops[i].opc) {
+        case BB_TCG_OP_INSN_START:
+        case BB_TCG_OP_QEMU_LD_I32: case BB_TCG_OP_QEMU_LD_I64:
+        case BB_TCG_OP_QEMU_ST_I32: case BB_TCG_OP_QEMU_ST_I64:
+            n++;
+            break;
+        default:
+            break;
+        }
+    }
+    c = g_malloc0(sizeof(X86Code) + n * sizeof(X86InsnMark));
+    c->max_insns = n;
     return c;
 }
 
@@ -226,7 +255,7 @@ static X86Code *compile_locked(BbTcgContext *s, GError **error)
     if (!p) {
         return NULL;
     }
-    self = g_new0(X86Code, 1);
+    self = code_new(s);
     gen_init(&g, s, p, cap, rx, self);
     x86_lea_rip(&g.as, X86_RDX, rx + ENTRY_STUB_SIZE);
     x86_jmp_abs(&g.as, jit.prologue);
@@ -341,8 +370,7 @@ static void x86_free(TcgCode *tc)
     if (!c) {
         return;
     }
-    g_free(c->insns);
-    g_free(c);
+    g_free(c); /* and its marks */
     g_mutex_lock(&jit.lock);
     g_assert(jit.live > 0);
     if (--jit.live == 0) {

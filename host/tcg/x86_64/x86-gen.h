@@ -115,8 +115,9 @@ typedef struct X86Code {
     size_t size;
     unsigned generation;  /* of the code buffer when compiled */
     uint64_t pc_first;
-    X86InsnMark *insns;
+    X86InsnMark *insns;   /* after the struct, same allocation */
     unsigned nb_insns;
+    unsigned max_insns;   /* room there */
     int32_t goto_tb_ofs[2];
     void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
                              when this TB's exit_tb 0/1 ends a run */
