@@ -578,9 +578,7 @@ static void dce_pass(BbTcgContext *s)
         tcg_bits_init(s, &l.in[b], nt);
     }
     tcg_bits_init(s, &l.globals, nt);
-    for (unsigned g = 0; g < s->nb_globals; g++) {
-        tcg_bit_set(&l.globals, g);
-    }
+    tcg_bits_set_first(&l.globals, s->nb_globals);
     tcg_bits_init(s, &cur, nt);
     if (!l.cfg.back_edges) {
         /* Every successor comes later: one backward pass is the fixpoint,

@@ -47,6 +47,19 @@ static inline void tcg_bits_fill(TcgBits *b, bool v)
 {
     memset(b->w, v ? 0xff : 0, b->nwords * sizeof(uint64_t));
 }
+/* Set bits 0..@n-1 (a word at a time: the 64 globals of a RISC-V hart
+ * took 64 iterations per TB). */
+static inline void tcg_bits_set_first(TcgBits *b, unsigned n)
+{
+    unsigned i = 0;
+
+    for (; i + 64 <= n; i += 64) {
+        b->w[i / 64] = UINT64_MAX;
+    }
+    if (i < n) {
+        b->w[i / 64] |= UINT64_MAX >> (64 - (n - i));
+    }
+}
 static inline void tcg_bits_copy(TcgBits *d, const TcgBits *s)
 {
     memcpy(d->w, s->w, d->nwords * sizeof(uint64_t));
