@@ -27,27 +27,10 @@ void x86_asm_destroy(X86Asm *a)
 
 /* ------------------------------------------------------------ raw bytes */
 
-void x86_byte(X86Asm *a, uint8_t b)
-{
-    if (a->len < a->cap) {
-        a->buf[a->len] = b;
-    } else {
-        a->overflow = true;
-    }
-    a->len++;
-}
-
 void x86_u16(X86Asm *a, uint16_t v)
 {
     x86_byte(a, v & 0xff);
     x86_byte(a, v >> 8);
-}
-
-void x86_u32(X86Asm *a, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        x86_byte(a, (v >> (8 * i)) & 0xff);
-    }
 }
 
 void x86_u64(X86Asm *a, uint64_t v)
