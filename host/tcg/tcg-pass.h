@@ -102,10 +102,15 @@ static inline unsigned tcg_op_outputs(const TcgOp *op, unsigned *pos)
         pos[0] = 1;
         return 1;
     }
-    for (unsigned i = 0; i < tcg_op_defs[op->opc].nb_oargs; i++) {
+    /* The counts in locals: a store to pos[] may alias the uint8_t
+     * table as far as the compiler knows, which reloaded it per operand
+     * (these run several times per op in every pass). */
+    unsigned no = tcg_op_defs[op->opc].nb_oargs;
+
+    for (unsigned i = 0; i < no; i++) {
         pos[i] = i;
     }
-    return tcg_op_defs[op->opc].nb_oargs;
+    return no;
 }
 
 static inline unsigned tcg_op_inputs(const TcgOp *op, unsigned *pos)
@@ -120,10 +125,13 @@ static inline unsigned tcg_op_inputs(const TcgOp *op, unsigned *pos)
         }
         return n;
     }
-    for (unsigned i = 0; i < tcg_op_defs[op->opc].nb_iargs; i++) {
-        pos[n++] = tcg_op_defs[op->opc].nb_oargs + i;
+    unsigned no = tcg_op_defs[op->opc].nb_oargs;
+    unsigned ni = tcg_op_defs[op->opc].nb_iargs;
+
+    for (unsigned i = 0; i < ni; i++) {
+        pos[i] = no + i;
     }
-    return n;
+    return ni;
 }
 
 /* Label parameter of a branch or set_label, or -1. */
