@@ -263,17 +263,31 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
     c->entry = entry;
     c->size = size;
     c->generation = jit.buf->generation;
-    c->pc_first = g->s->pc_first;
     /* The room after the struct holds them (code_new()). */
     g_assert(g->insns.len <= c->max_insns);
     c->nb_insns = g->insns.len;
-    c->insns = (X86InsnMark *)(c + 1);
-    if (g->insns.len) {
-        memcpy(c->insns, g->insns.data, g->insns.len * sizeof(X86InsnMark));
+    c->marks = c + 1;
+    for (unsigned i = 0; i < g->insns.len; i++) {
+        const X86InsnMark *m = tcg_vec_at(&g->insns, X86InsnMark, i);
+
+        uint32_t *packed = (uint32_t *)c->marks + 2 * i;
+
+        if (c->wide) {
+            ((X86InsnMark *)c->marks)[i] = *m;
+        } else {
+            /* code_new() checked that every mark fits. */
+            packed[0] = m->host_ofs;
+            packed[1] = (uint32_t)(m->pc - c->pc_first);
+        }
     }
     c->goto_tb_ofs[0] = g->goto_tb_ofs[0];
     c->goto_tb_ofs[1] = g->goto_tb_ofs[1];
     return c;
+}
+
+static size_t code_marks_size(unsigned n, bool wide)
+{
+    return n * (wide ? sizeof(X86InsnMark) : 2 * sizeof(uint32_t));
 }
 
 /* The X86Code of a TB of @s with room for its instruction marks after
@@ -282,11 +296,19 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
 static X86Code *code_new(const BbTcgContext *s)
 {
     unsigned n = 0;
+    bool wide = false;
     X86Code *c;
 
     for (unsigned i = 0; i < tcg_nb_ops(s); i++) {
-        switch (s->ops[i].opc) {
+        const TcgOp *op = &s->ops[i];
+
+        switch (op->opc) {
         case BB_TCG_OP_INSN_START:
+            /* Slow-path marks copy an insn_start's pc and extra. */
+            wide |= (op->nargs > 1 && op->args[1] != 0) ||
+                    op->args[0] - s->pc_first > UINT32_MAX;
+            n++;
+            break;
         case BB_TCG_OP_QEMU_LD_I32: case BB_TCG_OP_QEMU_LD_I64:
         case BB_TCG_OP_QEMU_ST_I32: case BB_TCG_OP_QEMU_ST_I64:
             n++;
@@ -295,8 +317,10 @@ static X86Code *code_new(const BbTcgContext *s)
             break;
         }
     }
-    c = code_chunk_alloc(sizeof(X86Code) + n * sizeof(X86InsnMark));
+    c = code_chunk_alloc(sizeof(X86Code) + code_marks_size(n, wide));
     c->max_insns = n;
+    c->wide = wide;
+    c->pc_first = s->pc_first;
     return c;
 }
 
@@ -340,7 +364,8 @@ static X86Code *compile_locked(BbTcgContext *s, GError **error)
     }
     if (!code) {
         code_chunk_unalloc(self, sizeof(X86Code) +
-                                     self->max_insns * sizeof(X86InsnMark));
+                                     code_marks_size(self->max_insns,
+                                                     self->wide));
     }
     if (!code && jit.buf->writing) {
         x86_code_buffer_commit(jit.buf, 0, NULL, NULL);

@@ -115,7 +115,13 @@ typedef struct X86Code {
     size_t size;
     unsigned generation;  /* of the code buffer when compiled */
     uint64_t pc_first;
-    X86InsnMark *insns;   /* after the struct, same allocation */
+    /* The marks, after the struct (same allocation): pairs of uint32_t
+     * (host_ofs, pc - pc_first) when every extra word is 0 and every pc
+     * within 4 GiB of pc_first (a third of the size: with a mark per
+     * instruction they were most of a TB's metadata), else X86InsnMarks
+     * (wide).  Read them with x86_code_mark(). */
+    void *marks;
+    bool wide;
     unsigned nb_insns;
     unsigned max_insns;   /* room there */
     int32_t goto_tb_ofs[2];
@@ -126,6 +132,17 @@ typedef struct X86Code {
 static inline X86Code *x86_code(const TcgCode *c)
 {
     return (X86Code *)c;
+}
+
+/* Mark @i of @c. */
+static inline X86InsnMark x86_code_mark(const X86Code *c, unsigned i)
+{
+    const uint32_t *p = (const uint32_t *)c->marks + 2 * i;
+
+    if (c->wide) {
+        return ((const X86InsnMark *)c->marks)[i];
+    }
+    return (X86InsnMark){ .host_ofs = p[0], .pc = c->pc_first + p[1] };
 }
 
 void x86_gen_fail(X86Gen *g, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
