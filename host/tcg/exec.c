@@ -95,8 +95,6 @@ struct Exec {
     TbCache *cache;
     TlbListener *tl;          /* flushes the harts' TLBs on map changes */
     const TcgBackend *backend;
-    GHashTable *tb_info;      /* TranslationBlock * -> TbInfo * */
-    uint64_t flushes_seen;    /* TbCacheStats.flushes at the last clean */
     bool deterministic;
     bool chaining;
     BbCpu *current;           /* running generated code (loop thread) */
@@ -585,7 +583,6 @@ static void exec_free(gpointer opaque)
     tlb_listener_free(ex->tl);
     exec_debug_free(ex->debug);
     tb_cache_free(ex->cache);
-    g_hash_table_unref(ex->tb_info);
     g_ptr_array_unref(ex->harts);
     g_free(ex);
 }
@@ -607,10 +604,11 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     ex->harts = g_ptr_array_new();
     ex->cache = tb_cache_new();
     tb_cache_set_page_notify(ex->cache, exec_page_notify, ex);
+    /* A TB's TbInfo goes with it (a hash table owned them, and kept those
+     * of TBs invalidated one by one until the next flush). */
+    tb_cache_set_info_free(ex->cache, tb_info_free);
     ex->tl = tlb_listener_new(bb_system_get_address_space(sys));
     ex->backend = backend;
-    ex->tb_info = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                        tb_info_free);
     ex->deterministic =
         bb_timer_context_is_deterministic(bb_system_get_timers(sys));
     ex->chaining = true;
@@ -1202,18 +1200,6 @@ static void exec_log_out_asm(const TcgBackend *backend, const TcgCode *code)
 #endif
 }
 
-/* Forget the TbInfo of TBs gone in a flush. */
-static void exec_tb_info_sync(Exec *ex)
-{
-    TbCacheStats st;
-
-    tb_cache_get_stats(ex->cache, &st);
-    if (st.flushes != ex->flushes_seen) {
-        g_hash_table_remove_all(ex->tb_info);
-        ex->flushes_seen = st.flushes;
-    }
-}
-
 /* A heap copy of the hart's scratch TbInfo (the TB just translated), in
  * one allocation with its pcs (one malloc/free pair per TB less). */
 static TbInfo *tb_info_dup(const TbInfo *scratch)
@@ -1250,14 +1236,12 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
     if (ex->stats_on && tb) {
         exec_stats_add(ex, t0, p->scratch.insns);
     }
-    exec_tb_info_sync(ex);
     if (!tb) {
         g_warning("hart %u: cannot compile the TB at 0x%" G_GINT64_MODIFIER
                   "x: %s", cpu->hartid, pc, error->message);
         return NULL;
     }
     tb->exec_info = tb_info_dup(&p->scratch);
-    g_hash_table_replace(ex->tb_info, tb, tb->exec_info);
 #ifdef BB_HAVE_X86_64_BACKEND
     if (tb->backend == &tcg_backend_x86_64) {
         tcg_x86_64_set_owner(tb->code, tb); /* exits report their TB */
@@ -1284,7 +1268,6 @@ static bool exec_tb_gen_oneoff(Exec *ex, BbCpu *cpu, uint64_t pc,
     if (!p->oneoff && ex->backend->error_is_full &&
         ex->backend->error_is_full(error)) {
         tb_cache_flush(ex->cache);
-        exec_tb_info_sync(ex);
         g_clear_error(&error);
         p->oneoff = ex->backend->compile(p->ctx, &error);
     }

@@ -42,6 +42,7 @@ struct TbCache {
     GPtrArray *backends;      /* backends with code here (flush resets) */
     TbPageNotify *notify;
     void *notify_opaque;
+    GDestroyNotify info_free; /* of TranslationBlock.exec_info */
     TbCacheStats stats;       /* tbs and pages are filled in on reading */
 };
 
@@ -144,6 +145,11 @@ bool tb_cache_page_has_code(const TbCache *cache, uint64_t phys_addr)
     uint64_t addr = phys_addr & TB_PAGE_MASK;
 
     return g_hash_table_contains(cache->pages, &addr);
+}
+
+void tb_cache_set_info_free(TbCache *cache, GDestroyNotify info_free)
+{
+    cache->info_free = info_free;
 }
 
 void tb_cache_set_page_notify(TbCache *cache, TbPageNotify *notify,
@@ -290,8 +296,11 @@ TranslationBlock *tb_cache_find_host_pc(const TbCache *cache,
 
 /* ------------------------------------------------------------ invalidation */
 
-static void tb_free(TranslationBlock *tb)
+static void tb_free(TbCache *cache, TranslationBlock *tb)
 {
+    if (tb->exec_info && cache->info_free) {
+        cache->info_free(tb->exec_info);
+    }
     tb->backend->free(tb->code);
     if (tb->jmp_in) {
         g_array_free(tb->jmp_in, TRUE);
@@ -404,7 +413,7 @@ void tb_cache_reclaim(TbCache *cache)
     }
     for (guint i = 0; i < cache->zombies->len; i++) {
         host_range_remove(cache, cache->zombies->pdata[i]);
-        tb_free(cache->zombies->pdata[i]);
+        tb_free(cache, cache->zombies->pdata[i]);
     }
     g_ptr_array_set_size(cache->zombies, 0);
 }
@@ -419,7 +428,7 @@ void tb_cache_flush(TbCache *cache)
     g_hash_table_iter_init(&it, cache->tbs);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
         g_hash_table_iter_steal(&it);
-        tb_free(key);
+        tb_free(cache, key);
     }
     g_hash_table_iter_init(&it, cache->pages);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
@@ -564,7 +573,7 @@ void tb_cache_free(TbCache *cache)
     tb_cache_reclaim(cache);
     g_hash_table_iter_init(&it, cache->tbs);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
-        tb_free(key);
+        tb_free(cache, key);
     }
     /* Not g_hash_table_destroy(): it empties the table first, which
      * allocates a fresh small one, and that calloc consolidated the heap
