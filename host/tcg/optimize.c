@@ -574,9 +574,7 @@ static void dce_pass(BbTcgContext *s)
     tcg_cfg_build(s, &l.cfg);
     nb = l.cfg.nb_blocks;
     l.in = tcg_scratch_new0(s, TcgBits, nb + 1);
-    for (unsigned b = 0; b < nb; b++) {
-        tcg_bits_init(s, &l.in[b], nt);
-    }
+    tcg_bits_init_n(s, l.in, nb, nt);
     tcg_bits_init(s, &l.globals, nt);
     tcg_bits_set_first(&l.globals, s->nb_globals);
     tcg_bits_init(s, &cur, nt);

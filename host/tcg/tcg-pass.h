@@ -31,6 +31,20 @@ static inline void tcg_bits_init(const BbTcgContext *s, TcgBits *b,
     b->nwords = (nbits + 63) / 64;
     b->w = tcg_scratch_new0(s, uint64_t, b->nwords ? b->nwords : 1);
 }
+/* @count empty sets of @nbits bits, b[0..count), from one allocation (a
+ * per-block set each was a few percent of translation in arena calls). */
+static inline void tcg_bits_init_n(const BbTcgContext *s, TcgBits *b,
+                                   unsigned count, unsigned nbits)
+{
+    unsigned nw = (nbits + 63) / 64;
+    unsigned stride = nw ? nw : 1;
+    uint64_t *w = tcg_scratch_new0(s, uint64_t, (size_t)stride * count + 1);
+
+    for (unsigned i = 0; i < count; i++) {
+        b[i].nwords = nw;
+        b[i].w = w + (size_t)stride * i;
+    }
+}
 static inline bool tcg_bit(const TcgBits *b, unsigned i)
 {
     return (b->w[i / 64] >> (i % 64)) & 1;
