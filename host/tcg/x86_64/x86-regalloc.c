@@ -431,16 +431,21 @@ void x86_ra_reset(X86Gen *g, const TcgBits *live)
         int32_t t = g->reg_temp[r];
 
         if (t >= 0) {
-            unbind(g, (X86Reg)r, !is_global(g, (uint32_t)t));
+            bool global = is_global(g, (uint32_t)t);
+
+            unbind(g, (X86Reg)r, !global);
+            if (global) {
+                g->ts[t].mem_ok = true; /* synced on every edge here */
+            }
         }
     }
-    for (unsigned t = 0; t < n; t++) {
+    /* A global outside a register is in env (MEM, mem_ok) already: only
+     * the TB's own temps need a look (the globals come first, and were
+     * half of this loop). */
+    for (unsigned t = g->s->nb_globals; t < n; t++) {
         X86TempState *ts = &g->ts[t];
 
-        if (is_global(g, t)) {
-            ts->loc = X86_TS_MEM;
-            ts->mem_ok = true;
-        } else if (x86_temp(g, t)->kind == TEMP_NORMAL) {
+        if (x86_temp(g, t)->kind == TEMP_NORMAL) {
             if (tcg_bit(live, t)) {
                 ensure_slot(g, t);
                 ts->loc = X86_TS_MEM;
