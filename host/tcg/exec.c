@@ -1136,6 +1136,7 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
             break;
         }
     } while (!ts.done);
+    info->entry_pc = pc;
     info->entry_extra = 0;
     if (p->exec->chaining) {
         TcgOp *sub = &s->ops[budget_op];
@@ -1208,6 +1209,7 @@ static TbInfo *tb_info_dup(const TbInfo *scratch)
                             scratch->insns * sizeof(uint64_t));
 
     info->insns = scratch->insns;
+    info->entry_pc = scratch->entry_pc;
     info->entry_extra = scratch->entry_extra;
     info->capacity = 0;
     info->pcs = (uint64_t *)(info + 1);
@@ -1439,13 +1441,14 @@ static void exec_left_at_entry(BbCpu *cpu, TranslationBlock *tb)
     } else if (tb) {
         info = tb->exec_info;
     }
-    if (!info || info->insns == 0) {
+    if (!info) {
         return;
     }
     /* The same 64-bit update the code made: the prologue's subtraction
-     * may have borrowed from the upper half. */
+     * may have borrowed from the upper half.  (A TB of no instructions, a
+     * debug exit, leaves here only when the stop half is set.) */
     cpu->budget += info->insns;
-    cpu->entry_pc = info->pcs[0];
+    cpu->entry_pc = info->entry_pc;
     cpu->entry_extra = info->entry_extra;
     cpu->tb_budget = -1;
 }
