@@ -178,11 +178,11 @@ static void unlink_slot(TranslationBlock *src, unsigned slot)
     if (!dst) {
         return;
     }
-    for (guint i = 0; i < dst->jmp_in->len; i++) {
-        TbLink *l = &g_array_index(dst->jmp_in, TbLink, i);
+    for (unsigned i = 0; i < dst->jmp_in.len; i++) {
+        TbLink *l = tcg_vec_at(&dst->jmp_in, TbLink, i);
 
         if (l->src == src && l->slot == slot) {
-            g_array_remove_index_fast(dst->jmp_in, i);
+            *l = *tcg_vec_at(&dst->jmp_in, TbLink, --dst->jmp_in.len);
             break;
         }
     }
@@ -217,10 +217,7 @@ bool tb_cache_chain(TbCache *cache, TranslationBlock *src, unsigned slot,
         return false;
     }
     src->jmp_dest[slot] = dst;
-    if (!dst->jmp_in) {
-        dst->jmp_in = g_array_new(FALSE, FALSE, sizeof(TbLink));
-    }
-    g_array_append_val(dst->jmp_in, link);
+    *tcg_vec_push(&dst->jmp_in, NULL, TbLink) = link;
     cache->stats.chains++;
     return true;
 }
@@ -302,9 +299,7 @@ static void tb_free(TbCache *cache, TranslationBlock *tb)
         cache->info_free(tb->exec_info);
     }
     tb->backend->free(tb->code);
-    if (tb->jmp_in) {
-        g_array_free(tb->jmp_in, TRUE);
-    }
+    tcg_vec_free(&tb->jmp_in, NULL);
     g_free(tb);
 }
 
@@ -318,8 +313,8 @@ void tb_cache_invalidate(TbCache *cache, TranslationBlock *tb)
         unlink_slot(tb, slot);
     }
     /* Everyone jumping here now leaves through their own exit_tb. */
-    while (tb->jmp_in && tb->jmp_in->len) {
-        TbLink l = g_array_index(tb->jmp_in, TbLink, tb->jmp_in->len - 1);
+    while (tb->jmp_in.len) {
+        TbLink l = *tcg_vec_at(&tb->jmp_in, TbLink, tb->jmp_in.len - 1);
 
         unlink_slot(l.src, l.slot);
     }

@@ -79,7 +79,7 @@ struct TranslationBlock {
     const TcgBackend *backend;    /* compiled by */
     TcgCode *code;                /* owned */
     TranslationBlock *jmp_dest[TB_NB_SLOTS]; /* outgoing links */
-    GArray *jmp_in;               /* TbLink: incoming links (or NULL) */
+    TcgVec jmp_in;                /* TbLink: incoming links (heap) */
     void *exec_info;              /* the exec loop's TbInfo, freed with
                                      the TB (tb_cache_set_info_free()) */
 };

@@ -82,7 +82,8 @@ void tcg_arena_destroy(TcgArena *a);
  * fixups, instruction marks, slow paths): in @arena when one is given
  * (nothing to free: the arena's release drops it), else on the heap
  * (tcg_vec_free()).  Appending through GArray cost a 64-bit division per
- * element plus a malloc/free pair per list and TB.  Zero-initialize.
+ * element plus a malloc/free pair per list and TB.  Zero-initialize the
+ * TcgVec; pushed elements are uninitialized until written.
  */
 typedef struct TcgVec {
     void *data;
