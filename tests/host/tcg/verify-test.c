@@ -400,6 +400,25 @@ static void test_bad_slots(void **state)
     bb_tcg_exit_tb(s, 3);
     expect_error(s, "op 0 (exit_tb)", "slot 3 > 2", NULL);
 
+    /* The host's own exit code: only where the exec loop allows it. */
+    s = tp_context();
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    expect_error(s, "op 0 (exit_tb)", "slot 4 > 2", NULL);
+    s = tp_context();
+    s->entry_exit = true;
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    expect_ok(s);
+    s = tp_context();
+    s->entry_exit = true;
+    bb_tcg_exit_tb(s, 5);
+    expect_error(s, "op 0 (exit_tb)", "slot 5 > 2", NULL);
+    /* A reset (the next TB) forgets the permission. */
+    s = tp_context();
+    s->entry_exit = true;
+    tcg_context_reset(s);
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    expect_error(s, "op 0 (exit_tb)", "slot 4 > 2", NULL);
+
     s = tp_context();
     bb_tcg_goto_tb(s, 1);
     bb_tcg_goto_tb(s, 1);
