@@ -28,7 +28,7 @@ const char *tcg_temp_name(const BbTcgContext *s, uint32_t id,
     if (id == BB_TCG_ARG_ENV) {
         return "env";
     }
-    if (id >= s->temps->len) {
+    if (id >= s->nb_temps) {
         g_snprintf(buf, TCG_TEMP_NAME_MAX, "?%" PRIu32, id);
         return buf;
     }
@@ -180,9 +180,9 @@ void tcg_dump(const BbTcgContext *s, GString *out)
 {
     g_string_append_printf(out, "TB 0x%" PRIx64 ": %u ops, %u temps "
                            "(%u globals), %u labels\n", s->pc_first,
-                           s->ops->len, s->temps->len, s->nb_globals,
+                           s->nb_ops, s->nb_temps, s->nb_globals,
                            s->nb_labels);
-    for (unsigned i = 0; i < s->ops->len; i++) {
-        dump_op(s, out, &g_array_index(s->ops, TcgOp, i));
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        dump_op(s, out, &s->ops[i]);
     }
 }

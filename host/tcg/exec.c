@@ -95,8 +95,6 @@ struct Exec {
     TbCache *cache;
     TlbListener *tl;          /* flushes the harts' TLBs on map changes */
     const TcgBackend *backend;
-    GHashTable *tb_info;      /* TranslationBlock * -> TbInfo * */
-    uint64_t flushes_seen;    /* TbCacheStats.flushes at the last clean */
     bool deterministic;
     bool chaining;
     BbCpu *current;           /* running generated code (loop thread) */
@@ -308,12 +306,10 @@ static uint64_t exec_inflight(void *opaque)
     return (uint64_t)(cpu->priv->run_budget - (uint32_t)cpu->tb_budget);
 }
 
+/* A cached TB's TbInfo: one block, its pcs follow it (tb_info_dup()). */
 static void tb_info_free(gpointer p)
 {
-    TbInfo *info = p;
-
-    g_free(info->pcs);
-    g_free(info);
+    g_free(p);
 }
 
 
@@ -611,7 +607,6 @@ static void exec_free(gpointer opaque)
     tlb_listener_free(ex->tl);
     exec_debug_free(ex->debug);
     tb_cache_free(ex->cache);
-    g_hash_table_unref(ex->tb_info);
     g_ptr_array_unref(ex->harts);
     g_free(ex);
 }
@@ -633,10 +628,11 @@ static Exec *exec_new(BbSystem *sys, GError **error)
     ex->harts = g_ptr_array_new();
     ex->cache = tb_cache_new();
     tb_cache_set_page_notify(ex->cache, exec_page_notify, ex);
+    /* A TB's TbInfo goes with it (a hash table owned them, and kept those
+     * of TBs invalidated one by one until the next flush). */
+    tb_cache_set_info_free(ex->cache, tb_info_free);
     ex->tl = tlb_listener_new(bb_system_get_address_space(sys));
     ex->backend = backend;
-    ex->tb_info = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                        tb_info_free);
     ex->deterministic =
         bb_timer_context_is_deterministic(bb_system_get_timers(sys));
     ex->chaining = true;
@@ -1204,33 +1200,28 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
             break;
         }
     } while (!ts.done);
+    info->entry_pc = pc;
+    info->entry_extra = 0;
     if (p->exec->chaining) {
-        TcgOp *sub = &g_array_index(s->ops, TcgOp, budget_op);
-        BbTcgI64 back = bb_tcg_temp_i64(s);
-        uint64_t extra = 0;
+        TcgOp *sub = &s->ops[budget_op];
         sub->args[2] = tcg_const_new(s, BB_TCG_TYPE_I64, info->insns);
         for (unsigned i = budget_op; i < tcg_nb_ops(s); i++) {
-            const TcgOp *op = &g_array_index(s->ops, TcgOp, i);
+            const TcgOp *op = &s->ops[i];
             if (op->opc == BB_TCG_OP_INSN_START) {
-                extra = op->args[1];
+                info->entry_extra = op->args[1];
                 break;
             }
         }
-        /* Leaving at entry: give the length back (this TB did not run),
-         * and since a chained goto_tb jumps before the previous TB stores
-         * the pc, say where this TB starts (exec_run() restores it). */
+        /* Leaving at entry: one exit_tb of the host's own code.  The loop
+         * gives the length back (this TB did not run) and, since a chained
+         * goto_tb jumps before the previous TB stores the pc, restores the
+         * pc where this TB starts (exec_left_at_entry()).  This used to be
+         * seven ops of IR per TB (load, add and store the budget, three
+         * stores of pc, extra and tb_budget, exit): 13% of the ops of a
+         * typical TB, all translated for a path that rarely runs. */
         bb_tcg_set_label(s, exit_label);
-        bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, back, offsetof(BbCpu, budget));
-        bb_tcg_add_i64(s, back, back,
-                       bb_tcg_const_i64(s, (int64_t)info->insns));
-        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, back, offsetof(BbCpu, budget));
-        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, bb_tcg_const_i64(s, pc),
-                          offsetof(BbCpu, entry_pc));
-        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, bb_tcg_const_i64(s, extra),
-                          offsetof(BbCpu, entry_extra));
-        bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, bb_tcg_const_i64(s, -1),
-                          offsetof(BbCpu, tb_budget));
-        bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN);
+        s->entry_exit = true;
+        bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
     }
     p->ts = NULL;
 
@@ -1274,25 +1265,19 @@ static void exec_log_out_asm(const TcgBackend *backend, const TcgCode *code)
 #endif
 }
 
-/* Forget the TbInfo of TBs gone in a flush. */
-static void exec_tb_info_sync(Exec *ex)
-{
-    TbCacheStats st;
-
-    tb_cache_get_stats(ex->cache, &st);
-    if (st.flushes != ex->flushes_seen) {
-        g_hash_table_remove_all(ex->tb_info);
-        ex->flushes_seen = st.flushes;
-    }
-}
-
-/* A heap copy of the hart's scratch TbInfo (the TB just translated). */
+/* A heap copy of the hart's scratch TbInfo (the TB just translated), in
+ * one allocation with its pcs (one malloc/free pair per TB less). */
 static TbInfo *tb_info_dup(const TbInfo *scratch)
 {
-    TbInfo *info = g_new(TbInfo, 1);
+    TbInfo *info = g_malloc(sizeof(TbInfo) +
+                            scratch->insns * sizeof(uint64_t));
 
     info->insns = scratch->insns;
-    info->pcs = g_memdup2(scratch->pcs, scratch->insns * sizeof(uint64_t));
+    info->entry_pc = scratch->entry_pc;
+    info->entry_extra = scratch->entry_extra;
+    info->capacity = 0;
+    info->pcs = (uint64_t *)(info + 1);
+    memcpy(info->pcs, scratch->pcs, scratch->insns * sizeof(uint64_t));
     return info;
 }
 
@@ -1317,14 +1302,12 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
     if (ex->stats_on && tb) {
         exec_stats_add(ex, t0, p->scratch.insns);
     }
-    exec_tb_info_sync(ex);
     if (!tb) {
         g_warning("hart %u: cannot compile the TB at 0x%" G_GINT64_MODIFIER
                   "x: %s", cpu->hartid, pc, error->message);
         return NULL;
     }
     tb->exec_info = tb_info_dup(&p->scratch);
-    g_hash_table_replace(ex->tb_info, tb, tb->exec_info);
 #ifdef BB_HAVE_X86_64_BACKEND
     if (tb->backend == &tcg_backend_x86_64) {
         tcg_x86_64_set_owner(tb->code, tb); /* exits report their TB */
@@ -1351,7 +1334,6 @@ static bool exec_tb_gen_oneoff(Exec *ex, BbCpu *cpu, uint64_t pc,
     if (!p->oneoff && ex->backend->error_is_full &&
         ex->backend->error_is_full(error)) {
         tb_cache_flush(ex->cache);
-        exec_tb_info_sync(ex);
         g_clear_error(&error);
         p->oneoff = ex->backend->compile(p->ctx, &error);
     }
@@ -1504,6 +1486,37 @@ static TranslationBlock *exec_exit_source(BbCpuPrivate *p,
     return tb_exit_source(tb, exit);
 }
 
+/* A run ended with TCG_EXIT_ENTRY: the TB that took it (@tb, the last one
+ * the loop ran, or on x86-64 the one the code reported) found the budget
+ * spent at its entry and did not run.  Give its length back, and say
+ * where it starts (tb_budget -1: exec_run() restores the pc), which is
+ * what its prologue's exit path did in generated code before. */
+static void exec_left_at_entry(BbCpu *cpu, TranslationBlock *tb)
+{
+    BbCpuPrivate *p = cpu->priv;
+    const TbInfo *info = p->cur_info;
+
+    if (tb && tb->patched) {
+        TranslationBlock *src = p->exit_owner;
+
+        /* NULL: untagged code, i.e. the oneoff (chained and looked-up TBs
+         * are cached, hence tagged). */
+        info = src ? src->exec_info : p->cur_info;
+    } else if (tb) {
+        info = tb->exec_info;
+    }
+    if (!info) {
+        return;
+    }
+    /* The same 64-bit update the code made: the prologue's subtraction
+     * may have borrowed from the upper half.  (A TB of no instructions, a
+     * debug exit, leaves here only when the stop half is set.) */
+    cpu->budget += info->insns;
+    cpu->entry_pc = info->entry_pc;
+    cpu->entry_extra = info->entry_extra;
+    cpu->tb_budget = -1;
+}
+
 /* Run @tb (or, if NULL, the hart's oneoff) with a budget of @budget
  * instructions and, on the interpreter, the TBs linked after it or found
  * by exec_lookup() after a lookup_and_goto (x86-64 code follows both
@@ -1541,6 +1554,9 @@ static void exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb,
         p->cur_code = tb->code;
         p->cur_info = tb->exec_info;
         exit = tb->backend->exec(tb->code, cpu, &p->rt);
+    }
+    if (exit == TCG_EXIT_ENTRY) {
+        exec_left_at_entry(cpu, tb);
     }
     ex->current = NULL;
     cpu->insn_count = p->run_start + exec_run_count(cpu);

@@ -42,6 +42,8 @@ enum {
  * end; the index of a faulting pc is what it retired before the fault). */
 typedef struct TbInfo {
     unsigned insns;
+    uint64_t entry_pc;        /* where the TB starts (even with no insns) */
+    uint64_t entry_extra;     /* the first insn_start's extra word */
     uint64_t *pcs;
     unsigned capacity;        /* of pcs (the hart's scratch only) */
 } TbInfo;

@@ -320,14 +320,14 @@ static void opt_br(Opt *o, unsigned i)
     TcgOp *br = tcg_op(o->s, i);
     unsigned j;
 
-    for (j = i + 1; j < o->s->ops->len; j++) {
+    for (j = i + 1; j < o->s->nb_ops; j++) {
         TcgOp *op = tcg_op(o->s, j);
 
         if (op->opc == BB_TCG_OP_SET_LABEL && o->label_refs[op->args[0]]) {
             break;
         }
     }
-    if (j == o->s->ops->len || tcg_op(o->s, j)->args[0] != br->args[0]) {
+    if (j == o->s->nb_ops || tcg_op(o->s, j)->args[0] != br->args[0]) {
         o->reachable = false;
         return;
     }
@@ -440,28 +440,33 @@ static void compact(BbTcgContext *s)
 {
     unsigned j = 0;
 
-    for (unsigned i = 0; i < s->ops->len; i++) {
+    /* Ops before the first removed one stay where they are (often all of
+     * them: copying every 88-byte op was 2% of translation). */
+    while (j < s->nb_ops && tcg_op(s, j)->opc != BB_TCG_OP_INVALID) {
+        j++;
+    }
+    for (unsigned i = j; i < s->nb_ops; i++) {
         if (tcg_op(s, i)->opc != BB_TCG_OP_INVALID) {
             *tcg_op(s, j++) = *tcg_op(s, i);
         }
     }
-    g_array_set_size(s->ops, j);
+    s->nb_ops = j;
 }
 
 static void forward_pass(BbTcgContext *s)
 {
-    Opt o = { .s = s, .nb_temps = s->temps->len, .epoch = 1,
+    Opt o = { .s = s, .nb_temps = s->nb_temps, .epoch = 1,
               .reachable = true };
 
     o.info = tcg_scratch_new0(s, TempInfo, o.nb_temps + 1);
     o.version = tcg_scratch_new0(s, uint32_t, o.nb_temps + 1);
     o.label_refs = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
-    for (unsigned i = 0; i < s->ops->len; i++) {
+    for (unsigned i = 0; i < s->nb_ops; i++) {
         if (tcg_op_branches(tcg_op(s, i))) {
             o.label_refs[tcg_op_label(tcg_op(s, i))]++;
         }
     }
-    for (unsigned i = 0; i < s->ops->len; i++) {
+    for (unsigned i = 0; i < s->nb_ops; i++) {
         opt_op(&o, i);
     }
     compact(s);
@@ -567,20 +572,16 @@ static void live_block(Live *l, unsigned b, TcgBits *live, bool remove)
 static void dce_pass(BbTcgContext *s)
 {
     Live l = { .s = s };
-    unsigned nt = s->temps->len, nb;
+    unsigned nt = s->nb_temps, nb;
     TcgBits cur;
     bool changed = true;
 
     tcg_cfg_build(s, &l.cfg);
     nb = l.cfg.nb_blocks;
     l.in = tcg_scratch_new0(s, TcgBits, nb + 1);
-    for (unsigned b = 0; b < nb; b++) {
-        tcg_bits_init(s, &l.in[b], nt);
-    }
+    tcg_bits_init_n(s, l.in, nb, nt);
     tcg_bits_init(s, &l.globals, nt);
-    for (unsigned g = 0; g < s->nb_globals; g++) {
-        tcg_bit_set(&l.globals, g);
-    }
+    tcg_bits_set_first(&l.globals, s->nb_globals);
     tcg_bits_init(s, &cur, nt);
     if (!l.cfg.back_edges) {
         /* Every successor comes later: one backward pass is the fixpoint,

@@ -44,6 +44,7 @@ struct TbCache {
     GPtrArray *backends;      /* backends with code here (flush resets) */
     TbPageNotify *notify;
     void *notify_opaque;
+    GDestroyNotify info_free; /* of TranslationBlock.exec_info */
     TbCacheStats stats;       /* tbs and pages are filled in on reading */
 };
 
@@ -148,6 +149,11 @@ bool tb_cache_page_has_code(const TbCache *cache, uint64_t phys_addr)
     return g_hash_table_contains(cache->pages, &addr);
 }
 
+void tb_cache_set_info_free(TbCache *cache, GDestroyNotify info_free)
+{
+    cache->info_free = info_free;
+}
+
 void tb_cache_set_page_notify(TbCache *cache, TbPageNotify *notify,
                               void *opaque)
 {
@@ -174,11 +180,11 @@ static void unlink_slot(TranslationBlock *src, unsigned slot)
     if (!dst) {
         return;
     }
-    for (guint i = 0; i < dst->jmp_in->len; i++) {
-        TbLink *l = &g_array_index(dst->jmp_in, TbLink, i);
+    for (unsigned i = 0; i < dst->jmp_in.len; i++) {
+        TbLink *l = tcg_vec_at(&dst->jmp_in, TbLink, i);
 
         if (l->src == src && l->slot == slot) {
-            g_array_remove_index_fast(dst->jmp_in, i);
+            *l = *tcg_vec_at(&dst->jmp_in, TbLink, --dst->jmp_in.len);
             break;
         }
     }
@@ -213,10 +219,7 @@ bool tb_cache_chain(TbCache *cache, TranslationBlock *src, unsigned slot,
         return false;
     }
     src->jmp_dest[slot] = dst;
-    if (!dst->jmp_in) {
-        dst->jmp_in = g_array_new(FALSE, FALSE, sizeof(TbLink));
-    }
-    g_array_append_val(dst->jmp_in, link);
+    *tcg_vec_push(&dst->jmp_in, NULL, TbLink) = link;
     cache->stats.chains++;
     return true;
 }
@@ -326,12 +329,13 @@ TranslationBlock *tb_cache_find_host_pc(const TbCache *cache,
 
 /* ------------------------------------------------------------ invalidation */
 
-static void tb_free(TranslationBlock *tb)
+static void tb_free(TbCache *cache, TranslationBlock *tb)
 {
-    tb->backend->free(tb->code);
-    if (tb->jmp_in) {
-        g_array_free(tb->jmp_in, TRUE);
+    if (tb->exec_info && cache->info_free) {
+        cache->info_free(tb->exec_info);
     }
+    tb->backend->free(tb->code);
+    tcg_vec_free(&tb->jmp_in, NULL);
     g_free(tb);
 }
 
@@ -345,8 +349,8 @@ void tb_cache_invalidate(TbCache *cache, TranslationBlock *tb)
         unlink_slot(tb, slot);
     }
     /* Everyone jumping here now leaves through their own exit_tb. */
-    while (tb->jmp_in && tb->jmp_in->len) {
-        TbLink l = g_array_index(tb->jmp_in, TbLink, tb->jmp_in->len - 1);
+    while (tb->jmp_in.len) {
+        TbLink l = *tcg_vec_at(&tb->jmp_in, TbLink, tb->jmp_in.len - 1);
 
         unlink_slot(l.src, l.slot);
     }
@@ -440,7 +444,7 @@ void tb_cache_reclaim(TbCache *cache)
     }
     for (guint i = 0; i < cache->zombies->len; i++) {
         host_range_remove(cache, cache->zombies->pdata[i]);
-        tb_free(cache->zombies->pdata[i]);
+        tb_free(cache, cache->zombies->pdata[i]);
     }
     g_ptr_array_set_size(cache->zombies, 0);
     host_range_compact(cache);
@@ -457,7 +461,7 @@ void tb_cache_flush(TbCache *cache)
     g_hash_table_iter_init(&it, cache->tbs);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
         g_hash_table_iter_steal(&it);
-        tb_free(key);
+        tb_free(cache, key);
     }
     g_hash_table_iter_init(&it, cache->pages);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
@@ -602,10 +606,13 @@ void tb_cache_free(TbCache *cache)
     tb_cache_reclaim(cache);
     g_hash_table_iter_init(&it, cache->tbs);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
-        tb_free(key);
+        tb_free(cache, key);
     }
-    g_hash_table_destroy(cache->tbs);
-    g_hash_table_destroy(cache->pages);
+    /* Not g_hash_table_destroy(): it empties the table first, which
+     * allocates a fresh small one, and that calloc consolidated the heap
+     * after the TBs' frees (2% of a run of code run once). */
+    g_hash_table_unref(cache->tbs);
+    g_hash_table_unref(cache->pages);
     g_ptr_array_unref(cache->zombies);
     g_ptr_array_unref(cache->backends);
     g_array_free(cache->by_host, TRUE);

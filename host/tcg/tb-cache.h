@@ -79,9 +79,9 @@ struct TranslationBlock {
     const TcgBackend *backend;    /* compiled by */
     TcgCode *code;                /* owned */
     TranslationBlock *jmp_dest[TB_NB_SLOTS]; /* outgoing links */
-    GArray *jmp_in;               /* TbLink: incoming links (or NULL) */
-    void *exec_info;              /* the exec loop's TbInfo (it owns it),
-                                     cached here: no lookup per run */
+    TcgVec jmp_in;                /* TbLink: incoming links (heap) */
+    void *exec_info;              /* the exec loop's TbInfo, freed with
+                                     the TB (tb_cache_set_info_free()) */
 };
 
 #define TB_NO_PAGE UINT64_MAX
@@ -129,6 +129,14 @@ TbCache *tb_cache_new(void);
  * No jump cache of @cache may be used afterwards.
  */
 void tb_cache_free(TbCache *cache);
+
+/**
+ * tb_cache_set_info_free() - how to free TranslationBlock.exec_info.
+ * @cache: the cache
+ * @info_free: called on a TB's non-NULL exec_info when the TB is freed,
+ *   or NULL (the owner frees them itself)
+ */
+void tb_cache_set_info_free(TbCache *cache, GDestroyNotify info_free);
 
 /**
  * tb_cache_set_page_notify() - install the page-index observer.

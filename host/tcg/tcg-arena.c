@@ -67,7 +67,9 @@ static TcgArenaChunk *chunk_new(size_t min)
     return c;
 }
 
-void *tcg_arena_alloc(TcgArena *a, size_t size)
+/* Like tcg_arena_alloc(), contents undefined (valgrind's memcheck sees
+ * them as such). */
+static void *arena_alloc_raw(TcgArena *a, size_t size)
 {
     size_t need = (size + ARENA_REDZONE + ARENA_ALIGN - 1) &
                   ~(size_t)(ARENA_ALIGN - 1);
@@ -97,8 +99,12 @@ void *tcg_arena_alloc(TcgArena *a, size_t size)
     p = c->data + c->used;
     c->used += need;
     ARENA_UNPOISON(p, size);
-    memset(p, 0, size);
     return p;
+}
+
+void *tcg_arena_alloc(TcgArena *a, size_t size)
+{
+    return memset(arena_alloc_raw(a, size), 0, size);
 }
 
 TcgArenaMark tcg_arena_mark(const TcgArena *a)
@@ -142,4 +148,38 @@ void tcg_arena_destroy(TcgArena *a)
         c = next;
     }
     a->first = a->cur = NULL;
+}
+
+/* ------------------------------------------------------------ vectors */
+
+void tcg_vec_grow(TcgVec *v, TcgArena *arena, size_t elt)
+{
+    /* A compile's lists start big enough for most TBs (growing one was
+     * 1.4% of translation); heap lists (a TB's incoming links) small. */
+    unsigned cap = v->cap ? v->cap * 2 : arena ? 64 : 2;
+    void *data;
+
+    if (v->cap > G_MAXUINT / 2) {
+        g_error("tcg: per-TB list too long");
+    }
+    if (arena) {
+        /* The old block stays in the arena until its release: doubling
+         * keeps the waste under the final size. */
+        data = arena_alloc_raw(arena, (size_t)cap * elt);
+        if (v->len) {
+            memcpy(data, v->data, (size_t)v->len * elt);
+        }
+    } else {
+        data = g_realloc_n(v->data, cap, elt);
+    }
+    v->data = data;
+    v->cap = cap;
+}
+
+void tcg_vec_free(TcgVec *v, TcgArena *arena)
+{
+    if (!arena) {
+        g_free(v->data);
+    }
+    memset(v, 0, sizeof(*v));
 }

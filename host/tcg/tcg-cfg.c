@@ -17,11 +17,11 @@ static bool op_ends_block(const TcgOp *op)
 /* Mark block starts and count the blocks. */
 static unsigned cfg_split(const BbTcgContext *s, unsigned *block_of_op)
 {
-    unsigned n = 0, nops = s->ops->len;
+    unsigned n = 0, nops = s->nb_ops;
     bool start = true;
 
     for (unsigned i = 0; i < nops; i++) {
-        const TcgOp *op = &g_array_index(s->ops, TcgOp, i);
+        const TcgOp *op = &s->ops[i];
 
         if (op->opc == BB_TCG_OP_SET_LABEL && i > 0) {
             start = true;
@@ -41,7 +41,7 @@ static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
 {
     for (unsigned b = 0; b < cfg->nb_blocks; b++) {
         TcgBlock *blk = &cfg->blocks[b];
-        const TcgOp *last = &g_array_index(s->ops, TcgOp, blk->end - 1);
+        const TcgOp *last = &s->ops[blk->end - 1];
 
         blk->succ[0] = blk->succ[1] = -1;
         blk->exits = last->opc == BB_TCG_OP_GOTO_TB ||
@@ -63,7 +63,7 @@ static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
 
 void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg)
 {
-    unsigned nops = s->ops->len;
+    unsigned nops = s->nb_ops;
     unsigned *label_op = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
 
     cfg->back_edges = false;
@@ -71,7 +71,7 @@ void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg)
     cfg->nb_blocks = cfg_split(s, cfg->block_of_op);
     cfg->blocks = tcg_scratch_new0(s, TcgBlock, cfg->nb_blocks + 1);
     for (unsigned i = 0; i < nops; i++) {
-        const TcgOp *op = &g_array_index(s->ops, TcgOp, i);
+        const TcgOp *op = &s->ops[i];
         TcgBlock *blk = &cfg->blocks[cfg->block_of_op[i]];
 
         if (i == 0 || cfg->block_of_op[i - 1] != cfg->block_of_op[i]) {

@@ -77,6 +77,32 @@ void tcg_arena_release(TcgArena *a, TcgArenaMark m);
 void tcg_arena_reset(TcgArena *a);
 void tcg_arena_destroy(TcgArena *a);
 
+/*
+ * A growable array for a compile's own lists (the x86-64 backend's labels,
+ * fixups, instruction marks, slow paths): in @arena when one is given
+ * (nothing to free: the arena's release drops it), else on the heap
+ * (tcg_vec_free()).  Appending through GArray cost a 64-bit division per
+ * element plus a malloc/free pair per list and TB.  Zero-initialize the
+ * TcgVec; pushed elements are uninitialized until written.
+ */
+typedef struct TcgVec {
+    void *data;
+    unsigned len, cap;
+} TcgVec;
+
+void tcg_vec_grow(TcgVec *v, TcgArena *arena, size_t elt);
+void tcg_vec_free(TcgVec *v, TcgArena *arena);
+static inline void *tcg_vec_push_(TcgVec *v, TcgArena *arena, size_t elt)
+{
+    if (v->len == v->cap) {
+        tcg_vec_grow(v, arena, elt);
+    }
+    return (char *)v->data + (size_t)v->len++ * elt;
+}
+/* Append an element of type @T (contents undefined) and return it. */
+#define tcg_vec_push(v, arena, T) ((T *)tcg_vec_push_((v), (arena), sizeof(T)))
+#define tcg_vec_at(v, T, i) (&((T *)(v)->data)[i])
+
 /* Builder-private: deduplicates constants per TB (tcg_const_new()).  Open
  * addressing over (value, id) slots; a slot belongs to this TB if its
  * stamp is the context's current one, so a reset needs no clearing. */
@@ -97,8 +123,13 @@ struct BbTcgGlobals {
 
 struct BbTcgContext {
     const BbTcgGlobals *globals;
-    GArray *temps;       /* TcgTemp: globals, then consts and temps */
-    GArray *ops;         /* TcgOp */
+    /* Plain arrays grown by doubling, kept across TBs (a reset only sets
+     * the counts): appending through GArray cost a 64-bit division per
+     * op in g_array_maybe_expand(), 6% of translation. */
+    TcgTemp *temps;      /* globals, then consts and temps */
+    unsigned nb_temps, temps_cap;
+    TcgOp *ops;          /* in emission order */
+    unsigned nb_ops, ops_cap;
     unsigned nb_globals;
     unsigned nb_labels;
     uint64_t pc_first;   /* guest PC of the TB (for dumps) */
@@ -112,6 +143,9 @@ struct BbTcgContext {
      * hart's jump cache for (env's pc, tb_flags) inline. */
     bool keyed_lookup;
     uint64_t tb_flags;
+    /* Set by the exec loop while it builds a TB (reset clears it): the TB
+     * may use exit_tb TCG_EXIT_ENTRY. */
+    bool entry_exit;
 };
 
 /* @n zeroed objects of type @T from @s's arena. */
@@ -182,21 +216,23 @@ void bb_tcg_globals_free(BbTcgGlobals *g);
  * constants share one id. */
 uint32_t tcg_temp_new(BbTcgContext *s, BbTcgType type);
 uint32_t tcg_const_new(BbTcgContext *s, BbTcgType type, int64_t value);
+/* Append a zeroed op (the builder and tests that bypass its checks). */
+TcgOp *tcg_op_push(BbTcgContext *s);
 static inline unsigned tcg_nb_temps(const BbTcgContext *s)
 {
-    return s->temps->len;
+    return s->nb_temps;
 }
 static inline unsigned tcg_nb_ops(const BbTcgContext *s)
 {
-    return s->ops->len;
+    return s->nb_ops;
 }
 static inline const TcgTemp *tcg_temp(const BbTcgContext *s, uint32_t id)
 {
-    return &g_array_index(s->temps, TcgTemp, id);
+    return &s->temps[id];
 }
 static inline TcgOp *tcg_op(BbTcgContext *s, unsigned i)
 {
-    return &g_array_index(s->ops, TcgOp, i);
+    return &s->ops[i];
 }
 
 /* ------------------------------------------------------------ passes */
@@ -278,9 +314,10 @@ typedef struct TcgRuntime {
     const TbJumpProbe *jc;
     /*
      * Optional (NULL: not reported).  Set by backends whose exec() may run
-     * several chained TBs (x86-64) after every run: on TCG_EXIT_SLOT0/1,
-     * the owner tag of the TB that took the exit (tcg_x86_64_set_owner(),
-     * NULL if untagged); NULL after any other exit.
+     * several chained TBs (x86-64) after every run: on TCG_EXIT_SLOT0/1
+     * and TCG_EXIT_ENTRY, the owner tag of the TB that took the exit
+     * (tcg_x86_64_set_owner(), NULL if untagged); NULL after any other
+     * exit.
      */
     void **exit_owner;
 } TcgRuntime;
@@ -291,6 +328,12 @@ typedef enum {
     TCG_EXIT_SLOT1 = 1,
     TCG_EXIT_NOCHAIN = 2,
     TCG_EXIT_LOOKUP = 3, /* lookup_and_goto found nothing chained */
+    /* Host-internal, never from a plugin: the TB left at its entry (its
+     * budget prologue found the budget spent) without running; the exec
+     * loop gives its length back and restores its pc (exec.c).  Only an
+     * exit_tb of a context with .entry_exit set may use it; x86-64 code
+     * reports the TB that took it like exits 0/1 (exit_owner). */
+    TCG_EXIT_ENTRY = 4,
 } TcgExit;
 
 

@@ -31,6 +31,20 @@ static inline void tcg_bits_init(const BbTcgContext *s, TcgBits *b,
     b->nwords = (nbits + 63) / 64;
     b->w = tcg_scratch_new0(s, uint64_t, b->nwords ? b->nwords : 1);
 }
+/* @count empty sets of @nbits bits, b[0..count), from one allocation (a
+ * per-block set each was a few percent of translation in arena calls). */
+static inline void tcg_bits_init_n(const BbTcgContext *s, TcgBits *b,
+                                   unsigned count, unsigned nbits)
+{
+    unsigned nw = (nbits + 63) / 64;
+    unsigned stride = nw ? nw : 1;
+    uint64_t *w = tcg_scratch_new0(s, uint64_t, (size_t)stride * count + 1);
+
+    for (unsigned i = 0; i < count; i++) {
+        b[i].nwords = nw;
+        b[i].w = w + (size_t)stride * i;
+    }
+}
 static inline bool tcg_bit(const TcgBits *b, unsigned i)
 {
     return (b->w[i / 64] >> (i % 64)) & 1;
@@ -46,6 +60,19 @@ static inline void tcg_bit_clear(TcgBits *b, unsigned i)
 static inline void tcg_bits_fill(TcgBits *b, bool v)
 {
     memset(b->w, v ? 0xff : 0, b->nwords * sizeof(uint64_t));
+}
+/* Set bits 0..@n-1 (a word at a time: the 64 globals of a RISC-V hart
+ * took 64 iterations per TB). */
+static inline void tcg_bits_set_first(TcgBits *b, unsigned n)
+{
+    unsigned i = 0;
+
+    for (; i + 64 <= n; i += 64) {
+        b->w[i / 64] = UINT64_MAX;
+    }
+    if (i < n) {
+        b->w[i / 64] |= UINT64_MAX >> (64 - (n - i));
+    }
 }
 static inline void tcg_bits_copy(TcgBits *d, const TcgBits *s)
 {
@@ -89,10 +116,15 @@ static inline unsigned tcg_op_outputs(const TcgOp *op, unsigned *pos)
         pos[0] = 1;
         return 1;
     }
-    for (unsigned i = 0; i < tcg_op_defs[op->opc].nb_oargs; i++) {
+    /* The counts in locals: a store to pos[] may alias the uint8_t
+     * table as far as the compiler knows, which reloaded it per operand
+     * (these run several times per op in every pass). */
+    unsigned no = tcg_op_defs[op->opc].nb_oargs;
+
+    for (unsigned i = 0; i < no; i++) {
         pos[i] = i;
     }
-    return tcg_op_defs[op->opc].nb_oargs;
+    return no;
 }
 
 static inline unsigned tcg_op_inputs(const TcgOp *op, unsigned *pos)
@@ -107,10 +139,13 @@ static inline unsigned tcg_op_inputs(const TcgOp *op, unsigned *pos)
         }
         return n;
     }
-    for (unsigned i = 0; i < tcg_op_defs[op->opc].nb_iargs; i++) {
-        pos[n++] = tcg_op_defs[op->opc].nb_oargs + i;
+    unsigned no = tcg_op_defs[op->opc].nb_oargs;
+    unsigned ni = tcg_op_defs[op->opc].nb_iargs;
+
+    for (unsigned i = 0; i < ni; i++) {
+        pos[i] = no + i;
     }
-    return n;
+    return ni;
 }
 
 /* Label parameter of a branch or set_label, or -1. */

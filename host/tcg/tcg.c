@@ -59,16 +59,39 @@ BbTcgI32 bb_tcg_global_i32(BbTcgGlobals *g, size_t offset, const char *name)
 
 /* ------------------------------------------------------------ contexts */
 
-/* Copy the globals into a fresh temp array (they may have grown since the
+/* Make room for @need elements in *@data (of @size bytes each, *@cap of
+ * them allocated), doubling: amortized O(1) appends. */
+static void array_reserve(void **data, unsigned *cap, unsigned need,
+                          size_t size)
+{
+    unsigned n;
+
+    if (need <= *cap) {
+        return;
+    }
+    n = *cap ? *cap : 64;
+    while (n < need) {
+        if (n > G_MAXUINT / 2) {
+            g_error("tcg: IR array too large");
+        }
+        n *= 2;
+    }
+    *data = g_realloc_n(*data, n, size);
+    *cap = n;
+}
+
+/* Copy the globals into the temp array (they may have grown since the
  * context was created, as long as no TB is being built meanwhile). */
 static void context_load_globals(BbTcgContext *s)
 {
-    g_array_set_size(s->temps, 0);
-    if (s->globals) {
-        g_array_append_vals(s->temps, s->globals->temps->data,
-                            s->globals->temps->len);
+    unsigned n = s->globals ? s->globals->temps->len : 0;
+
+    array_reserve((void **)&s->temps, &s->temps_cap, n, sizeof(TcgTemp));
+    if (n) {
+        memcpy(s->temps, s->globals->temps->data, n * sizeof(TcgTemp));
     }
-    s->nb_globals = s->temps->len;
+    s->nb_temps = n;
+    s->nb_globals = n;
 }
 
 BbTcgContext *tcg_context_new(const BbTcgGlobals *globals)
@@ -76,8 +99,6 @@ BbTcgContext *tcg_context_new(const BbTcgGlobals *globals)
     BbTcgContext *s = g_new0(BbTcgContext, 1);
 
     s->globals = globals;
-    s->temps = g_array_new(FALSE, TRUE, sizeof(TcgTemp));
-    s->ops = g_array_new(FALSE, TRUE, sizeof(TcgOp));
     s->arena = g_new0(TcgArena, 1);
     s->const_stamp = 1; /* slots start at stamp 0: empty */
     context_load_globals(s);
@@ -87,11 +108,12 @@ BbTcgContext *tcg_context_new(const BbTcgGlobals *globals)
 void tcg_context_reset(BbTcgContext *s)
 {
     context_load_globals(s);
-    g_array_set_size(s->ops, 0);
+    s->nb_ops = 0;
     s->nb_labels = 0;
     s->pc_first = 0;
     s->keyed_lookup = false;
     s->tb_flags = 0;
+    s->entry_exit = false;
     tcg_arena_reset(s->arena);
     /* A new stamp empties the constant tables; on wrap-around (after 4
      * billion TBs) clear them for real so old stamps cannot match. */
@@ -112,8 +134,8 @@ void tcg_context_free(BbTcgContext *s)
     if (!s) {
         return;
     }
-    g_array_unref(s->temps);
-    g_array_unref(s->ops);
+    g_free(s->temps);
+    g_free(s->ops);
     for (unsigned i = 0; i < 2; i++) {
         g_free(s->consts[i].slots);
     }
@@ -126,8 +148,12 @@ void tcg_context_free(BbTcgContext *s)
 
 static uint32_t temp_append(BbTcgContext *s, const TcgTemp *t)
 {
-    g_array_append_val(s->temps, *t);
-    return s->temps->len - 1;
+    if (s->nb_temps == s->temps_cap) {
+        array_reserve((void **)&s->temps, &s->temps_cap, s->nb_temps + 1,
+                      sizeof(TcgTemp));
+    }
+    s->temps[s->nb_temps] = *t;
+    return s->nb_temps++;
 }
 
 uint32_t tcg_temp_new(BbTcgContext *s, BbTcgType type)
@@ -223,13 +249,32 @@ BbTcgLabel bb_tcg_label(BbTcgContext *s)
 
 /* Append an op.  Operands beyond TCG_MAX_OP_ARGS are dropped but nargs is
  * kept as given, so that tcg_verify() reports the wrong count. */
+static const TcgOp op_zero;
+
+TcgOp *tcg_op_push(BbTcgContext *s)
+{
+    TcgOp *op;
+
+    if (s->nb_ops == s->ops_cap) {
+        array_reserve((void **)&s->ops, &s->ops_cap, s->nb_ops + 1,
+                      sizeof(TcgOp));
+    }
+    op = &s->ops[s->nb_ops++];
+    /* A struct copy: gcc turns memset() of this size into "rep stosq",
+     * whose start-up cost made this 3% of translation. */
+    *op = op_zero;
+    return op;
+}
+
 static void op_append(BbTcgContext *s, BbTcgOpcode opc, unsigned nargs,
                       const uint64_t *args)
 {
-    TcgOp op = { .opc = opc, .nargs = nargs };
+    TcgOp *op = tcg_op_push(s);
+    unsigned n = MIN(nargs, TCG_MAX_OP_ARGS);
 
-    memcpy(op.args, args, MIN(nargs, TCG_MAX_OP_ARGS) * sizeof(args[0]));
-    g_array_append_val(s->ops, op);
+    op->opc = opc;
+    op->nargs = nargs;
+    memcpy(op->args, args, n * sizeof(args[0]));
 }
 
 #ifndef NDEBUG

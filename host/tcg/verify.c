@@ -48,7 +48,7 @@ static bool fail(Verifier *v, const char *fmt, ...)
 
 static const TcgTemp *temp_at(const Verifier *v, uint64_t id)
 {
-    return id < v->s->temps->len ? tcg_temp(v->s, (uint32_t)id) : NULL;
+    return id < v->s->nb_temps ? tcg_temp(v->s, (uint32_t)id) : NULL;
 }
 
 static const char *type_name(BbTcgType t)
@@ -284,7 +284,10 @@ static bool check_params(Verifier *v)
     case BB_TCG_OP_QEMU_LD_I64: return check_memop(v, true, false);
     case BB_TCG_OP_QEMU_ST_I64: return check_memop(v, true, true);
     case BB_TCG_OP_GOTO_TB: return check_slot(v, a[0], 1);
-    case BB_TCG_OP_EXIT_TB: return check_slot(v, a[0], 2);
+    case BB_TCG_OP_EXIT_TB:
+        /* The host's own exit code, only where the exec loop asked. */
+        return (v->s->entry_exit && a[0] == TCG_EXIT_ENTRY) ||
+               check_slot(v, a[0], 2);
     default: return true;
     }
 }
@@ -323,8 +326,8 @@ static bool check_labels(Verifier *v)
     for (unsigned l = 0; l < s->nb_labels; l++) {
         first_use[l] = -1;
     }
-    for (unsigned i = 0; i < s->ops->len; i++) {
-        const TcgOp *op = &g_array_index(s->ops, TcgOp, i);
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        const TcgOp *op = &s->ops[i];
         int64_t l = tcg_op_label(op);
 
         v->index = i;
@@ -346,7 +349,7 @@ static bool check_labels(Verifier *v)
     for (unsigned l = 0; l < s->nb_labels; l++) {
         if (first_use[l] >= 0 && sets[l] == 0) {
             v->index = (unsigned)first_use[l];
-            v->op = &g_array_index(s->ops, TcgOp, v->index);
+            v->op = &s->ops[v->index];
             return fail(v, "label %u is used but never set", l);
         }
     }
@@ -358,11 +361,11 @@ static bool check_end(Verifier *v)
     const BbTcgContext *s = v->s;
 
     v->op = NULL;
-    if (s->ops->len == 0) {
+    if (s->nb_ops == 0) {
         return fail(v, "empty TB (it must end with an exit)");
     }
-    v->index = s->ops->len - 1;
-    v->op = &g_array_index(s->ops, TcgOp, v->index);
+    v->index = s->nb_ops - 1;
+    v->op = &s->ops[v->index];
     if (tcg_op_falls_through(v->op)) {
         return fail(v, "the TB runs off its end (end it with exit_tb, "
                     "lookup_and_goto or br)");
@@ -380,7 +383,7 @@ static bool block_defs(Verifier *v, const TcgBlock *b, TcgBits *defined,
     unsigned pos[TCG_MAX_OP_ARGS];
 
     for (unsigned i = b->first; i < b->end; i++) {
-        const TcgOp *op = &g_array_index(v->s->ops, TcgOp, i);
+        const TcgOp *op = &v->s->ops[i];
         unsigned n = tcg_op_inputs(op, pos);
 
         for (unsigned k = 0; check && k < n; k++) {
@@ -454,7 +457,7 @@ static void block_in(const Preds *preds, TcgBits *out, unsigned b,
 static bool check_defs(Verifier *v)
 {
     TcgCfg cfg;
-    unsigned nt = v->s->temps->len, nb;
+    unsigned nt = v->s->nb_temps, nb;
     TcgBits *out, cur;
     Preds preds;
     bool changed = true, ok = true;
@@ -528,9 +531,9 @@ bool tcg_verify(const BbTcgContext *s, GError **error)
     TcgArenaMark mark = tcg_arena_mark(s->arena);
     bool ok = true;
 
-    for (unsigned i = 0; i < s->ops->len && ok; i++) {
+    for (unsigned i = 0; i < s->nb_ops && ok; i++) {
         v.index = i;
-        v.op = &g_array_index(s->ops, TcgOp, i);
+        v.op = &s->ops[i];
         ok = check_op(&v);
     }
     ok = ok && check_labels(&v) && check_end(&v) && check_defs(&v);

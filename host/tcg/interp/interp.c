@@ -70,7 +70,7 @@ static void resolve_labels(TcgCode *c)
 
 static void prepare_temps(TcgCode *c, const BbTcgContext *s)
 {
-    c->nb_temps = s->temps->len;
+    c->nb_temps = s->nb_temps;
     c->nb_globals = s->nb_globals;
     c->env_offset = g_new0(size_t, c->nb_globals + 1);
     c->is32 = g_new0(bool, c->nb_temps + 1);
@@ -95,7 +95,7 @@ static TcgCode *interp_compile(BbTcgContext *s, GError **error)
         return NULL;
     }
     c = g_new0(TcgCode, 1);
-    c->nb_ops = s->ops->len;
+    c->nb_ops = s->nb_ops;
     c->ops = g_new0(InterpOp, c->nb_ops + 1);
     for (unsigned i = 0; i < c->nb_ops; i++) {
         InterpOp *io = &c->ops[i];

@@ -17,44 +17,20 @@ void x86_asm_init(X86Asm *a, uint8_t *buf, size_t cap, uintptr_t rx_base)
     a->buf = buf;
     a->cap = cap;
     a->rx_base = rx_base;
-    a->label_pos = g_array_new(FALSE, FALSE, sizeof(gssize));
-    a->fixups = g_array_new(FALSE, FALSE, sizeof(X86Fixup));
 }
 
 void x86_asm_destroy(X86Asm *a)
 {
-    if (a->label_pos) {
-        g_array_unref(a->label_pos);
-    }
-    if (a->fixups) {
-        g_array_unref(a->fixups);
-    }
-    a->label_pos = a->fixups = NULL;
+    tcg_vec_free(&a->label_pos, a->arena);
+    tcg_vec_free(&a->fixups, a->arena);
 }
 
 /* ------------------------------------------------------------ raw bytes */
-
-void x86_byte(X86Asm *a, uint8_t b)
-{
-    if (a->len < a->cap) {
-        a->buf[a->len] = b;
-    } else {
-        a->overflow = true;
-    }
-    a->len++;
-}
 
 void x86_u16(X86Asm *a, uint16_t v)
 {
     x86_byte(a, v & 0xff);
     x86_byte(a, v >> 8);
-}
-
-void x86_u32(X86Asm *a, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        x86_byte(a, (v >> (8 * i)) & 0xff);
-    }
 }
 
 void x86_u64(X86Asm *a, uint64_t v)
@@ -502,15 +478,13 @@ void x86_lea_rip(X86Asm *a, X86Reg d, uintptr_t target)
 
 unsigned x86_label_new(X86Asm *a)
 {
-    gssize unbound = -1;
-
-    g_array_append_val(a->label_pos, unbound);
-    return a->label_pos->len - 1;
+    *tcg_vec_push(&a->label_pos, a->arena, gssize) = -1;
+    return a->label_pos.len - 1;
 }
 
 bool x86_label_bound(const X86Asm *a, unsigned label)
 {
-    return g_array_index(a->label_pos, gssize, label) >= 0;
+    return *tcg_vec_at(&a->label_pos, gssize, label) >= 0;
 }
 
 static void patch_fixup(X86Asm *a, const X86Fixup *f, size_t target)
@@ -529,16 +503,16 @@ static void patch_fixup(X86Asm *a, const X86Fixup *f, size_t target)
 
 void x86_label_bind(X86Asm *a, unsigned label)
 {
-    gssize *pos = &g_array_index(a->label_pos, gssize, label);
+    gssize *pos = tcg_vec_at(&a->label_pos, gssize, label);
 
     g_assert(*pos < 0);
     *pos = (gssize)a->len;
-    for (guint i = 0; i < a->fixups->len;) {
-        X86Fixup *f = &g_array_index(a->fixups, X86Fixup, i);
+    for (unsigned i = 0; i < a->fixups.len;) {
+        X86Fixup *f = tcg_vec_at(&a->fixups, X86Fixup, i);
 
         if (f->label == label) {
             patch_fixup(a, f, a->len);
-            g_array_remove_index_fast(a->fixups, i);
+            *f = *tcg_vec_at(&a->fixups, X86Fixup, --a->fixups.len);
         } else {
             i++;
         }
@@ -548,7 +522,7 @@ void x86_label_bind(X86Asm *a, unsigned label)
 /* Emit the displacement of a jump whose opcode bytes are out. */
 static void emit_label_ref(X86Asm *a, unsigned label, unsigned size)
 {
-    gssize pos = g_array_index(a->label_pos, gssize, label);
+    gssize pos = *tcg_vec_at(&a->label_pos, gssize, label);
     X86Fixup f = { .label = label, .pos = a->len, .size = size };
 
     if (size == 1) {
@@ -559,13 +533,13 @@ static void emit_label_ref(X86Asm *a, unsigned label, unsigned size)
     if (pos >= 0) {
         patch_fixup(a, &f, (size_t)pos);
     } else {
-        g_array_append_val(a->fixups, f);
+        *tcg_vec_push(&a->fixups, a->arena, X86Fixup) = f;
     }
 }
 
 static bool backward_short(const X86Asm *a, unsigned label, unsigned len)
 {
-    gssize pos = g_array_index(a->label_pos, gssize, label);
+    gssize pos = *tcg_vec_at(&a->label_pos, gssize, label);
 
     return pos >= 0 && pos - (gssize)(a->len + len) >= -128;
 }

@@ -13,8 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
+
+#include "tcg/tcg-internal.h" /* TcgVec */
 
 typedef enum X86Reg {
     X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
@@ -62,8 +65,11 @@ typedef struct X86Asm {
     size_t len;        /* bytes emitted (may exceed cap) */
     size_t cap;
     bool overflow;     /* len > cap: the output is unusable */
-    GArray *label_pos; /* gssize per label, -1 while unbound */
-    GArray *fixups;    /* X86Fixup of forward references */
+    TcgVec label_pos;  /* gssize per label, -1 while unbound */
+    TcgVec fixups;     /* X86Fixup of forward references */
+    TcgArena *arena;   /* where the lists live: NULL (the heap, as
+                          x86_asm_init() leaves it) or a TB's arena, set
+                          before the first label */
 } X86Asm;
 
 void x86_asm_init(X86Asm *a, uint8_t *buf, size_t cap, uintptr_t rx_base);
@@ -73,10 +79,29 @@ static inline uintptr_t x86_asm_rx(const X86Asm *a)
     return a->rx_base + a->len;
 }
 
-/* Raw bytes. */
-void x86_byte(X86Asm *a, uint8_t b);
+/* Raw bytes.  Inline: every encoder emits through these, and as calls
+ * they were about 5% of translation. */
+static inline void x86_byte(X86Asm *a, uint8_t b)
+{
+    if (G_LIKELY(a->len < a->cap)) {
+        a->buf[a->len] = b;
+    } else {
+        a->overflow = true;
+    }
+    a->len++;
+}
+static inline void x86_u32(X86Asm *a, uint32_t v)
+{
+    if (G_LIKELY(a->cap - a->len >= 4 && a->len <= a->cap)) {
+        memcpy(a->buf + a->len, &v, 4); /* little-endian host */
+        a->len += 4;
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        x86_byte(a, (v >> (8 * i)) & 0xff);
+    }
+}
 void x86_u16(X86Asm *a, uint16_t v);
-void x86_u32(X86Asm *a, uint32_t v);
 void x86_u64(X86Asm *a, uint64_t v);
 void x86_patch_u32(X86Asm *a, size_t pos, uint32_t v);
 void x86_nops(X86Asm *a, unsigned n);

@@ -125,12 +125,40 @@ static bool protect_tail(X86CodeBuffer *b, int prot, GError **error)
     return true;
 }
 
+/*
+ * Dual mode: map the pages ahead of the bump pointer in both views, 256 KiB
+ * at a time, with one madvise() per view instead of a page fault per page
+ * and view (writing code through one view, then running it through the
+ * other, faulted each 4 KiB page twice: about 3% of translating code that
+ * runs once).  Best effort: kernels before 5.14 lack MADV_POPULATE_*, and
+ * then the pages fault in as before.
+ */
+#define POPULATE_AHEAD (256u << 10)
+
+static void populate_ahead(X86CodeBuffer *b)
+{
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_POPULATE_READ)
+    while (b->dual && b->populated < b->size &&
+           b->used + POPULATE_AHEAD / 2 >= b->populated) {
+        size_t n = MIN((size_t)POPULATE_AHEAD, b->size - b->populated);
+
+        if (madvise(b->rw + b->populated, n, MADV_POPULATE_WRITE) != 0 ||
+            madvise(b->rx + b->populated, n, MADV_POPULATE_READ) != 0) {
+            b->populated = b->size; /* unsupported: stop trying */
+            return;
+        }
+        b->populated += n;
+    }
+#endif
+}
+
 uint8_t *x86_code_buffer_begin(X86CodeBuffer *b, size_t *cap, uintptr_t *rx,
                                GError **error)
 {
     g_assert(!b->writing);
     b->used = MIN((b->used + CODE_ALIGN - 1) / CODE_ALIGN * CODE_ALIGN,
                   b->size);
+    populate_ahead(b);
     if (!b->dual && !protect_tail(b, PROT_READ | PROT_WRITE, error)) {
         return NULL;
     }

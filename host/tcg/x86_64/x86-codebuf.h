@@ -27,6 +27,7 @@ typedef struct X86CodeBuffer {
     bool writing;       /* between begin and commit */
     int fd;             /* the memfd, -1 in mprotect mode */
     unsigned generation; /* incremented by every flush */
+    size_t populated;   /* dual mode: bytes mapped ahead in both views */
 } X86CodeBuffer;
 
 /* Map @size bytes (rounded up to pages).  @allow_dual false forces the

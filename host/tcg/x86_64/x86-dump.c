@@ -32,7 +32,8 @@ bool tcg_x86_64_find_insn(const TcgCode *code, uintptr_t host_pc,
                           uint64_t *pc, uint64_t *extra)
 {
     const X86Code *c = x86_code(code);
-    const X86InsnMark *found = NULL;
+    X86InsnMark found = { 0 };
+    bool any = false;
     uintptr_t ofs;
 
     if (host_pc <= c->entry || host_pc > c->entry + c->size) {
@@ -41,17 +42,23 @@ bool tcg_x86_64_find_insn(const TcgCode *code, uintptr_t host_pc,
     /* A return address points after the call: the call itself starts
      * strictly before it. */
     ofs = host_pc - c->entry;
-    for (unsigned i = 0; i < c->nb_insns && c->insns[i].host_ofs < ofs; i++) {
-        found = &c->insns[i];
+    for (unsigned i = 0; i < c->nb_insns; i++) {
+        X86InsnMark m = x86_code_mark(c, i);
+
+        if (m.host_ofs >= ofs) {
+            break;
+        }
+        found = m;
+        any = true;
     }
-    if (!found) {
+    if (!any) {
         return false;
     }
     if (pc) {
-        *pc = found->pc;
+        *pc = found.pc;
     }
     if (extra) {
-        *extra = found->extra;
+        *extra = found.extra;
     }
     return true;
 }
@@ -80,10 +87,12 @@ static GArray *collect_markers(const X86Code *c)
     k.text = g_string_new("body");
     g_array_append_val(m, k);
     for (unsigned i = 0; i < c->nb_insns; i++) {
-        k.ofs = c->insns[i].host_ofs;
+        X86InsnMark mk = x86_code_mark(c, i);
+
+        k.ofs = mk.host_ofs;
         k.text = g_string_new(NULL);
         g_string_printf(k.text, "guest pc 0x%" PRIx64 " (extra 0x%" PRIx64
-                        ")", c->insns[i].pc, c->insns[i].extra);
+                        ")", mk.pc, mk.extra);
         g_array_append_val(m, k);
     }
     for (unsigned s = 0; s < 2; s++) {

@@ -98,14 +98,14 @@ typedef struct X86Gen {
     uint32_t locked;      /* registers in use by the current op */
     uint32_t reg_age[X86_NB_REGS];
     uint32_t clock;
-    GArray *free_slots;   /* unsigned slot numbers */
+    TcgVec free_slots;    /* unsigned slot numbers (arena) */
     unsigned nb_slots;
 
     /* Guest memory slow paths, emitted after the body (x86-lower-ctl.c). */
-    GArray *slow_paths;   /* X86SlowPath, or NULL while none */
+    TcgVec slow_paths;    /* X86SlowPath (arena) */
 
     /* Results. */
-    GArray *insns;        /* X86InsnMark */
+    TcgVec insns;         /* X86InsnMark (arena) */
     int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
 } X86Gen;
 
@@ -119,8 +119,15 @@ typedef struct X86Code {
     size_t size;
     unsigned generation;  /* of the code buffer when compiled */
     uint64_t pc_first;
-    X86InsnMark *insns;
+    /* The marks, after the struct (same allocation): pairs of uint32_t
+     * (host_ofs, pc - pc_first) when every extra word is 0 and every pc
+     * within 4 GiB of pc_first (a third of the size: with a mark per
+     * instruction they were most of a TB's metadata), else X86InsnMarks
+     * (wide).  Read them with x86_code_mark(). */
+    void *marks;
+    bool wide;
     unsigned nb_insns;
+    unsigned max_insns;   /* room there */
     int32_t goto_tb_ofs[2];
     void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
                              when this TB's exit_tb 0/1 ends a run */
@@ -129,6 +136,17 @@ typedef struct X86Code {
 static inline X86Code *x86_code(const TcgCode *c)
 {
     return (X86Code *)c;
+}
+
+/* Mark @i of @c. */
+static inline X86InsnMark x86_code_mark(const X86Code *c, unsigned i)
+{
+    const uint32_t *p = (const uint32_t *)c->marks + 2 * i;
+
+    if (c->wide) {
+        return ((const X86InsnMark *)c->marks)[i];
+    }
+    return (X86InsnMark){ .host_ofs = p[0], .pc = c->pc_first + p[1] };
 }
 
 void x86_gen_fail(X86Gen *g, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

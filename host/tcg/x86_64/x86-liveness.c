@@ -140,11 +140,11 @@ void x86_liveness_compute(X86Gen *g)
     g->live_out = tcg_scratch_new0(g->s, TcgBits, nb + 1);
     use = tcg_scratch_new0(g->s, TcgBits, nb + 1);
     def = tcg_scratch_new0(g->s, TcgBits, nb + 1);
+    tcg_bits_init_n(g->s, g->live_in, nb, ntemps);
+    tcg_bits_init_n(g->s, g->live_out, nb, ntemps);
+    tcg_bits_init_n(g->s, use, nb, ntemps);
+    tcg_bits_init_n(g->s, def, nb, ntemps);
     for (unsigned bi = 0; bi < nb; bi++) {
-        tcg_bits_init(g->s, &g->live_in[bi], ntemps);
-        tcg_bits_init(g->s, &g->live_out[bi], ntemps);
-        tcg_bits_init(g->s, &use[bi], ntemps);
-        tcg_bits_init(g->s, &def[bi], ntemps);
         block_use_def(g, &g->cfg.blocks[bi], &use[bi], &def[bi]);
     }
     solve(g, use, def, ntemps);

@@ -159,21 +159,17 @@ static X86SlowPath *slow_path_new(X86Gen *g, const TcgOp *op, bool is_store)
         .label_done = x86_label_new(&g->as),
     };
 
-    if (g->insns->len) {
+    if (g->insns.len) {
         const X86InsnMark *m =
-            &g_array_index(g->insns, X86InsnMark, g->insns->len - 1);
+            tcg_vec_at(&g->insns, X86InsnMark, g->insns.len - 1);
 
         sp.has_insn = true;
         sp.pc = m->pc;
         sp.extra = m->extra;
     }
-    if (!g->slow_paths) {
-        g->slow_paths = g_array_new(FALSE, FALSE, sizeof(X86SlowPath));
-    }
     sp.nb_saves = x86_ra_cold_saves(g, sp.saves);
-    g_array_append_val(g->slow_paths, sp);
-    return &g_array_index(g->slow_paths, X86SlowPath,
-                          g->slow_paths->len - 1);
+    return memcpy(tcg_vec_push(&g->slow_paths, g->s->arena, X86SlowPath),
+                  &sp, sizeof(sp));
 }
 
 /* The inline TLB compare for the access in rsi; on a hit rsi ends up
@@ -274,7 +270,7 @@ static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
             .host_ofs = (uint32_t)g->as.len, .pc = sp->pc, .extra = sp->extra,
         };
 
-        g_array_append_val(g->insns, m);
+        *tcg_vec_push(&g->insns, g->s->arena, X86InsnMark) = m;
     }
     x86_label_bind(&g->as, sp->label_slow);
     for (unsigned i = 0; i < sp->nb_saves; i++) {
@@ -311,14 +307,11 @@ static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
 
 void x86_lower_finish(X86Gen *g)
 {
-    if (!g->slow_paths) {
-        return;
+    /* The list is in the arena (gen_destroy() releases it). */
+    for (unsigned i = 0; i < g->slow_paths.len && !g->failed; i++) {
+        emit_slow_path(g, tcg_vec_at(&g->slow_paths, X86SlowPath, i));
     }
-    for (guint i = 0; i < g->slow_paths->len && !g->failed; i++) {
-        emit_slow_path(g, &g_array_index(g->slow_paths, X86SlowPath, i));
-    }
-    g_array_unref(g->slow_paths);
-    g->slow_paths = NULL;
+    g->slow_paths.len = 0;
 }
 
 /* ------------------------------------------------------------ calls */
@@ -392,7 +385,8 @@ static void lower_br(X86Gen *g, const TcgOp *op)
 void x86_emit_exit(X86Gen *g, unsigned code)
 {
     x86_ra_sync_globals(g, false);
-    if (code == TCG_EXIT_SLOT0 || code == TCG_EXIT_SLOT1) {
+    if (code == TCG_EXIT_SLOT0 || code == TCG_EXIT_SLOT1 ||
+        code == TCG_EXIT_ENTRY) {
         /* Which TB of a chained run took the exit: exec() reads rdx. */
         x86_mov_ri(&g->as, true, X86_RDX, g->self);
     }
@@ -533,7 +527,7 @@ static void lower_insn_start(X86Gen *g, const TcgOp *op)
         .extra = op->nargs > 1 ? op->args[1] : 0,
     };
 
-    g_array_append_val(g->insns, m);
+    *tcg_vec_push(&g->insns, g->s->arena, X86InsnMark) = m;
 }
 
 /* ------------------------------------------------------------ dispatch */

@@ -65,16 +65,12 @@ void x86_ra_init(X86Gen *g)
     for (int r = 0; r < X86_NB_REGS; r++) {
         g->reg_temp[r] = -1;
     }
-    g->free_slots = g_array_new(FALSE, FALSE, sizeof(unsigned));
 }
 
 void x86_ra_destroy(X86Gen *g)
 {
     g->ts = NULL; /* in the arena */
-    if (g->free_slots) {
-        g_array_unref(g->free_slots);
-        g->free_slots = NULL;
-    }
+    memset(&g->free_slots, 0, sizeof(g->free_slots)); /* in the arena */
 }
 
 bool x86_ra_const(X86Gen *g, uint32_t t, int64_t *val)
@@ -102,10 +98,9 @@ static void ensure_slot(X86Gen *g, uint32_t t)
     if (ts->slot >= 0) {
         return;
     }
-    if (g->free_slots->len) {
-        ts->slot = (int32_t)g_array_index(g->free_slots, unsigned,
-                                          g->free_slots->len - 1);
-        g_array_set_size(g->free_slots, g->free_slots->len - 1);
+    if (g->free_slots.len) {
+        ts->slot = (int32_t)*tcg_vec_at(&g->free_slots, unsigned,
+                                        --g->free_slots.len);
     } else if (g->nb_slots < X86_FRAME_SLOTS) {
         ts->slot = (int32_t)g->nb_slots++;
     } else {
@@ -391,7 +386,7 @@ void x86_ra_op_done(X86Gen *g, const TcgOp *op)
         if (ts->slot >= 0) {
             unsigned s = (unsigned)ts->slot;
 
-            g_array_append_val(g->free_slots, s);
+            *tcg_vec_push(&g->free_slots, g->s->arena, unsigned) = s;
             ts->slot = -1;
         }
     }
@@ -436,16 +431,21 @@ void x86_ra_reset(X86Gen *g, const TcgBits *live)
         int32_t t = g->reg_temp[r];
 
         if (t >= 0) {
-            unbind(g, (X86Reg)r, !is_global(g, (uint32_t)t));
+            bool global = is_global(g, (uint32_t)t);
+
+            unbind(g, (X86Reg)r, !global);
+            if (global) {
+                g->ts[t].mem_ok = true; /* synced on every edge here */
+            }
         }
     }
-    for (unsigned t = 0; t < n; t++) {
+    /* A global outside a register is in env (MEM, mem_ok) already: only
+     * the TB's own temps need a look (the globals come first, and were
+     * half of this loop). */
+    for (unsigned t = g->s->nb_globals; t < n; t++) {
         X86TempState *ts = &g->ts[t];
 
-        if (is_global(g, t)) {
-            ts->loc = X86_TS_MEM;
-            ts->mem_ok = true;
-        } else if (x86_temp(g, t)->kind == TEMP_NORMAL) {
+        if (x86_temp(g, t)->kind == TEMP_NORMAL) {
             if (tcg_bit(live, t)) {
                 ensure_slot(g, t);
                 ts->loc = X86_TS_MEM;

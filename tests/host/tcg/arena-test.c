@@ -3,8 +3,9 @@
  * builder's constant table that replaced a GHashTable (host/tcg/tcg.c):
  * allocations are zeroed, aligned and disjoint, a release gives the
  * memory back for reuse (so passes run twice on one TB do not grow it), a
- * reset reuses the chunks, big allocations get a chunk of their own, and
- * constants stay deduplicated per TB across table growth and resets.
+ * reset reuses the chunks, big allocations get a chunk of their own,
+ * constants stay deduplicated per TB across table growth and resets, and
+ * TcgVec lists keep their elements as they grow (arena and heap).
  * Under valgrind and ASan builds the arena also marks everything outside
  * live allocations inaccessible (exec.valgrind, the BB_SANITIZE build).
  */
@@ -128,6 +129,36 @@ static void test_const_dedup(void **state)
     tcg_context_free(s);
 }
 
+/* TcgVec: appends keep every element across growth, in an arena (where
+ * the old blocks are simply left behind) and on the heap. */
+static void vec_fill_check(TcgArena *arena)
+{
+    TcgVec v = { 0 };
+
+    for (uint64_t i = 0; i < 5000; i++) {
+        *tcg_vec_push(&v, arena, uint64_t) = i * 0x9e3779b97f4a7c15ull;
+        assert_true(v.len <= v.cap);
+    }
+    assert_int_equal(v.len, 5000);
+    for (uint64_t i = 0; i < 5000; i++) {
+        assert_true(*tcg_vec_at(&v, uint64_t, i) ==
+                    i * 0x9e3779b97f4a7c15ull);
+    }
+    tcg_vec_free(&v, arena);
+    assert_null(v.data);
+    assert_int_equal(v.len, 0);
+    assert_int_equal(v.cap, 0);
+}
+
+static void test_vec(void **state)
+{
+    TcgArena a = { 0 };
+
+    vec_fill_check(&a);
+    vec_fill_check(NULL);
+    tcg_arena_destroy(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_reset_keeps_chunks),
         cmocka_unit_test(test_passes_release),
         cmocka_unit_test(test_const_dedup),
+        cmocka_unit_test(test_vec),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

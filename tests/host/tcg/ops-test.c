@@ -87,7 +87,7 @@ static void check_outputs(BbTcgOpcode opc, const TpOpCase *cases,
 /* After folding constant inputs, only stores and the exit may remain. */
 static void assert_folded(BbTcgContext *s, BbTcgOpcode opc)
 {
-    for (unsigned i = 0; i < s->ops->len; i++) {
+    for (unsigned i = 0; i < s->nb_ops; i++) {
         BbTcgOpcode o = tcg_op(s, i)->opc;
 
         if (o != BB_TCG_OP_ST_I64 && o != BB_TCG_OP_ST_I32 &&

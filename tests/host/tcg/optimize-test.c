@@ -34,12 +34,12 @@ static unsigned optimize(BbTcgContext *s)
     tp_assert_valid(s);
     tcg_optimize(s);
     tp_assert_valid(s);
-    return s->ops->len;
+    return s->nb_ops;
 }
 
 static void assert_op(BbTcgContext *s, unsigned i, BbTcgOpcode opc)
 {
-    if (i >= s->ops->len || tcg_op(s, i)->opc != opc) {
+    if (i >= s->nb_ops || tcg_op(s, i)->opc != opc) {
         g_autofree char *d = dump(s);
         fail_msg("op %u is not %s:\n%s", i, tcg_op_defs[opc].name, d);
     }
@@ -366,8 +366,8 @@ static void test_const_dedup_and_reset(void **state)
     tp_exit(s);
 
     tcg_context_reset(s);
-    assert_int_equal(s->ops->len, 0);
-    assert_int_equal(s->temps->len, s->nb_globals);
+    assert_int_equal(s->nb_ops, 0);
+    assert_int_equal(s->nb_temps, s->nb_globals);
     assert_int_equal(s->nb_labels, 0);
     assert_int_equal(tp_c64(s, 43).id, s->nb_globals);
     assert_string_equal(tcg_temp(s, G->w[3].id)->name, "w3");

@@ -251,7 +251,7 @@ static void check_chaining(const TcgBackend *backend)
     assert_true(tb_cache_chain(cache, a, 0, b));
     assert_true(tb_cache_chain(cache, a, 0, b));            /* already */
     assert_ptr_equal(a->jmp_dest[0], b);
-    assert_int_equal(b->jmp_in->len, 1);
+    assert_int_equal(b->jmp_in.len, 1);
     assert_int_equal(stats(cache).chains, 1);
     assert_int_equal(a->patched, backend != INTERP);
     if (a->patched) {
@@ -283,7 +283,7 @@ static void check_chaining(const TcgBackend *backend)
         tb_cache_invalidate_phys_range(cache, 0x80001047, 0x80001048), 1);
     assert_false(b->valid);
     assert_null(a->jmp_dest[0]);
-    assert_int_equal(b->jmp_in->len, 0);
+    assert_int_equal(b->jmp_in.len, 0);
     assert_null(tb_cache_lookup(cache, 0x80001040, 0x1040, 0));
     assert_int_equal(run(a, &env, NULL), TCG_EXIT_SLOT0);
     assert_int_equal(env.r[0], 4);
@@ -295,7 +295,7 @@ static void check_chaining(const TcgBackend *backend)
                    desc(0x80001040, 0x1040, 8));
     assert_true(tb_cache_chain(cache, a, 0, b));
     tb_cache_invalidate(cache, a);
-    assert_int_equal(b->jmp_in->len, 0);
+    assert_int_equal(b->jmp_in.len, 0);
     assert_int_equal(run(b, &env, NULL), TCG_EXIT_NOCHAIN);
     assert_int_equal(env.r[1], 30);
     assert_int_equal(stats(cache).invalidations, 2);
@@ -323,15 +323,15 @@ static void test_link_bookkeeping(void **state)
     assert_true(tb_cache_chain(cache, b, 0, c));
     assert_true(tb_cache_chain(cache, c, 0, a));
     assert_true(tb_cache_chain(cache, a, 1, c)); /* re-target: b loses it */
-    assert_int_equal(b->jmp_in->len, 0);
-    assert_int_equal(c->jmp_in->len, 2);
-    assert_int_equal(a->jmp_in->len, 2);
+    assert_int_equal(b->jmp_in.len, 0);
+    assert_int_equal(c->jmp_in.len, 2);
+    assert_int_equal(a->jmp_in.len, 2);
 
     tb_cache_invalidate(cache, a);
     assert_null(a->jmp_dest[0]);
     assert_null(a->jmp_dest[1]);
     assert_null(c->jmp_dest[0]);
-    assert_int_equal(c->jmp_in->len, 1); /* b -> c stays */
+    assert_int_equal(c->jmp_in.len, 1); /* b -> c stays */
     assert_ptr_equal(b->jmp_dest[0], c);
     tb_cache_invalidate(cache, a);       /* twice: nothing happens */
     assert_int_equal(stats(cache).invalidations, 1);

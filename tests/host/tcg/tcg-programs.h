@@ -402,7 +402,7 @@ static inline unsigned tp_count_ops(BbTcgContext *s, BbTcgOpcode opc)
 {
     unsigned n = 0;
 
-    for (unsigned i = 0; i < s->ops->len; i++) {
+    for (unsigned i = 0; i < s->nb_ops; i++) {
         n += tcg_op(s, i)->opc == opc;
     }
     return n;

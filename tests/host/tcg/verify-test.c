@@ -17,10 +17,11 @@
 static void raw_op(BbTcgContext *s, BbTcgOpcode opc, unsigned nargs,
                    const uint64_t *args)
 {
-    TcgOp op = { .opc = opc, .nargs = nargs };
+    TcgOp *op = tcg_op_push(s);
 
-    memcpy(op.args, args, MIN(nargs, TCG_MAX_OP_ARGS) * sizeof(uint64_t));
-    g_array_append_val(s->ops, op);
+    op->opc = opc;
+    op->nargs = nargs;
+    memcpy(op->args, args, MIN(nargs, TCG_MAX_OP_ARGS) * sizeof(uint64_t));
 }
 #define RAW(s, opc, ...)                                                      \
     do {                                                                      \
@@ -398,6 +399,25 @@ static void test_bad_slots(void **state)
     s = tp_context();
     bb_tcg_exit_tb(s, 3);
     expect_error(s, "op 0 (exit_tb)", "slot 3 > 2", NULL);
+
+    /* The host's own exit code: only where the exec loop allows it. */
+    s = tp_context();
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    expect_error(s, "op 0 (exit_tb)", "slot 4 > 2", NULL);
+    s = tp_context();
+    s->entry_exit = true;
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    expect_ok(s);
+    s = tp_context();
+    s->entry_exit = true;
+    bb_tcg_exit_tb(s, 5);
+    expect_error(s, "op 0 (exit_tb)", "slot 5 > 2", NULL);
+    /* A reset (the next TB) forgets the permission. */
+    s = tp_context();
+    s->entry_exit = true;
+    tcg_context_reset(s);
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    expect_error(s, "op 0 (exit_tb)", "slot 4 > 2", NULL);
 
     s = tp_context();
     bb_tcg_goto_tb(s, 1);

@@ -694,6 +694,46 @@ static void test_insn_markers_and_dump(void **state)
     tcg_context_free(s);
 }
 
+/* Marks with extra words of 0 are stored packed (pc relative to the TB's
+ * first), unless a pc is 4 GiB or more away: both read back the same. */
+static void test_insn_markers_packed(void **state)
+{
+    static const uint64_t first[2] = { 0x80001000, 0x80001000 };
+    static const uint64_t second[2] = { 0x80001004, 0x180001004ull };
+
+    for (unsigned k = 0; k < 2; k++) {
+        BbTcgContext *s = tp_context();
+        const TpGlobals *g = tp_globals();
+        TcgCode *code;
+        TcgRuntime rt = { ra_load, ra_store, NULL };
+        TpEnv env = { 0 };
+        uint64_t pc, extra = 99;
+        g_autoptr(GString) dump = g_string_new(NULL);
+        g_autofree char *want = NULL;
+
+        s->pc_first = first[k];
+        bb_tcg_insn_start(s, first[k], 0);
+        bb_tcg_qemu_ld_i64(s, g->r[0], tp_c64(s, 0x100), 0, BB_MO_UQ);
+        bb_tcg_insn_start(s, second[k], 0);
+        bb_tcg_qemu_st_i64(s, g->r[0], tp_c64(s, 0x108), 0, BB_MO_UQ);
+        bb_tcg_exit_tb(s, TCG_EXIT_NOCHAIN);
+        code = compile_ok(X86, s);
+        assert_int_equal(X86->exec(code, &env, &rt), TCG_EXIT_NOCHAIN);
+        assert_true(tcg_x86_64_find_insn(code, load_ra, &pc, &extra));
+        assert_true(pc == first[k]);
+        assert_int_equal(extra, 0);
+        assert_true(tcg_x86_64_find_insn(code, store_ra, &pc, &extra));
+        assert_true(pc == second[k]);
+        assert_int_equal(extra, 0);
+        tcg_x86_64_dump(code, dump);
+        want = g_strdup_printf("guest pc 0x%" PRIx64 " (extra 0x0)",
+                               second[k]);
+        assert_contains(dump->str, want);
+        X86->free(code);
+        tcg_context_free(s);
+    }
+}
+
 /* A: r0 += 1, goto_tb 0 / exit 0.  B: r1 += 10, exit 2. */
 static void build_chain_a(BbTcgContext *s, const TpGlobals *g)
 {
@@ -835,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_wx),
         cmocka_unit_test(test_buffer_full),
         cmocka_unit_test(test_insn_markers_and_dump),
+        cmocka_unit_test(test_insn_markers_packed),
         cmocka_unit_test(test_goto_tb_chaining),
         cmocka_unit_test(test_ctpop_without_popcnt),
         cmocka_unit_test(test_too_many_live_temps),
