@@ -8,6 +8,11 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   2.2 (2026-12-07)  Compatible relaxation:
+ *                     - a translator need not store the pc before goto_tb
+ *                       (cpu.h, translate_insn): the loop restores the pc
+ *                       of a chained TB that leaves at its entry.  Plugins
+ *                       that rely on it are refused by 2.1 hosts.
  *   2.1 (2026-12-07)  Compatible additions:
  *                     - PCI core (pci.h): pci-device base type, buses,
  *                       config space, BARs, INTx, MSI/MSI-X, capabilities,
@@ -90,7 +95,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 2 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 1 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 2 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

@@ -126,11 +126,13 @@ typedef struct BbCpuRegInfo {
  * @translate_insn: emit IR for the instruction at @ts->pc_next (one
  *   bb_tcg_insn_start() first), advance pc_next, set @ts->done if the
  *   instruction ends the TB (then it also emitted the TB exit).  Every
- *   TB exit must first store the next pc into the CPU's pc field: a
- *   chained TB may leave at its entry (exit request) and the loop then
- *   resumes from that field.
+ *   exit_tb and lookup_and_goto must come after a store of the next pc
+ *   into the CPU's pc field: the loop resumes from that field.  A
+ *   goto_tb needs none before it (a chained TB that leaves at its entry
+ *   gets its own pc back from the loop), so the store can sit between
+ *   goto_tb and its exit_tb, where only the unchained path runs it.
  * @translate_end: emit the exit of a TB the host stopped early
- *   (max_insns, page end): normally "pc = pc_next; goto_tb 0; exit_tb 0".
+ *   (max_insns, page end): normally "goto_tb 0; pc = pc_next; exit_tb 0".
  * @exec_interrupt: take a pending, enabled interrupt; return true if one
  *   was taken.
  * @has_work: whether a halted hart must wake (an interrupt is pending).

@@ -8,8 +8,9 @@
  * its 32-bit equivalent (RISC-V unprivileged spec, chapter "C"), looked
  * up in the pattern tables (decode.c) and handed to its translate
  * function.  The TB exits follow plugin-api/include/breadboard/cpu.h:
- * the next pc is stored before every exit, including before goto_tb
- * (a chained TB may leave at its entry and the loop resumes from pc).
+ * the next pc is stored before every exit_tb and lookup; a goto_tb to a
+ * TB that is chained needs none (the exec loop restores the pc of a TB
+ * that leaves at its entry).
  */
 #include <stddef.h>
 
@@ -116,7 +117,7 @@ static bool target_on_tb_page(DisasContext *ctx, uint64_t target)
 }
 
 /*
- * pc = target; goto_tb slot; exit_tb slot.  A jump to another page can
+ * goto_tb slot; pc = target; exit_tb slot.  A jump to another page can
  * never be chained: it ends with a lookup of the next TB instead, so the
  * JIT finds it in the jump cache inline rather than the TB returning to
  * the exec loop every time (a `switch` whose cases lie on the next page
@@ -125,11 +126,17 @@ static bool target_on_tb_page(DisasContext *ctx, uint64_t target)
  */
 static void gen_chain(DisasContext *ctx, unsigned slot, uint64_t target)
 {
-    bb_tcg_mov_i64(ctx->s, cpu_pc, gen_const(ctx, (int64_t)target));
     if (target_on_tb_page(ctx, target)) {
+        /* pc only on the way out: a chained jump does not need it (the
+         * next TB restores its own pc if it leaves at its entry), and a
+         * loop of one TB then stores nothing per iteration. */
         bb_tcg_goto_tb(ctx->s, slot);
+        bb_tcg_mov_i64(ctx->s, cpu_pc, gen_const(ctx, (int64_t)target));
         bb_tcg_exit_tb(ctx->s, slot);
-    } else if (ctx->fs == TB_FLAGS_FS(ctx->ts->flags)) {
+        return;
+    }
+    bb_tcg_mov_i64(ctx->s, cpu_pc, gen_const(ctx, (int64_t)target));
+    if (ctx->fs == TB_FLAGS_FS(ctx->ts->flags)) {
         bb_tcg_lookup_and_goto_keyed(ctx->s, offsetof(RiscvCpu, pc));
     } else {
         bb_tcg_lookup_and_goto(ctx->s);
