@@ -635,6 +635,22 @@ void tlb_flush_page(Softmmu *sm, uint64_t vaddr)
     tlb_flush_page_mmuidx(sm, vaddr, ALL_MMU_IDX);
 }
 
+/* Set or clear TLB_NOTDIRTY on @e if it maps RAM page @page writably
+ * (only such mappings carry it). */
+static void entry_mark_code(TlbEntry *e, const TlbEntryInfo *info,
+                            uint64_t page, bool has_code)
+{
+    if (info->paddr != page ||
+        (e->addr_write & (TLB_INVALID | TLB_MMIO))) {
+        return;
+    }
+    if (has_code) {
+        e->addr_write |= TLB_NOTDIRTY;
+    } else {
+        e->addr_write &= ~TLB_NOTDIRTY;
+    }
+}
+
 void tlb_code_page_changed(void *opaque, uint64_t page, bool has_code)
 {
     Softmmu *sm = opaque;
@@ -646,31 +662,12 @@ void tlb_code_page_changed(void *opaque, uint64_t page, bool has_code)
             continue;
         }
         for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-            TlbEntry *e = &sm->tlb->e[m][i];
-
-            /* Only writable RAM mappings carry TLB_NOTDIRTY. */
-            if (sm->info[m][i].paddr != page ||
-                (e->addr_write & (TLB_INVALID | TLB_MMIO))) {
-                continue;
-            }
-            if (has_code) {
-                e->addr_write |= TLB_NOTDIRTY;
-            } else {
-                e->addr_write &= ~TLB_NOTDIRTY;
-            }
+            entry_mark_code(&sm->tlb->e[m][i], &sm->info[m][i], page,
+                            has_code);
         }
         for (unsigned v = 0; v < TLB_VICTIMS; v++) {
-            TlbEntry *e = &sm->victim[m][v];
-
-            if (sm->victim_info[m][v].paddr != page ||
-                (e->addr_write & (TLB_INVALID | TLB_MMIO))) {
-                continue;
-            }
-            if (has_code) {
-                e->addr_write |= TLB_NOTDIRTY;
-            } else {
-                e->addr_write &= ~TLB_NOTDIRTY;
-            }
+            entry_mark_code(&sm->victim[m][v], &sm->victim_info[m][v], page,
+                            has_code);
         }
     }
 }
