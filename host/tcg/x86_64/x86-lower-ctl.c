@@ -373,6 +373,81 @@ static void lower_brcond(X86Gen *g, const TcgOp *op, bool w)
     }
 }
 
+/*
+ * The budget prologue every chained TB starts with (exec.c) as one
+ * read-modify-write and a branch: "sub qword [rbp+o], K; js leave"
+ * instead of a load, subtract, store, test and branch through a
+ * register - five instructions on every TB entry, a third of a
+ * four-instruction loop's host code.  js, not jl: the IR compares the
+ * result with 0, which is the sign flag alone (jl would also read the
+ * subtraction's overflow flag).  Matched on the ops themselves (the
+ * optimizer may have turned the subtraction into an addition), so any
+ * producer of the same pattern gets it.
+ */
+unsigned x86_lower_budget(X86Gen *g, unsigned i)
+{
+    BbTcgContext *s = g->s;
+    const TcgOp *ld, *ar, *st, *br;
+    int64_t k, zero;
+    int32_t disp;
+
+    if (i + 3 >= tcg_nb_ops(s)) {
+        return 0;
+    }
+    ld = tcg_op(s, i);
+    ar = tcg_op(s, i + 1);
+    st = tcg_op(s, i + 2);
+    br = tcg_op(s, i + 3);
+    if (ld->opc != BB_TCG_OP_LD_I64 || st->opc != BB_TCG_OP_ST_I64 ||
+        br->opc != BB_TCG_OP_BRCOND_I64 ||
+        (ar->opc != BB_TCG_OP_SUB_I64 && ar->opc != BB_TCG_OP_ADD_I64)) {
+        return 0;
+    }
+    uint32_t t0 = (uint32_t)ld->args[0], t1 = (uint32_t)ar->args[0];
+    if (ld->args[1] != st->args[1] || (uint32_t)ar->args[1] != t0 ||
+        t1 == t0 || (uint32_t)st->args[0] != t1 ||
+        (uint32_t)br->args[0] != t1 ||
+        (BbTcgCond)br->args[2] != BB_TCG_COND_LT ||
+        !x86_ra_const(g, (uint32_t)br->args[1], &zero) || zero != 0 ||
+        !x86_ra_const(g, (uint32_t)ar->args[2], &k) ||
+        x86_temp(g, t0)->kind == TEMP_GLOBAL ||
+        x86_temp(g, t1)->kind == TEMP_GLOBAL) {
+        return 0;
+    }
+    if (ar->opc == BB_TCG_OP_ADD_I64) {
+        if (k == INT64_MIN) {
+            return 0;
+        }
+        k = -k;
+    }
+    /* t0 dies at the subtraction, t1 at the branch; all four in one
+     * block, entered only at the load */
+    unsigned b = g->cfg.block_of_op[i];
+    if (k < INT32_MIN || k > INT32_MAX ||
+        !(g->dead[i + 1] & 2) || !(g->dead[i + 3] & 1) ||
+        g->cfg.block_of_op[i + 3] != b || g->cfg.blocks[b].first > i ||
+        !env_disp(g, ld->args[1], &disp)) {
+        return 0;
+    }
+    if (k >= -128 && k <= 127) {
+        x86_op_rm(&g->as, X86_W, 0x83, X86_SUB, X86_ENV_REG, disp);
+        x86_byte(&g->as, (uint8_t)(int8_t)k);
+    } else {
+        x86_op_rm(&g->as, X86_W, 0x81, X86_SUB, X86_ENV_REG, disp);
+        x86_u32(&g->as, (uint32_t)(int32_t)k);
+    }
+    /* the branch's block boundary, as lower_brcond (no register holds
+     * t0 or t1: they never got one) */
+    for (unsigned j = i; j <= i + 3; j++) {
+        g->cur_op = j;
+        x86_ra_op_done(g, tcg_op(s, j));
+    }
+    x86_ra_sync_globals(g, false);
+    x86_ra_sync_temps(g, live_out(g));
+    x86_jcc_label(&g->as, X86_CC_S, (unsigned)br->args[3], false);
+    return 4;
+}
+
 static void lower_br(X86Gen *g, const TcgOp *op)
 {
     x86_ra_sync_globals(g, false);
