@@ -245,12 +245,6 @@ static void gen_body(X86Gen *g)
         if (g->cfg.blocks[b].first == i) {
             block_start(g, b, op);
         }
-        unsigned fused = x86_lower_budget(g, i);
-        if (fused) {
-            i += fused - 1;     /* (it did their bookkeeping) */
-            g->reachable = true;
-            continue;
-        }
         if (!x86_lower_alu(g, op) && !x86_lower_ctl(g, op)) {
             x86_gen_fail(g, "x86-64 backend: op %s not supported",
                          tcg_op_defs[op->opc].name);

@@ -229,11 +229,6 @@ bool x86_lower_alu(X86Gen *g, const TcgOp *op);
 /* env and guest memory access, calls, labels, branches, exits
  * (x86-lower-ctl.c). */
 bool x86_lower_ctl(X86Gen *g, const TcgOp *op);
-/* If ops @i.. are "t0 = ld env[o]; t1 = t0 - K (or + -K); st env[o] = t1;
- * brcond t1 < 0" with t0 and t1 dead after (the exec loop's budget
- * prologue), emit "sub qword [env+o], K; js label" and return 4, the ops
- * consumed; else 0 and nothing emitted. */
-unsigned x86_lower_budget(X86Gen *g, unsigned i);
 /* Leave the TB with exit code @code (globals synced first); exits 0/1
  * also leave g->self in rdx. */
 void x86_emit_exit(X86Gen *g, unsigned code);

@@ -403,58 +403,6 @@ static void test_loop_at_start(void **state)
     assert_int_equal(out.r[2], 1);
 }
 
-/* The exec loop's budget prologue (env[o] -= K; leave if negative) is
- * lowered as one "sub qword [rbp+o], K" and "js": same results as the
- * interpreter, including a subtraction that overflows (jl would read the
- * overflow flag and leave there). */
-static void build_budget(BbTcgContext *s, const TpGlobals *g)
-{
-    BbTcgLabel out = bb_tcg_label(s);
-    BbTcgI64 b = bb_tcg_temp_i64(s), left = bb_tcg_temp_i64(s);
-
-    bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, b, TP_ENV_SCRATCH(0));
-    bb_tcg_sub_i64(s, left, b, tp_c64(s, 3));
-    bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, left, TP_ENV_SCRATCH(0));
-    bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, tp_c64(s, 0), out);
-    bb_tcg_mov_i64(s, g->r[0], tp_c64(s, 1));
-    tp_exit(s);
-    bb_tcg_set_label(s, out);
-    bb_tcg_mov_i64(s, g->r[0], tp_c64(s, 2));
-    tp_exit(s);
-}
-
-static void test_budget_prologue(void **state)
-{
-    static const struct { uint64_t budget; uint64_t r0; } cases[] = {
-        { 5, 1 }, { 3, 1 }, { 2, 2 }, { 0, 2 },
-        { 0xffffffff00000010ull, 2 },     /* an exit request: high half */
-        { 0x8000000000000001ull, 1 },     /* wraps to positive: stays */
-        { 0x7fffffffffffffffull, 1 },
-    };
-    BbTcgContext *s = tp_context();
-    TcgCode *code;
-    const uint8_t *p;
-    bool fused = false;
-
-    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
-        TpEnv init = { .scratch = { cases[i].budget } }, out;
-
-        run_both(build_budget, &init, &out, NULL);
-        assert_int_equal(out.r[0], cases[i].r0);
-        assert_int_equal(out.scratch[0], cases[i].budget - 3);
-    }
-    /* and it is the fused form: REX.W 83 /5 with an rbp base */
-    build_budget(s, tp_globals());
-    code = compile_ok(X86, s);
-    p = (const uint8_t *)tcg_x86_64_code_entry(code);
-    for (size_t i = 0; i + 3 <= tcg_x86_64_code_size(code); i++) {
-        fused |= p[i] == 0x48 && p[i + 1] == 0x83 && (p[i + 2] & 0x3f) == 0x2d;
-    }
-    assert_true(fused);
-    X86->free(code);
-    tcg_context_free(s);
-}
-
 /* ------------------------------------------------------------ stack */
 
 static uint64_t h_frame_misalign(void)
@@ -921,7 +869,6 @@ int main(void)
         cmocka_unit_test(test_helper_flags),
         cmocka_unit_test(test_branch_merge),
         cmocka_unit_test(test_loop_at_start),
-        cmocka_unit_test(test_budget_prologue),
         cmocka_unit_test(test_stack_alignment),
         cmocka_unit_test(test_call_targets),
         cmocka_unit_test(test_no_runtime),
