@@ -27,13 +27,9 @@ import time
 import xml.etree.ElementTree as ET
 
 bb, src, elf = sys.argv[1:4]
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from checks import check, failures  # noqa: E402
 
 
 def elf_info(path):

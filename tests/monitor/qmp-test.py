@@ -35,14 +35,9 @@ PATTERN_BASE = 0x80100000
 COUNTER = 0x80101000
 PATTERN = b"".join((0x5A000000 + i).to_bytes(4, "little") for i in range(1024))
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from checks import check, failures  # noqa: E402
 
 
 def start_breadboard(o, tmp, *extra, paused=True, qmp=("qmp.sock",),

@@ -78,14 +78,9 @@ LATER_NS = 20_000_000
 # the stop (which comes at "Run /init", about 85 ms).
 QMP_LATER_NS = 1_100_000_000
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from checks import check, failures  # noqa: E402
 
 
 def skip(msg):

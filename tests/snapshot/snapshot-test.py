@@ -46,14 +46,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from qmp_client import Qmp  # noqa: E402
 
 SAVE_AT = 40_000_000  # ns of virtual time: mid-run
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from checks import check, failures  # noqa: E402
 
 
 class Env:
