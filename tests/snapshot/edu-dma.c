@@ -8,61 +8,15 @@
  * DMA is pending and checks that the run from it prints the same.
  * Ends through the SiFive test device (0x5555 pass, 0x3333 fail).
  */
-#include <stdint.h>
+#include "virt-bare.h"
 
-#define UART 0x10000000ul
-#define TEST_DEV 0x100000ul
 #define MTIME 0x0200bff8ul
 #define ECAM 0x30000000ul
 #define EDU_CFG (ECAM + (1ul << 15))   /* bus 0, slot 1, function 0 */
 #define EDU_BAR 0x40000000ul
 #define EDU_DMA_BUF 0x40000ul
 
-#define R8(a) (*(volatile uint8_t *)(a))
-#define R16(a) (*(volatile uint16_t *)(a))
-#define R32(a) (*(volatile uint32_t *)(a))
-#define R64(a) (*(volatile uint64_t *)(a))
-
-/* The entry (the ELF's, where the machine starts the hart): a stack, then
- * main. */
-__asm__(".text\n"
-        ".globl _start\n"
-        "_start:\n"
-        "  la sp, stack + 8192\n"
-        "  call main\n"
-        "1: j 1b\n");
-
-__attribute__((used, aligned(16))) static uint8_t stack[8192];
-
 static uint8_t src[64], dst[64];
-
-static void putc_(char c)
-{
-    while (!(R8(UART + 5) & 0x20)) {
-    }
-    R8(UART) = (uint8_t)c;
-}
-
-static void puts_(const char *s)
-{
-    while (*s) {
-        putc_(*s++);
-    }
-}
-
-static void putu(uint64_t v)
-{
-    char b[24];
-    int n = 0;
-
-    do {
-        b[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n) {
-        putc_(b[--n]);
-    }
-}
 
 static void say(const char *what, uint64_t v)
 {
@@ -71,13 +25,6 @@ static void say(const char *what, uint64_t v)
     puts_(" mtime ");
     putu(R64(MTIME));
     putc_('\n');
-}
-
-static void finish(uint32_t code)
-{
-    R32(TEST_DEV) = code;
-    for (;;) {
-    }
 }
 
 /* Wait for the running DMA, printing a line every 5 ms (50000 ticks)
