@@ -71,12 +71,10 @@
                                        sooner (I/O latency) */
 #define EXEC_REKICK_US 20           /* stop again if a kick is unseen */
 
-/* The halves of BbCpu.budget: the low one generated code counts down,
- * the high one the requests set to all ones. */
+/* The low half of BbCpu.budget (the count; the upper half is only the
+ * borrow of a TB that found the budget spent). */
 #define BUDGET_LO_OFFSET                                                      \
     (offsetof(BbCpu, budget) + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? 0 : 4))
-#define BUDGET_HI_OFFSET                                                      \
-    (offsetof(BbCpu, budget) + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? 4 : 0))
 #define EXEC_STATS_EVERY 1024       /* BB_TCG_STATS: a line per this many
                                        TBs translated, and one at the end */
 
@@ -120,10 +118,21 @@ struct Exec {
                                  guest: the hart's turn goes on */
 };
 
-/* Make @cpu's chained TBs leave at their next entry (any thread). */
+/*
+ * The stop: @cpu's chained TBs leave at their next entry (any thread).
+ * Each TB's prologue compares its new budget with BbCpu.budget_limit and
+ * leaves when the budget is below it: 0 normally (the budget is spent),
+ * INT64_MAX when stopped.  The limit is a field generated code only
+ * reads.  The stop used to be the budget's upper half set to all ones,
+ * which the TB's own 64-bit budget store erased whenever it landed
+ * between a TB's load and store - in a loop of a few instructions the
+ * store is always in flight and the next load takes its value from the
+ * store buffer, so nearly every kick was erased (guest/timer-latency:
+ * medians of 200-400 us in some runs, re-stopped every 20 us).
+ */
 static void budget_stop(BbCpu *cpu)
 {
-    g_atomic_int_set((volatile gint *)((char *)cpu + BUDGET_HI_OFFSET), -1);
+    __atomic_store_n(&cpu->budget_limit, INT64_MAX, __ATOMIC_SEQ_CST);
 }
 
 /* Forget a stop whose request the loop is about to look at.  Most runs
@@ -132,10 +141,8 @@ static void budget_stop(BbCpu *cpu)
  * one needs the fence, so that the flags are read after the clear. */
 static void budget_clear_stop(BbCpu *cpu)
 {
-    volatile gint *hi = (volatile gint *)((char *)cpu + BUDGET_HI_OFFSET);
-
-    if (*hi) {
-        g_atomic_int_set(hi, 0);
+    if (cpu->budget_limit) {
+        __atomic_store_n(&cpu->budget_limit, 0, __ATOMIC_SEQ_CST);
     }
 }
 
@@ -196,13 +203,12 @@ static gpointer exec_kicker(gpointer opaque)
         }
         gint64 now = g_get_monotonic_time();
         if (rekick && now >= rekick) {
-            /* A TB's budget store may have overwritten the stop. */
+            /* Still unseen: the loop thread has not reached a TB entry
+             * (descheduled by a busy host, or in a long helper).  The
+             * stop stays set; look less often, so a descheduled loop
+             * does not wake this thread every 20 us. */
             rekick = 0;
             if (ex->running->exit_request) {
-                /* Unseen: the store race, or (far more often, on a busy
-                 * host) the loop thread is not running at all.  Back off,
-                 * so that a descheduled loop does not cost a wakeup of
-                 * this thread every 20 us. */
                 budget_stop(ex->running);
                 rekick_us = MIN(rekick_us * 2, EXEC_KICK_US);
                 rekick = now + rekick_us;
@@ -1152,17 +1158,17 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
     p->ts = &ts;
     /* With chaining, TBs run one after another without the loop seeing
      * them, so each starts by taking its length from the hart's budget
-     * and leaves if that would make it negative - the budget is spent, or
-     * its upper half says an exit was requested (a TB that leaves has
-     * not run).  In deterministic mode it also notes the budget it found
+     * and leaves if the result is below BbCpu.budget_limit - 0 when the
+     * budget is spent, INT64_MAX when an exit was requested (a TB that
+     * leaves has not run).  In deterministic mode it also notes the budget it found
      * (what the chain retired before it: exec_inflight()).  The budget
      * is also the instruction count: a run retired what it took from the
      * budget (exec_run_count()).  The stores come before the test, so no
      * temporary lives across the branch (the backend would spill it),
      * and the budget store is 64 bits wide like the next TB's load (a
      * narrower one defeats store-to-load forwarding: +13% CPU time on the
-     * int bench).  A stop the kicker sets between this load and store is
-     * lost; the kicker sets it again while the exit request stays unseen.
+     * int bench).  The stop is a field of its own, which generated code
+     * only reads, so no TB store can erase it (budget_stop()).
      * The length constant is set once it is known. */
     BbTcgLabel exit_label = { 0 };
     unsigned budget_op = 0;
@@ -1179,8 +1185,10 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
             bb_tcg_st_env_i64(s, BB_TCG_OP_ST32_I64, budget,
                               offsetof(BbCpu, tb_budget));
         }
-        bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, bb_tcg_const_i64(s, 0),
-                          exit_label);
+        BbTcgI64 limit = bb_tcg_temp_i64(s);
+        bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, limit,
+                          offsetof(BbCpu, budget_limit));
+        bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, limit, exit_label);
     }
     do {
         if (G_UNLIKELY(p->exec->debug) && !p->dbg_step &&
@@ -1510,7 +1518,7 @@ static void exec_left_at_entry(BbCpu *cpu, TranslationBlock *tb)
     }
     /* The same 64-bit update the code made: the prologue's subtraction
      * may have borrowed from the upper half.  (A TB of no instructions, a
-     * debug exit, leaves here only when the stop half is set.) */
+     * debug exit, leaves here only when stopped.) */
     cpu->budget += info->insns;
     cpu->entry_pc = info->entry_pc;
     cpu->entry_extra = info->entry_extra;
@@ -1534,8 +1542,8 @@ static void exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb,
     p->cur_info = tb ? tb->exec_info : &p->scratch;
     p->run_budget = budget;
     p->run_start = cpu->insn_count;
-    /* The kicker writes only the other half: a plain store. */
-    *(volatile int32_t *)((char *)cpu + BUDGET_LO_OFFSET) = (int32_t)budget;
+    /* All 64 bits (the stop is BbCpu.budget_limit, not the upper half). */
+    cpu->budget = (int64_t)budget;
     cpu->tb_budget = (int32_t)budget;
     ex->current = cpu;
     exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);

@@ -8,7 +8,10 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
- *   2.2 (2026-12-07)  Compatible relaxation:
+ *   2.2 (2026-12-07)  Compatible changes:
+ *                     - BbCpu.budget_limit (host-owned, from the reserved
+ *                       padding): the stop a TB's budget check compares
+ *                       with, no longer the budget's upper half.
  *                     - a translator need not store the pc before goto_tb
  *                       (cpu.h, translate_insn): the loop restores the pc
  *                       of a chained TB that leaves at its entry.  Plugins

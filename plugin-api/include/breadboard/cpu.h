@@ -259,9 +259,10 @@ struct BbCpuClass {
  *   Since: ABI 1.5
  * @budget: host-owned instruction budget of the running chain of TBs:
  *   every TB subtracts its length at entry and leaves when the result
- *   would be negative; the upper 32 bits are all ones while the hart is
- *   asked to leave (exit or interrupt request, a kick).  Plugins must not
- *   touch it.  Since: ABI 2.1
+ *   is below @budget_limit.  Plugins must not touch it.  Since: ABI 2.1
+ * @budget_limit: host-owned: 0, or INT64_MAX while the hart is asked to
+ *   leave (exit or interrupt request, a kick); generated code only reads
+ *   it.  Since: ABI 2.2
  * @tb_budget: host-owned: the low half of @budget when the running TB
  *   was entered (what the chain had retired before it); -1 after a TB
  *   left at its entry.  Since: ABI 2.1
@@ -287,7 +288,9 @@ struct BbCpu {
     volatile int64_t budget;      /* host-owned: see docs/jit.md */
     uint64_t entry_pc;            /* host-owned: see @budget */
     uint64_t entry_extra;
-    void *reserved[3];
+    /* Since ABI 2.2, taken from the reserved padding: */
+    volatile int64_t budget_limit; /* host-owned: see @budget */
+    void *reserved[2];
 };
 
 BB_DECLARE_TYPE(BbCpu, BbCpuClass, BB_CPU, BB_TYPE_CPU)
