@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,6 +470,8 @@ static void plugin_withdraw(Registry *reg, RegistryPlugin *rp, BbPlugin *h,
     refuse(rp, error);
 }
 
+#define PLUGIN_FILE_MAX (G_GINT64_CONSTANT(1) << 30)
+
 /* registry_set_private_copies(): load every plugin from a copy. */
 static bool private_copies;
 
@@ -500,12 +503,23 @@ static GModule *module_open_copy(const char *path,
 {
     g_autofree char *data = NULL;
     gsize len;
-    g_autofree char *dir = g_dir_make_tmp("breadboard-plugin-XXXXXX",
-                                          error);
+    g_autofree char *dir = NULL;
     g_autofree char *copy = NULL;
     GModule *module = NULL;
     GError *err = NULL;
+    GStatBuf st;
 
+    /* Only a regular file of sane size is read whole: /dev/zero or a FIFO
+     * named on the monitor must not hang or exhaust the host. */
+    if (g_stat(path, &st) == 0 &&
+        (!S_ISREG(st.st_mode) || st.st_size > PLUGIN_FILE_MAX)) {
+        g_set_error(error, BB_PLUGIN_ERROR, BB_ERROR_INVALID,
+                    "%s: %s", path,
+                    !S_ISREG(st.st_mode) ? "not a regular file"
+                                         : "larger than 1 GiB");
+        return NULL;
+    }
+    dir = g_dir_make_tmp("breadboard-plugin-XXXXXX", error);
     if (!dir) {
         return NULL;
     }

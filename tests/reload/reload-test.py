@@ -12,7 +12,7 @@ grows by about 10 per line (the guest's wake-up drifts by its own run
 time, so 9 to 11; a timer lost in a reload would stop it).  The cases:
 
   probe   broken builds (type missing, post_load refusing, old ABI, not an
-          ELF file, no file) are refused and rolled back, the guest keeps
+          ELF file, no file, /dev/zero, a directory) are refused and rolled back, the guest keeps
           reading version 1 with its state; then version 2 (QMP, with the
           plugin path) shows ID ...02 with COUNT carried over and BONUS set
           by its post_load from the version-1 section; a reload back to
@@ -222,7 +222,10 @@ def case_probe(env):
                 (env.alt("refuse"), "this build refuses every state"),
                 (env.alt("old-abi"), "plugin built for ABI 1."),
                 (notelf, "cannot load plugin"),
-                (env.path("missing.so"), "missing.so")):
+                (env.path("missing.so"), "missing.so"),
+                # read whole, these would hang or exhaust the host
+                ("/dev/zero", "/dev/zero: not a regular file"),
+                (env.tmp, "not a regular file")):
             expect_refused(vm, "probe", plugin, text)
             vm.event(False)
             last = vm.lines_after(3)
