@@ -17,8 +17,10 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <zlib.h>
+#include <glib/gstdio.h>
 #include <zstd.h>
 
 #include <breadboard/cpu.h>
@@ -543,14 +545,32 @@ static void describe_record(const Rec *r, GString *out)
     g_free(s2);
 }
 
+/* Read a snapshot file whole: only a regular file (a FIFO or /dev/zero
+ * named by mistake would block or grow without end). */
+static bool snap_read_file(const char *path, char **data, gsize *len,
+                           GError **error)
+{
+    GStatBuf st;
+
+    if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "snapshot: %s: not a regular file", path);
+        return false;
+    }
+    if (!g_file_get_contents(path, data, len, error)) {
+        g_prefix_error(error, "snapshot: ");
+        return false;
+    }
+    return true;
+}
+
 bool snapshot_describe(const char *path, GString *out, GError **error)
 {
     g_autofree char *data = NULL;
     gsize len;
     SnapHeader h = { 0 };
 
-    if (!g_file_get_contents(path, &data, &len, error)) {
-        g_prefix_error(error, "snapshot: ");
+    if (!snap_read_file(path, &data, &len, error)) {
         return false;
     }
     g_autoptr(GArray) recs = split_records((const guint8 *)data, len, error);
@@ -979,8 +999,7 @@ bool snapshot_load(BbSystem *sys, const char *path, GError **error)
     g_autofree char *data = NULL;
     gsize len;
 
-    if (!g_file_get_contents(path, &data, &len, error)) {
-        g_prefix_error(error, "snapshot: ");
+    if (!snap_read_file(path, &data, &len, error)) {
         return false;
     }
     return snapshot_load_data(sys, (const guint8 *)data, len, error);

@@ -171,6 +171,13 @@ def case_info(env):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     check(p.returncode == 1 and b"truncated" in p.stderr,
           f"snapshot info of a truncated file: {p.returncode} {p.stderr}")
+    # so is what is not a file: read whole, /dev/zero would never end
+    for path in ("/dev/zero", env.path("")):
+        p = subprocess.run([env.bb, "snapshot", "info", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30)
+        check(p.returncode == 1 and b"not a regular file" in p.stderr,
+              f"snapshot info {path}: {p.returncode} {p.stderr}")
 
 
 def refused(env, name, data, expect, *extra, board=None, icount="--icount"):
