@@ -13,11 +13,14 @@
  * TcgBackend hooks.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include <breadboard/error.h>
 
 #include "tcg/tb-cache.h"
 
+
+#define TB_CODE_FILTER 4096  /* buckets of TbCache.code_filter, a power of 2 */
 
 /* The TBs with at least one byte in one physical page. */
 typedef struct TbPage {
@@ -38,6 +41,9 @@ struct TbCache {
                                  freed whose backend has host_range, and
                                  tombstones (tb NULL) of freed ones */
     guint by_host_dead;       /* tombstones in by_host */
+    /* pages with code per bucket of page addresses: most pages a TLB fill
+     * asks about have none, and a zero here answers without the hash */
+    uint32_t code_filter[TB_CODE_FILTER];
     GHashTable *pages;        /* &TbPage.addr -> TbPage (owned) */
     GPtrArray *zombies;       /* invalidated, freed at the next safe point */
     uint64_t generation;      /* bumped by invalidations and flushes */
@@ -107,6 +113,11 @@ static void page_free(gpointer p)
     g_free(page);
 }
 
+static unsigned code_filter_index(uint64_t page_addr)
+{
+    return (unsigned)(page_addr / TB_PAGE_SIZE) & (TB_CODE_FILTER - 1);
+}
+
 static void page_add(TbCache *cache, uint64_t addr, TranslationBlock *tb)
 {
     TbPage *page = g_hash_table_lookup(cache->pages, &addr);
@@ -116,6 +127,7 @@ static void page_add(TbCache *cache, uint64_t addr, TranslationBlock *tb)
         page->addr = addr;
         page->tbs = g_ptr_array_new();
         g_hash_table_insert(cache->pages, &page->addr, page);
+        cache->code_filter[code_filter_index(addr)]++;
         if (cache->notify) {
             cache->notify(cache->notify_opaque, addr, true);
         }
@@ -130,6 +142,7 @@ static void page_remove(TbCache *cache, uint64_t addr, TranslationBlock *tb)
     g_return_if_fail(page && g_ptr_array_remove_fast(page->tbs, tb));
     if (page->tbs->len == 0) {
         g_hash_table_remove(cache->pages, &addr);
+        cache->code_filter[code_filter_index(addr)]--;
         if (cache->notify) {
             cache->notify(cache->notify_opaque, addr, false);
         }
@@ -146,6 +159,9 @@ bool tb_cache_page_has_code(const TbCache *cache, uint64_t phys_addr)
 {
     uint64_t addr = phys_addr & TB_PAGE_MASK;
 
+    if (!cache->code_filter[code_filter_index(addr)]) {
+        return false; /* (a TLB fill per data page: 3-4% of sv39 hashed) */
+    }
     return g_hash_table_contains(cache->pages, &addr);
 }
 
@@ -472,6 +488,7 @@ void tb_cache_flush(TbCache *cache)
             cache->notify(cache->notify_opaque, addr, false);
         }
     }
+    memset(cache->code_filter, 0, sizeof(cache->code_filter));
     for (guint i = 0; i < cache->backends->len; i++) {
         const TcgBackend *b = cache->backends->pdata[i];
         if (b->flush) {

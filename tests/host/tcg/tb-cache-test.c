@@ -401,6 +401,32 @@ static void test_partial_range(void **state)
     tb_cache_free(cache);
 }
 
+/* "Has code" answers from a counting filter over page buckets when a
+ * bucket is empty: pages sharing a bucket (4096 pages apart) stay exact,
+ * through invalidation and flush. */
+static void test_code_filter(void **state)
+{
+    TbCache *cache = tb_cache_new();
+    const uint64_t a = 0x5000, b = 0x5000 + 4096ull * 4096;
+
+    compile_tb(cache, INTERP, prog_add(0, 1, false), desc(a, a, 4));
+    assert_true(tb_cache_page_has_code(cache, a + 8));
+    assert_false(tb_cache_page_has_code(cache, b));      /* same bucket */
+    assert_false(tb_cache_page_has_code(cache, a + 0x1000));
+    compile_tb(cache, INTERP, prog_add(0, 1, false), desc(b, 0x6000, 4));
+    assert_true(tb_cache_page_has_code(cache, a));
+    assert_true(tb_cache_page_has_code(cache, b));
+    assert_int_equal(tb_cache_invalidate_phys_range(cache, a, a + 1), 1);
+    assert_false(tb_cache_page_has_code(cache, a));
+    assert_true(tb_cache_page_has_code(cache, b));
+    tb_cache_flush(cache);
+    assert_false(tb_cache_page_has_code(cache, b));
+    compile_tb(cache, INTERP, prog_add(0, 1, false), desc(a, a, 4));
+    assert_true(tb_cache_page_has_code(cache, a));
+    assert_false(tb_cache_page_has_code(cache, b));
+    tb_cache_free(cache);
+}
+
 static void test_two_pages(void **state)
 {
     TbCache *cache = tb_cache_new();
@@ -877,6 +903,7 @@ int main(void)
         cmocka_unit_test(test_chain_cross_page),
         cmocka_unit_test(test_partial_range),
         cmocka_unit_test(test_two_pages),
+        cmocka_unit_test(test_code_filter),
         cmocka_unit_test(test_page_index),
         cmocka_unit_test(test_smc),
         cmocka_unit_test(test_exec_loop),
