@@ -255,26 +255,6 @@ static void copy_le(guint8 *dst, const guint8 *src, size_t n, size_t es)
     }
 }
 
-static void put_le(GByteArray *out, uint64_t v, unsigned bytes)
-{
-    guint8 b[8];
-
-    for (unsigned i = 0; i < bytes; i++) {
-        b[i] = (guint8)(v >> (8 * i));
-    }
-    g_byte_array_append(out, b, bytes);
-}
-
-static uint64_t get_le(const guint8 *p, unsigned bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = bytes; i-- > 0;) {
-        v = v << 8 | p[i];
-    }
-    return v;
-}
-
 /* ------------------------------------------------------------- save */
 
 static bool save_section(const BbStateDesc *desc, void *obj, GByteArray *out,
@@ -299,7 +279,7 @@ static bool save_field(const BbStateDesc *desc, const BbStateField *f,
                                 : "elements not allocated", n);
             return false;
         }
-        put_le(out, n, 4);
+        state_put_le(out, n, 4);
     }
     if (is_scalar(f->kind)) {
         size_t ws = wire_size(f);
@@ -313,8 +293,8 @@ static bool save_field(const BbStateDesc *desc, const BbStateField *f,
             BbTimer *t;
             memcpy(&t, base + i * es, sizeof(t));
             bool armed = t && bb_timer_is_pending(t);
-            put_le(out, armed, 1);
-            put_le(out, (uint64_t)(armed ? bb_timer_get_deadline(t) : 0), 8);
+            state_put_le(out, armed, 1);
+            state_put_le(out, (uint64_t)(armed ? bb_timer_get_deadline(t) : 0), 8);
         } else if (!save_section(f->sub, base + i * es, out, all_optional,
                                  error)) {
             g_prefix_error(error, "state '%s': field '%s'[%" G_GUINT64_FORMAT
@@ -334,11 +314,11 @@ static bool save_section(const BbStateDesc *desc, void *obj, GByteArray *out,
     if (desc->pre_save) {
         desc->pre_save(obj);
     }
-    put_le(out, name_len, 2);
+    state_put_le(out, name_len, 2);
     g_byte_array_append(out, (const guint8 *)desc->name, (guint)name_len);
-    put_le(out, desc->version, 4);
+    state_put_le(out, desc->version, 4);
     len_at = out->len;
-    put_le(out, 0, 4);
+    state_put_le(out, 0, 4);
     body_at = out->len;
     for (const BbStateField *f = desc->fields; f->name; f++) {
         if (!(f->flags & BB_STATE_F_OPTIONAL) &&
@@ -428,7 +408,7 @@ static bool load_field(const BbStateDesc *desc, const BbStateField *f,
         if (!(p = take(body, 4))) {
             return truncated(desc, f->name, error);
         }
-        n = get_le(p, 4);
+        n = state_get_le(p, 4);
         if (f->flags & BB_STATE_F_POINTER) {
             uint64_t have = get_count(obj, f);
             if (n != have) {
@@ -472,7 +452,7 @@ static bool load_field(const BbStateDesc *desc, const BbStateField *f,
                 if (!(p = take(body, TIMER_WIRE_SIZE))) {
                     return truncated(desc, f->name, error);
                 }
-                int64_t deadline = (int64_t)get_le(p + 1, 8);
+                int64_t deadline = (int64_t)state_get_le(p + 1, 8);
                 if (p[0] && !t) {
                     g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_STATE,
                                 "state '%s': field '%s': an armed timer, but "
@@ -546,7 +526,7 @@ static bool load_optional(const BbStateDesc *desc, void *obj, Reader *body,
     while (body->pos < body->len) {
         const guint8 *p = body->data + body->pos;
         size_t left = body->len - body->pos;
-        size_t name_len = left >= 2 ? get_le(p, 2) : SIZE_MAX;
+        size_t name_len = left >= 2 ? state_get_le(p, 2) : SIZE_MAX;
         const BbStateField *f = name_len <= left - 2
                                     ? find_optional(desc, p + 2, name_len)
                                     : NULL;
@@ -585,7 +565,7 @@ static bool load_section(const BbStateDesc *desc, void *obj, Reader *r,
                          bool apply, GError **error)
 {
     const guint8 *p = take(r, 2);
-    size_t name_len = p ? get_le(p, 2) : 0;
+    size_t name_len = p ? state_get_le(p, 2) : 0;
     const guint8 *name = p ? take(r, name_len) : NULL;
     const guint8 *hdr = name ? take(r, 8) : NULL;
 
@@ -600,8 +580,8 @@ static bool load_section(const BbStateDesc *desc, void *obj, Reader *r,
                     desc->name, other);
         return false;
     }
-    uint32_t version = (uint32_t)get_le(hdr, 4);
-    uint32_t body_len = (uint32_t)get_le(hdr + 4, 4);
+    uint32_t version = (uint32_t)state_get_le(hdr, 4);
+    uint32_t body_len = (uint32_t)state_get_le(hdr + 4, 4);
     if (version > desc->version || version < desc->min_version) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_VERSION,
                     "state '%s': version %u is not supported (accepted: "
@@ -636,14 +616,7 @@ bool bb_state_load(const BbStateDesc *desc, void *obj, const guint8 *data,
     Reader r = { data, len, 0 };
     GError *err = NULL;
 
-    if (!validate_desc(desc, desc->size ? desc->size : SIZE_MAX, 0, error) ||
-        !load_section(desc, obj, &r, false, error)) {
-        return false;
-    }
-    if (r.pos != len) {
-        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                    "state '%s': %zu bytes after the section", desc->name,
-                    len - r.pos);
+    if (!state_load_check(desc, obj, data, len, error)) {
         return false;
     }
     /* Everything checked: only a post_load hook can still refuse.  Keep

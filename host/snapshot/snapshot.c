@@ -148,31 +148,11 @@ static void snap_vm_clear(SnapVm *vm)
 
 /* ------------------------------------------------------------ writing */
 
-static void put_le(GByteArray *out, uint64_t v, unsigned bytes)
-{
-    guint8 b[8];
-
-    for (unsigned i = 0; i < bytes; i++) {
-        b[i] = (guint8)(v >> (8 * i));
-    }
-    g_byte_array_append(out, b, bytes);
-}
-
-static uint64_t get_le(const guint8 *p, unsigned bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = bytes; i-- > 0;) {
-        v = v << 8 | p[i];
-    }
-    return v;
-}
-
 static void put_str(GByteArray *out, const char *s)
 {
     size_t n = MIN(strlen(s), UINT16_MAX);
 
-    put_le(out, n, 2);
+    state_put_le(out, n, 2);
     g_byte_array_append(out, (const guint8 *)s, (guint)n);
 }
 
@@ -180,7 +160,7 @@ static void put_str(GByteArray *out, const char *s)
 static guint rec_begin(GByteArray *out, const char *tag)
 {
     g_byte_array_append(out, (const guint8 *)tag, 4);
-    put_le(out, 0, 4);
+    state_put_le(out, 0, 4);
     return out->len - REC_HEAD_LEN;
 }
 
@@ -197,7 +177,7 @@ static bool rec_end(GByteArray *out, guint start, GError **error)
         out->data[start + 4 + i] = (guint8)(len >> (8 * i));
     }
     uLong crc = crc32(0L, out->data + start, (uInt)(out->len - start));
-    put_le(out, crc, 4);
+    state_put_le(out, crc, 4);
     return true;
 }
 
@@ -214,14 +194,14 @@ static bool save_ram(GByteArray *out, const SnapRam *r, GError **error)
     for (uint64_t off = 0; off < r->size; off += SNAP_PAGE) {
         size_t n = (size_t)MIN((uint64_t)SNAP_PAGE, r->size - off);
         if (!page_is_zero(r->host + off, n)) {
-            put_le(raw, off / SNAP_PAGE, 8);
+            state_put_le(raw, off / SNAP_PAGE, 8);
             g_byte_array_append(raw, r->host + off, (guint)n);
         }
     }
     put_str(out, r->name);
-    put_le(out, r->size, 8);
-    put_le(out, r->rom, 1);
-    put_le(out, raw->len, 8);
+    state_put_le(out, r->size, 8);
+    state_put_le(out, r->rom, 1);
+    state_put_le(out, raw->len, 8);
     size_t bound = ZSTD_compressBound(raw->len);
     guint at = out->len;
     g_byte_array_set_size(out, at + (guint)bound);
@@ -248,7 +228,7 @@ bool snapshot_save_data(BbSystem *sys, GByteArray *out, GError **error)
     g_byte_array_append(out, (const guint8 *)SNAP_MAGIC, SNAP_MAGIC_LEN);
 
     start = rec_begin(out, TAG_HEAD);
-    put_le(out, SNAPSHOT_FORMAT_VERSION, 4);
+    state_put_le(out, SNAPSHOT_FORMAT_VERSION, 4);
     put_str(out, system_get_board_name(sys));
     g_byte_array_append(out, vm.digest, SNAP_DIGEST_LEN);
     if (!rec_end(out, start, error)) {
@@ -257,11 +237,11 @@ bool snapshot_save_data(BbSystem *sys, GByteArray *out, GError **error)
 
     timer_context_get_clock(bb_system_get_timers(sys), &clk);
     start = rec_begin(out, TAG_CLOCK);
-    put_le(out, clk.icount, 1);
-    put_le(out, clk.shift, 1);
-    put_le(out, clk.insns, 8);
-    put_le(out, (uint64_t)clk.warp_ns, 8);
-    put_le(out, (uint64_t)clk.vbase, 8);
+    state_put_le(out, clk.icount, 1);
+    state_put_le(out, clk.shift, 1);
+    state_put_le(out, clk.insns, 8);
+    state_put_le(out, (uint64_t)clk.warp_ns, 8);
+    state_put_le(out, (uint64_t)clk.vbase, 8);
     if (!rec_end(out, start, error)) {
         goto out;
     }
@@ -270,8 +250,8 @@ bool snapshot_save_data(BbSystem *sys, GByteArray *out, GError **error)
     ExecSchedule sched;
     exec_get_schedule(sys, &sched);
     start = rec_begin(out, TAG_SCHED);
-    put_le(out, sched.turn, 4);
-    put_le(out, sched.left, 8);
+    state_put_le(out, sched.turn, 4);
+    state_put_le(out, sched.left, 8);
     if (!rec_end(out, start, error)) {
         goto out;
     }
@@ -355,7 +335,7 @@ static bool cur_u(Cursor *c, unsigned bytes, uint64_t *v)
     if (!cur_take(c, bytes, &p)) {
         return false;
     }
-    *v = get_le(p, bytes);
+    *v = state_get_le(p, bytes);
     return true;
 }
 
@@ -403,7 +383,7 @@ static GArray *split_records(const guint8 *data, size_t len, GError **error)
                 r.tag[i] = '?';
             }
         }
-        r.len = get_le(data + pos + 4, 4);
+        r.len = state_get_le(data + pos + 4, 4);
         r.offset = pos;
         if (len - pos - REC_HEAD_LEN < (uint64_t)r.len + REC_CRC_LEN) {
             g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
@@ -415,7 +395,7 @@ static GArray *split_records(const guint8 *data, size_t len, GError **error)
         }
         r.data = data + pos + REC_HEAD_LEN;
         uLong crc = crc32(0L, data + pos, (uInt)(REC_HEAD_LEN + r.len));
-        if (crc != get_le(r.data + r.len, 4)) {
+        if (crc != state_get_le(r.data + r.len, 4)) {
             g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
                         "snapshot: record %u ('%s') at offset %zu is "
                         "corrupted (checksum mismatch)", recs->len, r.tag,
@@ -783,7 +763,7 @@ static bool plan_ram(LoadPlan *plan, const Rec *r, SnapVm *vm,
     }
     /* Every page index inside the region, each page whole. */
     for (size_t pos = 0; pos < raw_len;) {
-        uint64_t idx = raw_len - pos >= 8 ? get_le(rl.raw + pos, 8) : pages;
+        uint64_t idx = raw_len - pos >= 8 ? state_get_le(rl.raw + pos, 8) : pages;
         size_t n = idx < pages ? (size_t)MIN((uint64_t)SNAP_PAGE,
                                              size - idx * SNAP_PAGE) : 0;
         if (idx >= pages || raw_len - pos - 8 < n) {
@@ -907,7 +887,7 @@ static void apply_ram(SnapVm *vm, const RamLoad *rl)
         }
     }
     for (size_t pos = 0; pos < rl->raw_len;) {
-        uint64_t idx = get_le(rl->raw + pos, 8);
+        uint64_t idx = state_get_le(rl->raw + pos, 8);
         size_t n = (size_t)MIN((uint64_t)SNAP_PAGE,
                                ram->size - idx * SNAP_PAGE);
         memcpy(ram->host + idx * SNAP_PAGE, rl->raw + pos + 8, n);
