@@ -69,7 +69,6 @@
 #define EXEC_KICK_US 1000           /* normal mode: longest run without
                                        the loop when no timer is due
                                        sooner (I/O latency) */
-#define EXEC_REKICK_US 20           /* stop again if a kick is unseen */
 
 /* The low half of BbCpu.budget (the count; the upper half is only the
  * borrow of a TB that found the budget spent). */
@@ -179,8 +178,6 @@ static gpointer exec_kicker(gpointer opaque)
      * batch wakeups; the kick is the timer interrupt's latency. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 #endif
-    gint64 rekick = 0; /* when to look whether the last kick was seen */
-    gint64 rekick_us = EXEC_REKICK_US; /* and the wait after that */
 
     g_mutex_lock(&ex->kick_lock);
     while (!ex->kick_stop) {
@@ -196,36 +193,20 @@ static gpointer exec_kicker(gpointer opaque)
                 continue;
             }
             ex->kick_idle = true;
-            rekick = 0;
             g_cond_wait(&ex->kick_cond, &ex->kick_lock);
             ex->kick_idle = false;
             continue;
         }
         gint64 now = g_get_monotonic_time();
-        if (rekick && now >= rekick) {
-            /* Still unseen: the loop thread has not reached a TB entry
-             * (descheduled by a busy host, or in a long helper).  The
-             * stop stays set; look less often, so a descheduled loop
-             * does not wake this thread every 20 us. */
-            rekick = 0;
-            if (ex->running->exit_request) {
-                budget_stop(ex->running);
-                rekick_us = MIN(rekick_us * 2, EXEC_KICK_US);
-                rekick = now + rekick_us;
-            }
-            continue;
-        }
         if (now < ex->kick_at) {
-            g_cond_wait_until(&ex->kick_cond, &ex->kick_lock,
-                              rekick ? MIN(rekick, ex->kick_at)
-                                     : ex->kick_at);
+            g_cond_wait_until(&ex->kick_cond, &ex->kick_lock, ex->kick_at);
             continue; /* timed out, or kick_at moved: look again */
         }
+        /* Once set, the stop stays until the loop takes the request
+         * (generated code only reads budget_limit): one kick is enough. */
         ex->running->exit_request = 1;
         budget_stop(ex->running);
         ex->kick_at = now + EXEC_KICK_US;
-        rekick_us = EXEC_REKICK_US;
-        rekick = now + rekick_us;
     }
     g_mutex_unlock(&ex->kick_lock);
     return NULL;
