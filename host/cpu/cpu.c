@@ -170,6 +170,14 @@ void bb_cpu_request_interrupt(BbCpu *cpu)
     }
 }
 
+void bb_cpu_yield(BbCpu *cpu)
+{
+    g_return_if_fail(cpu != NULL);
+    if (cpu->priv && cpu->priv->exec) {
+        exec_cpu_yield(cpu);
+    }
+}
+
 void bb_cpu_halt(BbCpu *cpu)
 {
     cpu->halted = true;

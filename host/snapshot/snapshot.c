@@ -252,6 +252,17 @@ bool snapshot_save_data(BbSystem *sys, GByteArray *out, GError **error)
     start = rec_begin(out, TAG_SCHED);
     state_put_le(out, sched.turn, 4);
     state_put_le(out, sched.left, 8);
+    /* then the harts whose next turn is short: count, indices */
+    uint32_t nshort = 0;
+    for (unsigned i = 0; i < EXEC_SCHED_MAX_HARTS; i++) {
+        nshort += (sched.short_turns[i / 64] >> (i % 64)) & 1;
+    }
+    state_put_le(out, nshort, 4);
+    for (unsigned i = 0; i < EXEC_SCHED_MAX_HARTS; i++) {
+        if ((sched.short_turns[i / 64] >> (i % 64)) & 1) {
+            state_put_le(out, i, 4);
+        }
+    }
     if (!rec_end(out, start, error)) {
         goto out;
     }
@@ -487,13 +498,21 @@ static void describe_record(const Rec *r, GString *out)
             g_string_append_printf(out, "clock: host time, virtual time %"
                                    G_GINT64_FORMAT " ns\n", (int64_t)vbase);
         }
-    } else if (!strcmp(r->tag, TAG_SCHED) && r->len == 12) {
+    } else if (!strcmp(r->tag, TAG_SCHED) && r->len >= 12 &&
+               (r->len == 12 || (r->len - 16) % 4 == 0)) {
         cur_u(&c, 4, &a);
         cur_u(&c, 8, &b);
         g_string_append_printf(out, "schedule: hart %u's turn, %"
                                G_GUINT64_FORMAT " instructions of its "
-                               "quantum left (0: a full one)\n",
+                               "quantum left (0: a full one)",
                                (unsigned)a, b);
+        if (cur_u(&c, 4, &v) && v) {
+            g_string_append(out, "; next turn short:");
+            while (cur_u(&c, 4, &v)) {
+                g_string_append_printf(out, " hart %u", (unsigned)v);
+            }
+        }
+        g_string_append_c(out, '\n');
     } else if (!strcmp(r->tag, TAG_DEV) && cur_str(&c, &s1) &&
                cur_str(&c, &s2)) {
         char *name = NULL;
@@ -642,12 +661,33 @@ static bool parse_sched(const Rec *r, ExecSchedule *sched, BbSystem *sys,
                     "snapshot: schedule: appears twice");
         return false;
     }
-    if (!cur_u(&c, 4, &turn) || !cur_u(&c, 8, &left) || c.left) {
+    memset(sched, 0, sizeof(*sched));
+    if (!cur_u(&c, 4, &turn) || !cur_u(&c, 8, &left)) {
         g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
                     "snapshot: schedule: malformed record");
         return false;
     }
-    *sched = (ExecSchedule){ (uint32_t)turn, left };
+    /* The short turns came later (optional: none). */
+    if (c.left) {
+        uint64_t n, hart = 0;
+        if (!cur_u(&c, 4, &n) || n > EXEC_SCHED_MAX_HARTS ||
+            c.left != n * 4) {
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "snapshot: schedule: malformed record");
+            return false;
+        }
+        for (uint64_t i = 0; i < n; i++) {
+            if (!cur_u(&c, 4, &hart) || hart >= EXEC_SCHED_MAX_HARTS) {
+                g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                            "snapshot: schedule: hart %" G_GUINT64_FORMAT
+                            " out of range", hart);
+                return false;
+            }
+            sched->short_turns[hart / 64] |= 1ull << (hart % 64);
+        }
+    }
+    sched->turn = (uint32_t)turn;
+    sched->left = left;
     if (!exec_check_schedule(sys, sched, &err)) {
         g_propagate_prefixed_error(error, err, "snapshot: schedule: ");
         return false;

@@ -62,6 +62,11 @@
 #define EXEC_DEFAULT_MAX_INSNS 512  /* per TB, unless the class says */
 #define EXEC_QUANTUM_INSNS 10000    /* per hart and slice (fairness); per
                                        slice in deterministic mode */
+#define EXEC_YIELD_QUANTUM_INSNS 200 /* the turn after bb_cpu_yield():
+                                       well below what a guest runs
+                                       between seeing a flag and reading
+                                       what it guards (OpenSBI's warm
+                                       init: about 1000) */
 #define EXEC_RUN_MAX_INSNS 0x40000000 /* one hart in normal mode: runs end
                                        at kicks and requests only */
 #define EXEC_SLICE_TBS 4096         /* per hart and slice */
@@ -147,6 +152,30 @@ static void budget_clear_stop(BbCpu *cpu)
 
 void exec_cpu_kick(BbCpu *cpu)
 {
+    budget_stop(cpu);
+}
+
+/*
+ * A hart waiting for another (a WFI that cannot sleep, in a loop on a
+ * flag) gives up its turn, and its next turn is short.  Round-robin harts
+ * on one thread let the hart it waits on stop for a whole round at any
+ * instruction - between publishing a flag and writing what the flag
+ * guards, say - and the waiter, seeing the flag, could then run a whole
+ * quantum on stale data: what parallel harts never do (OpenSBI 1.1/1.2's
+ * hart start sets START_PENDING before the start address; a secondary
+ * spinning in its HSM wait jumped to a stale address about once in 20
+ * four-hart Linux boots in real time on a loaded host).  A short first
+ * turn brings the other harts round again after a few hundred of the
+ * waiter's instructions; it also stops spinning harts from taking a
+ * quantum each from a hart doing real work.
+ */
+void exec_cpu_yield(BbCpu *cpu)
+{
+    BbCpuPrivate *p = cpu->priv;
+
+    p->yielded = true;
+    p->short_turn = true;
+    cpu->exit_request = 1;
     budget_stop(cpu);
 }
 
@@ -655,9 +684,17 @@ void exec_get_schedule(BbSystem *sys, ExecSchedule *sched)
 {
     Exec *ex = sys ? system_get_exec_opaque(sys) : NULL;
 
-    *sched = (ExecSchedule){ 0, 0 };
+    memset(sched, 0, sizeof(*sched));
     if (ex && ex->deterministic) {
-        *sched = (ExecSchedule){ ex->turn, ex->turn_left };
+        sched->turn = ex->turn;
+        sched->left = ex->turn_left;
+        for (guint i = 0; i < ex->harts->len && i < EXEC_SCHED_MAX_HARTS;
+             i++) {
+            BbCpu *cpu = ex->harts->pdata[i];
+            if (cpu->priv->short_turn) {
+                sched->short_turns[i / 64] |= 1ull << (i % 64);
+            }
+        }
     }
 }
 
@@ -678,6 +715,14 @@ bool exec_check_schedule(BbSystem *sys, const ExecSchedule *sched,
                     "of %u", sched->left, EXEC_QUANTUM_INSNS);
         return false;
     }
+    for (unsigned i = harts; i < EXEC_SCHED_MAX_HARTS; i++) {
+        if (sched->short_turns[i / 64] & (1ull << (i % 64))) {
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "hart %u's next turn is short, but this VM has "
+                        "%u hart(s)", i, harts);
+            return false;
+        }
+    }
     return true;
 }
 
@@ -688,6 +733,12 @@ void exec_set_schedule(BbSystem *sys, const ExecSchedule *sched)
     if (ex) {
         ex->turn = sched->turn;
         ex->turn_left = sched->left;
+        for (guint i = 0; i < ex->harts->len; i++) {
+            BbCpu *cpu = ex->harts->pdata[i];
+            cpu->priv->short_turn = i < EXEC_SCHED_MAX_HARTS &&
+                (sched->short_turns[i / 64] >> (i % 64)) & 1;
+            cpu->priv->yielded = false;
+        }
     }
 }
 
@@ -1692,6 +1743,8 @@ static void exec_step_done(Exec *ex, BbCpu *cpu)
  * @quantum: instructions left in the hart's slice.  False when the
  * hart's slice is over.
  */
+static bool exec_others_runnable(Exec *ex, BbCpu *cpu);
+
 static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
 {
     BbCpuPrivate *p = cpu->priv;
@@ -1710,8 +1763,11 @@ static bool exec_step(Exec *ex, BbCpu *cpu, uint64_t *quantum)
     }
     if (exec_exit_requested(cpu)) {
         /* Requests come from the host's side too (a stop, a load's TLB
-         * flush): back to the loop, but the turn goes on. */
-        ex->keep_turn = true;
+         * flush): back to the loop, but the turn goes on - unless the
+         * hart yielded and another can run (exec_cpu_yield()). */
+        bool yielded = p->yielded;
+        p->yielded = false;
+        ex->keep_turn = !yielded || !exec_others_runnable(ex, cpu);
         return false;
     }
     if (ex->deterministic) {
@@ -1818,20 +1874,28 @@ static uint64_t exec_hart_slice(Exec *ex, BbCpu *cpu, uint64_t start)
 {
     BbCpuPrivate *p = cpu->priv;
     volatile unsigned tbs = 0;
-    /* A hart alone in normal mode (the others asleep) runs until a kick
-     * or a request - an interrupt for a sleeping hart ends its slice,
-     * exec_cpu_woken(); otherwise the quantum shares the thread (and, in
-     * deterministic mode, bounds the time between two looks at I/O). */
-    uint64_t full = ex->deterministic || exec_others_runnable(ex, cpu)
-                        ? EXEC_QUANTUM_INSNS
-                        : EXEC_RUN_MAX_INSNS;
-    uint64_t quantum = start ? MIN(start, full) : full;
-    volatile uint64_t quantum_left = quantum;
-    int why;
 
     if (G_UNLIKELY(p->dbg_frozen)) {
         return 0; /* a debugger keeps it stopped */
     }
+    /* A hart alone in normal mode (the others asleep) runs until a kick
+     * or a request - an interrupt for a sleeping hart ends its slice,
+     * exec_cpu_woken(); otherwise the quantum shares the thread (and, in
+     * deterministic mode, bounds the time between two looks at I/O). */
+    bool sharing = exec_others_runnable(ex, cpu);
+    uint64_t full = ex->deterministic || sharing ? EXEC_QUANTUM_INSNS
+                                                 : EXEC_RUN_MAX_INSNS;
+    if (!start && p->short_turn) {
+        /* the first turn after a yield (exec_cpu_yield()) */
+        p->short_turn = false;
+        if (sharing) {
+            full = EXEC_YIELD_QUANTUM_INSNS;
+        }
+    }
+    uint64_t quantum = start ? MIN(start, full) : full;
+    volatile uint64_t quantum_left = quantum;
+    int why;
+
     ex->keep_turn = false;
     p->last = NULL;
     exec_set_running(ex, cpu);

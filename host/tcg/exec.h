@@ -87,6 +87,10 @@ struct BbCpuPrivate {
     uint32_t run_budget;      /* BbCpu.budget's low half at the run's
                                  start */
     uint64_t run_start;       /* BbCpu.insn_count at the run's start */
+    bool yielded;             /* bb_cpu_yield(): its turn ends at the
+                                 loop's next look */
+    bool short_turn;          /* bb_cpu_yield(): its next turn is
+                                 EXEC_YIELD_QUANTUM_INSNS long */
     /* debugging (exec-debug.h) */
     bool dbg_step;            /* run one instruction, then stop */
     bool dbg_frozen;          /* do not run at all */
@@ -102,6 +106,9 @@ void exec_unregister_hart(BbCpu *cpu);
 /* Make @cpu's generated code return to the loop at its next TB entry
  * (any thread; the loop clears it before looking at @cpu's requests). */
 void exec_cpu_kick(BbCpu *cpu);
+/* bb_cpu_yield(): end @cpu's turn (if another hart is runnable) and
+ * keep its next one short (loop thread, from a helper). */
+void exec_cpu_yield(BbCpu *cpu);
 /* @cpu got an interrupt request: a hart running without a quantum while
  * @cpu slept ends its slice (normal mode, loop thread only). */
 void exec_cpu_woken(BbCpu *cpu);
@@ -110,14 +117,19 @@ void exec_cpu_woken(BbCpu *cpu);
  * from generated code. */
 void exec_invalidate_phys(BbSystem *sys, uint64_t start, uint64_t len);
 
+#define EXEC_SCHED_MAX_HARTS 1024 /* BOARD_MAX_HARTS */
+
 /* Deterministic mode's schedule between two slices: the hart whose turn
- * it is (registration order) and the instructions left of its quantum
- * (0: a full one).  Snapshots carry it so that a run from one switches
+ * it is (registration order), the instructions left of its quantum
+ * (0: a full one) and which harts start their next turn short.  Snapshots carry it so that a run from one switches
  * harts where the saved run did (docs/snapshots.md).  In normal mode
- * get gives { 0, 0 } and set is not used. */
+ * get gives zeros and set is not used. */
 typedef struct ExecSchedule {
     uint32_t turn;
     uint64_t left;
+    /* bit i % 64 of word i / 64: hart i's next turn is short
+     * (bb_cpu_yield()) */
+    uint64_t short_turns[EXEC_SCHED_MAX_HARTS / 64];
 } ExecSchedule;
 
 void exec_get_schedule(BbSystem *sys, ExecSchedule *sched);

@@ -70,7 +70,7 @@ PROMPT = r"=> "
 # point is where this says (a kernel or /init change can move it).
 UBOOT_SAVE_AT = 14_000_000
 LINUX_BOOT_SAVE_AT = 50_000_000
-LINUX_INIT_SAVE_AT = {1: 69_300_000, 2: 85_150_000}
+LINUX_INIT_SAVE_AT = {1: 69_300_000, 2: 79_005_000}
 # The Linux cases save the whole VM again this much later, from the
 # snapshot and from the start, and compare the files.
 LATER_NS = 20_000_000

@@ -8,6 +8,9 @@
  * the end (into reserved padding), and functions are only added.
  *
  * Changelog (newest first; every entry dated):
+ *   2.3 (2026-12-07)  Compatible addition:
+ *                     - bb_cpu_yield() (cpu.h): a spin-wait hint that ends
+ *                       the hart's turn and keeps its next turn short.
  *   2.2 (2026-12-07)  Compatible changes:
  *                     - BbCpu.budget_limit (host-owned, from the reserved
  *                       padding): the stop a TB's budget check compares
@@ -98,7 +101,7 @@
 #define BREADBOARD_ABI_H
 
 #define BB_ABI_MAJOR 2 /* bumped on any incompatible change */
-#define BB_ABI_MINOR 2 /* bumped on every compatible addition */
+#define BB_ABI_MINOR 3 /* bumped on every compatible addition */
 
 /*
  * BB_API marks a function or variable as part of the SDK.  The host library

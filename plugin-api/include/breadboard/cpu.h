@@ -358,6 +358,20 @@ BB_API void bb_cpu_request_exit(BbCpu *cpu);
  */
 BB_API void bb_cpu_request_interrupt(BbCpu *cpu);
 
+/**
+ * bb_cpu_yield() - the hart is waiting for another hart: a WFI that
+ * cannot sleep (something pending and enabled, but masked globally), a
+ * spin-wait hint.  Call from a helper.  Ends the hart's turn at the next
+ * TB boundary when other harts share the thread, and keeps its next turn
+ * short (a few hundred instructions), so that a hart this one waits on,
+ * stopped by the end of its turn in the middle of an update, completes
+ * the update before this one runs far past the flag it waited for (guests
+ * such as OpenSBI 1.1/1.2 publish a flag before the data it guards, which
+ * parallel harts never notice).  Nothing when the hart runs alone.
+ * Since: ABI 2.3
+ */
+BB_API void bb_cpu_yield(BbCpu *cpu);
+
 /** bb_cpu_halt() - enter WFI: the hart sleeps until has_work().  Call
  * from a helper, then end the TB.  Since: ABI 1.4 */
 BB_API void bb_cpu_halt(BbCpu *cpu);

@@ -314,6 +314,10 @@ static void helper_wfi(void *env, uint32_t insn)
          * timer may not have fired yet.  Without a request the loop
          * would not look, and a WFI loop would spin past it. */
         bb_cpu_request_interrupt(&s->parent_obj);
+        /* And a WFI that cannot sleep is a hart waiting in a loop -
+         * OpenSBI's HSM wait with a stale IPI pending and MIE clear:
+         * let the hart it waits on run first. */
+        bb_cpu_yield(&s->parent_obj);
     }
 }
 
