@@ -103,6 +103,20 @@ static GArray *collect_markers(const X86Code *c)
             g_array_append_val(m, k);
         }
     }
+    if (c->loop_head_ofs >= 0) {
+        k.ofs = (uint32_t)c->loop_head_ofs;
+        k.text = g_string_new("loop head");
+        g_array_append_val(m, k);
+    }
+    for (unsigned s = 0; s < 2; s++) {
+        if (c->loop_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->loop_ofs[s];
+            k.text = g_string_new(NULL);
+            g_string_printf(k.text, "goto_tb %u back edge (patchable jmp "
+                            "rel32 to the loop head)", s);
+            g_array_append_val(m, k);
+        }
+    }
     /* Stable, so an insn_start stays before a goto_tb at the same spot. */
     g_array_sort(m, marker_cmp);
     return m;

@@ -104,9 +104,24 @@ typedef struct X86Gen {
     /* Guest memory slow paths, emitted after the body (x86-lower-ctl.c). */
     TcgVec slow_paths;    /* X86SlowPath (arena) */
 
+    /* Loop form (x86-loop.c): registers that hold one value for the
+     * whole TB and never take part in allocation. */
+    bool loop;            /* this TB is compiled in loop form */
+    uint32_t pinned;      /* pinned registers (globals and the budget) */
+    uint32_t alloc_mask;  /* X86_REGS_ALLOC minus the pinned registers */
+    X86Reg budget_reg;    /* BbCpu.budget in loop form, else X86_NOREG */
+    bool loop_slot[2];    /* goto_tb slot may be the loop's back edge */
+    unsigned loop_label;  /* assembler label of the loop head */
+    X86Reg pin_fix_src;   /* an op's output, to be copied to its */
+    X86Reg pin_fix_dst;   /* pinned register (X86_NOREG: none) */
+    bool pinned_stored;   /* env has the pinned values (straight-line
+                             code since x86_ra_sync_pinned()) */
+
     /* Results. */
     TcgVec insns;         /* X86InsnMark (arena) */
     int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
+    int32_t loop_ofs[2];  /* offset of each back-edge jmp, -1 if none */
+    int32_t loop_head_ofs; /* offset of the loop head, -1 if no loop form */
 } X86Gen;
 
 /* A TB's entry stub, "lea rdx, [rip + 5]; jmp rel32" to the prologue; its
@@ -129,6 +144,8 @@ typedef struct X86Code {
     unsigned nb_insns;
     unsigned max_insns;   /* room there */
     int32_t goto_tb_ofs[2];
+    int32_t loop_ofs[2];  /* back-edge jmp of goto_tb slot (loop form) */
+    int32_t loop_head_ofs; /* where the back edge jumps; -1: no loop form */
     void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
                              when this TB's exit_tb 0/1 ends a run */
 } X86Code;
@@ -185,8 +202,14 @@ X86Reg x86_ra_scratch(X86Gen *g, uint32_t mask);
 void x86_ra_reserve(X86Gen *g, X86Reg r);
 /* The op is lowered: unlock registers, release temps that died. */
 void x86_ra_op_done(X86Gen *g, const TcgOp *op);
-/* Write dirty globals back to env; with @drop, forget the copies too. */
+/* Write dirty globals back to env; with @drop, forget the copies too.
+ * Pinned globals (loop form) are left alone: x86_ra_sync_pinned(). */
 void x86_ra_sync_globals(X86Gen *g, bool drop);
+/* Loop form: store the pinned globals and the budget to env (before
+ * anything that leaves the TB); their registers keep them. */
+void x86_ra_sync_pinned(X86Gen *g);
+/* Loop form: pin global @t to callee-saved register @r for the TB. */
+void x86_ra_pin(X86Gen *g, uint32_t t, X86Reg r);
 /* Store TB-local temps in @live whose memory copy is stale. */
 void x86_ra_sync_temps(X86Gen *g, const TcgBits *live);
 /* At a label: nothing in registers, temps in @live are in their slots. */
@@ -220,6 +243,16 @@ typedef struct X86ColdSave {
 /* Fill @out (room for X86_NB_REGS) for a call made at this point; the
  * allocation itself is unchanged.  Returns the number of entries. */
 unsigned x86_ra_cold_saves(X86Gen *g, X86ColdSave *out);
+
+/* ------------------------------------------------------------ loop form */
+
+/* Decide whether the TB gets the loop form (docs/jit.md, "Self-loops")
+ * and, if so, pin its registers; call after x86_ra_init(). */
+void x86_loop_plan(X86Gen *g);
+/* Loop form: emit the entry (load the pinned values), the loop head and
+ * the budget check in place of the TB's budget prologue; returns the
+ * index of the first op after the prologue. */
+unsigned x86_loop_prologue(X86Gen *g);
 
 /* ------------------------------------------------------------ lowering */
 

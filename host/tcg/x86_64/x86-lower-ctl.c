@@ -326,6 +326,8 @@ static void lower_call(X86Gen *g, const TcgOp *op)
     /* A helper that may read globals, raise (the exception path reads
      * env) or write globals (our copies are dropped afterwards) needs
      * them in env; one that may write them needs our copies forgotten. */
+    /* (A TB with a call never gets the loop form: x86-loop.c.) */
+    g_assert(!g->loop);
     if ((h->flags & quiet) != quiet) {
         x86_ra_sync_globals(g, !(h->flags & BB_TCG_CALL_NO_WRITE_GLOBALS));
     }
@@ -385,6 +387,7 @@ static void lower_br(X86Gen *g, const TcgOp *op)
 void x86_emit_exit(X86Gen *g, unsigned code)
 {
     x86_ra_sync_globals(g, false);
+    x86_ra_sync_pinned(g);
     if (code == TCG_EXIT_SLOT0 || code == TCG_EXIT_SLOT1 ||
         code == TCG_EXIT_ENTRY) {
         /* Which TB of a chained run took the exit: exec() reads rdx. */
@@ -474,6 +477,7 @@ static void lower_lookup_and_goto(X86Gen *g, const TcgOp *op)
     uint32_t key = (uint32_t)op->args[0];
 
     x86_ra_sync_globals(g, false);
+    x86_ra_sync_pinned(g); /* the next TB loads them from env */
     x86_ra_prepare_call(g);
     if ((key & BB_TCG_LOOKUP_KEYED) && g->s->keyed_lookup) {
         unsigned miss = x86_label_new(&g->as);
@@ -505,12 +509,24 @@ static void lower_lookup_and_goto(X86Gen *g, const TcgOp *op)
 
 /* A jmp rel32 whose displacement is 4-byte aligned, so chaining can
  * rewrite it with one atomic store; until then it jumps to the next
- * instruction, the exit_tb that follows. */
+ * instruction, the exit_tb that follows.  In loop form (x86-loop.c) the
+ * pinned values are stored before it, and a slot that may go back to the
+ * TB itself has a second such jmp before those stores, the back edge,
+ * which chaining points at the loop head. */
 static void lower_goto_tb(X86Gen *g, const TcgOp *op)
 {
     unsigned slot = (unsigned)op->args[0];
 
     x86_ra_sync_globals(g, false);
+    if (g->loop) {
+        if (slot < 2 && g->loop_slot[slot]) {
+            x86_align(&g->as, 4, 1);
+            g->loop_ofs[slot] = (int32_t)g->as.len;
+            x86_byte(&g->as, 0xe9);
+            x86_u32(&g->as, 0);
+        }
+        x86_ra_sync_pinned(g);
+    }
     x86_align(&g->as, 4, 1);
     if (slot < 2) {
         g->goto_tb_ofs[slot] = (int32_t)g->as.len;
