@@ -195,6 +195,7 @@ static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
     g->goto_tb_ofs[0] = g->goto_tb_ofs[1] = -1;
     g->loop_ofs[0] = g->loop_ofs[1] = -1;
     g->loop_head_ofs = -1;
+    g->loop_jcc_ofs[0] = g->loop_jcc_ofs[1] = -1;
     g->arena_mark = tcg_arena_mark(s->arena);
     x86_asm_init(&g->as, p, cap, rx);
     g->as.arena = s->arena; /* labels and fixups too */
@@ -294,6 +295,14 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
     c->loop_ofs[0] = g->loop_ofs[0];
     c->loop_ofs[1] = g->loop_ofs[1];
     c->loop_head_ofs = g->loop_head_ofs;
+    for (unsigned s = 0; s < 2; s++) {
+        c->loop_jcc_ofs[s] = -1;
+        if (g->loop_jcc_ofs[s] >= 0 && g->loop_ofs[s] >= 0) {
+            c->loop_jcc_ofs[s] = g->loop_jcc_ofs[s];
+            c->loop_jcc_home[s] = (int32_t)*tcg_vec_at(
+                &g->as.label_pos, gssize, g->loop_jcc_label[s]);
+        }
+    }
     return c;
 }
 
@@ -510,10 +519,13 @@ const TcgBackend tcg_backend_x86_64 = {
 
 /* ------------------------------------------------------------ chaining */
 
-/* Point the patchable jmp at offset @ofs of @from at @target. */
-static bool retarget(TcgCode *from, int32_t ofs, uintptr_t target)
+/* Point the patchable jump at offset @ofs of @from at @target: a jmp
+ * rel32 (opcode 1 byte) or a jcc rel32 (@jcc: 2 bytes). */
+static bool retarget_insn(TcgCode *from, int32_t ofs, bool jcc,
+                          uintptr_t target)
 {
     X86Code *c = x86_code(from);
+    unsigned op = jcc ? 2 : 1;
     uintptr_t jmp;
     int32_t rel;
     bool ok;
@@ -522,12 +534,17 @@ static bool retarget(TcgCode *from, int32_t ofs, uintptr_t target)
         return false;
     }
     jmp = c->entry + (uintptr_t)ofs;
-    rel = (int32_t)(target - (jmp + 5));
+    rel = (int32_t)(target - (jmp + op + 4));
     g_mutex_lock(&jit.lock);
     ok = c->generation == jit.buf->generation &&
-         x86_code_buffer_patch(jit.buf, jmp + 1, &rel, 4);
+         x86_code_buffer_patch(jit.buf, jmp + op, &rel, 4);
     g_mutex_unlock(&jit.lock);
     return ok;
+}
+
+static bool retarget(TcgCode *from, int32_t ofs, uintptr_t target)
+{
+    return retarget_insn(from, ofs, false, target);
 }
 
 /* A slot chained to its own TB in loop form takes the back edge to the
@@ -541,8 +558,11 @@ bool tcg_x86_64_chain(TcgCode *from, unsigned slot, const TcgCode *to)
         return false;
     }
     if (to == from && c->loop_ofs[slot] >= 0 && c->loop_head_ofs >= 0) {
-        return retarget(from, c->loop_ofs[slot],
-                        c->entry + (uintptr_t)c->loop_head_ofs);
+        uintptr_t head = c->entry + (uintptr_t)c->loop_head_ofs;
+
+        return retarget(from, c->loop_ofs[slot], head) &&
+               (c->loop_jcc_ofs[slot] < 0 ||
+                retarget_insn(from, c->loop_jcc_ofs[slot], true, head));
     }
     return retarget(from, c->goto_tb_ofs[slot],
                     x86_code(to)->entry + ENTRY_STUB_SIZE);
@@ -553,6 +573,11 @@ bool tcg_x86_64_unchain(TcgCode *from, unsigned slot)
     const X86Code *c = x86_code(from);
 
     if (slot > 1 || c->goto_tb_ofs[slot] < 0) {
+        return false;
+    }
+    if (c->loop_jcc_ofs[slot] >= 0 &&
+        !retarget_insn(from, c->loop_jcc_ofs[slot], true,
+                       c->entry + (uintptr_t)c->loop_jcc_home[slot])) {
         return false;
     }
     if (c->loop_ofs[slot] >= 0 &&

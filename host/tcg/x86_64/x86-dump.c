@@ -116,6 +116,13 @@ static GArray *collect_markers(const X86Code *c)
                             "rel32 to the loop head)", s);
             g_array_append_val(m, k);
         }
+        if (c->loop_jcc_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->loop_jcc_ofs[s];
+            k.text = g_string_new(NULL);
+            g_string_printf(k.text, "branch to goto_tb %u (patchable jcc "
+                            "rel32 to the loop head)", s);
+            g_array_append_val(m, k);
+        }
     }
     /* Stable, so an insn_start stays before a goto_tb at the same spot. */
     g_array_sort(m, marker_cmp);

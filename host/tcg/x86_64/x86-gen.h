@@ -122,6 +122,8 @@ typedef struct X86Gen {
     int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
     int32_t loop_ofs[2];  /* offset of each back-edge jmp, -1 if none */
     int32_t loop_head_ofs; /* offset of the loop head, -1 if no loop form */
+    int32_t loop_jcc_ofs[2]; /* a jcc to the slot's goto_tb, -1 if none */
+    unsigned loop_jcc_label[2]; /* ...and the IR label it jumps to */
 } X86Gen;
 
 /* A TB's entry stub, "lea rdx, [rip + 5]; jmp rel32" to the prologue; its
@@ -146,6 +148,10 @@ typedef struct X86Code {
     int32_t goto_tb_ofs[2];
     int32_t loop_ofs[2];  /* back-edge jmp of goto_tb slot (loop form) */
     int32_t loop_head_ofs; /* where the back edge jumps; -1: no loop form */
+    int32_t loop_jcc_ofs[2]; /* a jcc (rel32) whose target is the slot's
+                                back edge and so can go to the loop head
+                                directly; -1 if none */
+    int32_t loop_jcc_home[2]; /* where that jcc jumps when unchained */
     void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
                              when this TB's exit_tb 0/1 ends a run */
 } X86Code;
@@ -253,6 +259,9 @@ void x86_loop_plan(X86Gen *g);
  * the budget check in place of the TB's budget prologue; returns the
  * index of the first op after the prologue. */
 unsigned x86_loop_prologue(X86Gen *g);
+/* Loop form: the goto_tb slot whose back edge IR label @label leads
+ * straight to (nothing else reaches the label), or -1. */
+int x86_loop_label_slot(X86Gen *g, unsigned label);
 
 /* ------------------------------------------------------------ lowering */
 

@@ -26,7 +26,11 @@
  *     That is what makes the loop provably the same as the chained jump
  *     to itself; the pc heuristic only keeps the extra jmp out of other
  *     TBs.  Until then (and after an unchain) the back edge falls through
- *     to the stores of the pinned values and the ordinary goto_tb.
+ *     to the stores of the pinned values and the ordinary goto_tb;
+ *   - the conditional branch to such a goto_tb (RISC-V's "bnez a2, top"
+ *     ends the TB with "brcond ne -> L; goto_tb 0 ...; L: goto_tb 1") is
+ *     patched along with the back edge, straight to the loop head, so an
+ *     iteration takes one taken branch instead of two.
  * Only TBs the exec loop allows (cached, chaining on: BbTcgContext.loop_ok)
  * with the budget prologue it emits, no helper call and no env store
  * besides the prologue's get the loop form: a helper or an env store could
@@ -195,6 +199,33 @@ void x86_loop_plan(X86Gen *g)
         x86_ra_pin(g, best, pin_regs[k]);
     }
     g->loop_label = x86_label_new(&g->as);
+}
+
+int x86_loop_label_slot(X86Gen *g, unsigned label)
+{
+    BbTcgContext *s = g->s;
+    unsigned nops = tcg_nb_ops(s);
+
+    if (!g->loop) {
+        return -1;
+    }
+    for (unsigned j = g->cur_op + 1; j + 1 < nops; j++) {
+        const TcgOp *op = tcg_op(s, j), *next;
+
+        if (op->opc != BB_TCG_OP_SET_LABEL || op->args[0] != label) {
+            continue;
+        }
+        next = tcg_op(s, j + 1);
+        /* No fall-through into the label (the code before it left the
+         * TB), so the label's address is the goto_tb's back edge. */
+        if (tcg_op_falls_through(tcg_op(s, j - 1)) ||
+            next->opc != BB_TCG_OP_GOTO_TB || next->args[0] > 1 ||
+            !g->loop_slot[next->args[0]]) {
+            return -1;
+        }
+        return (int)next->args[0];
+    }
+    return -1;
 }
 
 unsigned x86_loop_prologue(X86Gen *g)

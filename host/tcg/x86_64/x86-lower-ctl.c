@@ -370,7 +370,16 @@ static void lower_brcond(X86Gen *g, const TcgOp *op, bool w)
     if (c == BB_TCG_COND_ALWAYS) {
         x86_jmp_label(&g->as, label, false);
     } else {
+        int slot = x86_loop_label_slot(g, label);
+
         x86_cmp_emit(g, &cmp);
+        if (slot >= 0 && g->loop_jcc_ofs[slot] < 0 &&
+            !x86_label_bound(&g->as, label)) {
+            /* A rel32 chaining can rewrite atomically (x86-loop.c). */
+            x86_align(&g->as, 4, 2);
+            g->loop_jcc_ofs[slot] = (int32_t)g->as.len;
+            g->loop_jcc_label[slot] = label;
+        }
         x86_jcc_label(&g->as, cmp.cc, label, false);
     }
 }
