@@ -292,16 +292,21 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
     }
     c->goto_tb_ofs[0] = g->goto_tb_ofs[0];
     c->goto_tb_ofs[1] = g->goto_tb_ofs[1];
-    c->loop_ofs[0] = g->loop_ofs[0];
-    c->loop_ofs[1] = g->loop_ofs[1];
-    c->loop_head_ofs = g->loop_head_ofs;
-    for (unsigned s = 0; s < 2; s++) {
-        c->loop_jcc_ofs[s] = -1;
-        if (g->loop_jcc_ofs[s] >= 0 && g->loop_ofs[s] >= 0) {
-            c->loop_jcc_ofs[s] = g->loop_jcc_ofs[s];
-            c->loop_jcc_home[s] = (int32_t)*tcg_vec_at(
-                &g->as.label_pos, gssize, g->loop_jcc_label[s]);
+    c->loop = NULL;
+    if (g->loop_head_ofs >= 0) {
+        X86LoopInfo *l = code_chunk_alloc(sizeof(X86LoopInfo));
+
+        l->head_ofs = g->loop_head_ofs;
+        for (unsigned s = 0; s < 2; s++) {
+            l->back_ofs[s] = g->loop_ofs[s];
+            l->jcc_ofs[s] = -1;
+            if (g->loop_jcc_ofs[s] >= 0 && g->loop_ofs[s] >= 0) {
+                l->jcc_ofs[s] = g->loop_jcc_ofs[s];
+                l->jcc_home[s] = (int32_t)*tcg_vec_at(
+                    &g->as.label_pos, gssize, g->loop_jcc_label[s]);
+            }
         }
+        c->loop = l;
     }
     return c;
 }
@@ -557,12 +562,13 @@ bool tcg_x86_64_chain(TcgCode *from, unsigned slot, const TcgCode *to)
     if (slot > 1 || x86_code(to)->generation != c->generation) {
         return false;
     }
-    if (to == from && c->loop_ofs[slot] >= 0 && c->loop_head_ofs >= 0) {
-        uintptr_t head = c->entry + (uintptr_t)c->loop_head_ofs;
+    if (to == from && c->loop && c->loop->back_ofs[slot] >= 0) {
+        const X86LoopInfo *l = c->loop;
+        uintptr_t head = c->entry + (uintptr_t)l->head_ofs;
 
-        return retarget(from, c->loop_ofs[slot], head) &&
-               (c->loop_jcc_ofs[slot] < 0 ||
-                retarget_insn(from, c->loop_jcc_ofs[slot], true, head));
+        return retarget(from, l->back_ofs[slot], head) &&
+               (l->jcc_ofs[slot] < 0 ||
+                retarget_insn(from, l->jcc_ofs[slot], true, head));
     }
     return retarget(from, c->goto_tb_ofs[slot],
                     x86_code(to)->entry + ENTRY_STUB_SIZE);
@@ -575,14 +581,14 @@ bool tcg_x86_64_unchain(TcgCode *from, unsigned slot)
     if (slot > 1 || c->goto_tb_ofs[slot] < 0) {
         return false;
     }
-    if (c->loop_jcc_ofs[slot] >= 0 &&
-        !retarget_insn(from, c->loop_jcc_ofs[slot], true,
-                       c->entry + (uintptr_t)c->loop_jcc_home[slot])) {
+    if (c->loop && c->loop->jcc_ofs[slot] >= 0 &&
+        !retarget_insn(from, c->loop->jcc_ofs[slot], true,
+                       c->entry + (uintptr_t)c->loop->jcc_home[slot])) {
         return false;
     }
-    if (c->loop_ofs[slot] >= 0 &&
-        !retarget(from, c->loop_ofs[slot],
-                  c->entry + (uintptr_t)c->loop_ofs[slot] + 5)) {
+    if (c->loop && c->loop->back_ofs[slot] >= 0 &&
+        !retarget(from, c->loop->back_ofs[slot],
+                  c->entry + (uintptr_t)c->loop->back_ofs[slot] + 5)) {
         return false;
     }
     return retarget(from, c->goto_tb_ofs[slot],
@@ -591,7 +597,7 @@ bool tcg_x86_64_unchain(TcgCode *from, unsigned slot)
 
 bool tcg_x86_64_code_is_loop(const TcgCode *code)
 {
-    return x86_code(code)->loop_head_ofs >= 0;
+    return x86_code(code)->loop != NULL;
 }
 
 /* ------------------------------------------------------------ buffer API */

@@ -103,21 +103,21 @@ static GArray *collect_markers(const X86Code *c)
             g_array_append_val(m, k);
         }
     }
-    if (c->loop_head_ofs >= 0) {
-        k.ofs = (uint32_t)c->loop_head_ofs;
+    if (c->loop) {
+        k.ofs = (uint32_t)c->loop->head_ofs;
         k.text = g_string_new("loop head");
         g_array_append_val(m, k);
     }
-    for (unsigned s = 0; s < 2; s++) {
-        if (c->loop_ofs[s] >= 0) {
-            k.ofs = (uint32_t)c->loop_ofs[s];
+    for (unsigned s = 0; s < 2 && c->loop; s++) {
+        if (c->loop->back_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->loop->back_ofs[s];
             k.text = g_string_new(NULL);
             g_string_printf(k.text, "goto_tb %u back edge (patchable jmp "
                             "rel32 to the loop head)", s);
             g_array_append_val(m, k);
         }
-        if (c->loop_jcc_ofs[s] >= 0) {
-            k.ofs = (uint32_t)c->loop_jcc_ofs[s];
+        if (c->loop->jcc_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->loop->jcc_ofs[s];
             k.text = g_string_new(NULL);
             g_string_printf(k.text, "branch to goto_tb %u (patchable jcc "
                             "rel32 to the loop head)", s);

@@ -130,6 +130,16 @@ typedef struct X86Gen {
  * body (where chained jumps and lookup_and_goto enter) follows it. */
 #define X86_ENTRY_STUB_SIZE 12
 
+/* The patch points of a TB in loop form (x86-loop.c), offsets from its
+ * entry; allocated only for such TBs (most have none). */
+typedef struct X86LoopInfo {
+    int32_t head_ofs;     /* the loop head, where the back edges go */
+    int32_t back_ofs[2];  /* back-edge jmp of goto_tb slot, -1 if none */
+    int32_t jcc_ofs[2];   /* a jcc (rel32) whose target is that back edge
+                             and so can go to the loop head directly */
+    int32_t jcc_home[2];  /* where that jcc jumps when unchained */
+} X86LoopInfo;
+
 /* A compiled TB (the backend's TcgCode). */
 typedef struct X86Code {
     uintptr_t entry;      /* runtime address; TcgExit fn(env, rt) */
@@ -146,12 +156,7 @@ typedef struct X86Code {
     unsigned nb_insns;
     unsigned max_insns;   /* room there */
     int32_t goto_tb_ofs[2];
-    int32_t loop_ofs[2];  /* back-edge jmp of goto_tb slot (loop form) */
-    int32_t loop_head_ofs; /* where the back edge jumps; -1: no loop form */
-    int32_t loop_jcc_ofs[2]; /* a jcc (rel32) whose target is the slot's
-                                back edge and so can go to the loop head
-                                directly; -1 if none */
-    int32_t loop_jcc_home[2]; /* where that jcc jumps when unchained */
+    struct X86LoopInfo *loop; /* loop form (x86-loop.c), else NULL */
     void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
                              when this TB's exit_tb 0/1 ends a run */
 } X86Code;

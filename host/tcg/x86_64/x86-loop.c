@@ -138,6 +138,12 @@ static void count_global(X86Gen *g, unsigned *uses, uint64_t t)
     }
 }
 
+/* How many ops at the end of a TB are searched for its goto_tbs: they
+ * come last (each followed by a pc store and its exit_tb), and a search
+ * of the whole TB for every TB cost translation time (bench/guest's
+ * transl) for the few TBs that loop. */
+#define LOOP_TAIL_OPS 24
+
 void x86_loop_plan(X86Gen *g)
 {
     BbTcgContext *s = g->s;
@@ -146,7 +152,21 @@ void x86_loop_plan(X86Gen *g)
     bool tb_budget, any = false, exit_path = false;
     int64_t len;
 
-    if (!s->loop_ok || !match_prologue(g, n, &len, &tb_budget, &leave)) {
+    if (!s->loop_ok || n == 0 || nops <= n) {
+        return;
+    }
+    /* Cheapest test first: a goto_tb back to this TB's pc near the end. */
+    for (unsigned i = nops - 1; i >= n && i + LOOP_TAIL_OPS >= nops; i--) {
+        const TcgOp *op = tcg_op(s, i);
+
+        if (op->opc == BB_TCG_OP_GOTO_TB && op->args[0] < 2 &&
+            slot_targets_self(g, i)) {
+            g->loop_slot[op->args[0]] = true;
+            any = true;
+        }
+    }
+    if (!any || !match_prologue(g, n, &len, &tb_budget, &leave)) {
+        g->loop_slot[0] = g->loop_slot[1] = false;
         return;
     }
     uses = tcg_scratch_new0(s, unsigned, s->nb_globals + 1);
@@ -155,12 +175,8 @@ void x86_loop_plan(X86Gen *g)
         const TcgOpDef *def = &tcg_op_defs[op->opc];
 
         if (op->opc == BB_TCG_OP_CALL || is_env_store(op->opc)) {
+            g->loop_slot[0] = g->loop_slot[1] = false;
             return;
-        }
-        if (op->opc == BB_TCG_OP_GOTO_TB && op->args[0] < 2 &&
-            slot_targets_self(g, i)) {
-            g->loop_slot[op->args[0]] = true;
-            any = true;
         }
         /* A goto_tb's unchained path (the pc store before its exit_tb)
          * does not run in the loop: its globals are not worth a pin. */
@@ -175,9 +191,6 @@ void x86_loop_plan(X86Gen *g)
                 count_global(g, uses, op->args[a]);
             }
         }
-    }
-    if (!any) {
-        return;
     }
     g->loop = true;
     g->budget_reg = pin_regs[0];

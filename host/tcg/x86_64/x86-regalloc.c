@@ -469,10 +469,10 @@ void x86_ra_sync_globals(X86Gen *g, bool drop)
 
 void x86_ra_sync_pinned(X86Gen *g)
 {
-    if (g->pinned_stored) {
-        return; /* nothing changed since the last store (goto_tb, exit) */
+    if (!g->loop || g->pinned_stored) {
+        return; /* none, or unchanged since the last store (goto_tb) */
     }
-    g->pinned_stored = g->loop;
+    g->pinned_stored = true;
     for (int r = 0; r < X86_NB_REGS; r++) {
         int32_t t = g->reg_temp[r];
 
