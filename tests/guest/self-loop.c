@@ -14,7 +14,9 @@
  *     (six live ones) storing words across 8 pages (TLB misses: the slow
  *     path stores the pinned registers before its call);
  *   - a loop whose store faults on its 37th iteration (nothing mapped):
- *     precise mepc, mtval, registers and minstret;
+ *     precise mepc, mtval, registers and minstret; and in S-mode under
+ *     Sv39 a loop storing words across a mapped page into an unmapped
+ *     one (store page fault on the 513th iteration);
  *   - a loop storing into its own code page, and once into its own store
  *     instruction (unchanged bytes: the TB is invalidated under the
  *     running loop): no instruction may run twice (minstret exact);
@@ -71,7 +73,8 @@ static bool hook(struct trap_frame *f, uint64_t cause)
         *CLINT_MTIMECMP(0) = *CLINT_MTIME + period;
         return true;
     }
-    if (cause == CAUSE_STORE_ACCESS && fault_resume) {
+    if ((cause == CAUSE_STORE_ACCESS || cause == CAUSE_STORE_PAGE_FAULT) &&
+        fault_resume) {
         fault_cause = cause;
         fault_epc = csr_read(mepc);
         fault_tval = csr_read(mtval);
@@ -304,6 +307,79 @@ static void check_fault(void)
     }
 }
 
+/* ------------------------------------------------------------ page fault */
+
+#define PAGE 4096
+#define PTE(pa, flags) (((uint64_t)(pa) >> 12) << 10 | (flags))
+#define VA_LOOP 0x1000ul /* mapped to loop_page; VA_LOOP + PAGE is not */
+
+static volatile uint64_t pt_root[512] __attribute__((aligned(PAGE)));
+static volatile uint64_t pt_l1[512] __attribute__((aligned(PAGE)));
+static volatile uint64_t pt_l0[512] __attribute__((aligned(PAGE)));
+static volatile uint64_t loop_page[512] __attribute__((aligned(PAGE)));
+
+static long s_page_loop(long arg)
+{
+    register uint64_t t1 __asm__("t1") = VA_LOOP;
+    register uint64_t a2 __asm__("a2") = 1000;
+    register uint64_t a1 __asm__("a1") = (uint64_t)arg;
+    uint64_t store_pc;
+
+    __asm__ volatile(
+        ".option push\n"
+        ".option norvc\n"
+        "    lla t0, 2f\n"
+        "    sd t0, %[resume]\n"
+        "    lla %[store], 1f\n"
+        "    .balign 64\n"
+        "1:  sd a1, 0(t1)\n"
+        "    addi a1, a1, 1\n"
+        "    addi t1, t1, 8\n"
+        "    addi a2, a2, -1\n"
+        "    bnez a2, 1b\n"
+        "2:  nop\n"
+        ".option pop\n"
+        : [store] "=&r"(store_pc), [resume] "=m"(fault_resume), "+r"(t1),
+          "+r"(a2), "+r"(a1)
+        :
+        : "t0", "memory");
+    return (long)store_pc;
+}
+
+static void check_page_fault(void)
+{
+    uint64_t store_pc;
+
+    test_case("page fault in an S-mode loop", -1);
+    pt_root[2] = PTE(0x80000000ul, PTE_V | PTE_R | PTE_W | PTE_X | PTE_A |
+                                       PTE_D);
+    pt_root[0] = PTE(pt_l1, PTE_V);
+    pt_l1[0] = PTE(pt_l0, PTE_V);
+    pt_l0[VA_LOOP >> 12] = PTE(loop_page, PTE_V | PTE_R | PTE_W | PTE_A |
+                                              PTE_D);
+    for (unsigned i = 0; i < 512; i++) {
+        loop_page[i] = 0;
+    }
+    nfaults = 0;
+    csr_write(satp, SATP_MODE_SV39 | (uintptr_t)pt_root >> 12);
+    __asm__ volatile("sfence.vma" : : : "memory");
+    store_pc = (uint64_t)enter_mode(PRV_S, s_page_loop, 7);
+    csr_write(satp, 0);
+    __asm__ volatile("sfence.vma" : : : "memory");
+    CHECK_EQ(nfaults, 1);
+    CHECK_EQ(fault_cause, CAUSE_STORE_PAGE_FAULT);
+    CHECK_EQ(fault_epc, store_pc);
+    CHECK_EQ(fault_tval, VA_LOOP + PAGE);
+    CHECK_EQ(fault_t1, VA_LOOP + PAGE);
+    CHECK_EQ(fault_a2, 1000 - 512);
+    for (unsigned i = 0; i < 512; i++) {
+        if (loop_page[i] != 7 + i) {
+            test_case("word stored before the page fault", i);
+            CHECK_EQ(loop_page[i], 7 + i);
+        }
+    }
+}
+
 /* ------------------------------------------------------------ code page */
 
 #define SMC_N 200
@@ -426,6 +502,7 @@ int main(void)
         check_count();
         check_registers();
         check_fault();
+        check_page_fault();
         check_smc(0);
         check_smc(1);
         check_mmio();
