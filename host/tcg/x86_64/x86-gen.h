@@ -14,7 +14,8 @@
  *              TLB fast path of guest memory accesses reads with one
  *              load instead of two dependent ones
  *   others     allocatable (callee-saved ones are preferred, so values
- *              survive helper calls)
+ *              survive helper calls); in a TB in loop form rbx and up to
+ *              four of r12-r15 are pinned instead (x86-loop.c)
  * An i32 value in a host register is always zero-extended: bits 63..32
  * are 0 (32-bit instructions guarantee it; the few that do not, such as
  * helper returns and setcc, are followed by an explicit zero extension).

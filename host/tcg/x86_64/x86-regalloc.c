@@ -24,7 +24,6 @@
  */
 #include <limits.h>
 #include <stdarg.h>
-
 #include <stddef.h>
 
 #include <breadboard/cpu.h>
