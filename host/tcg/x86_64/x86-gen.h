@@ -111,6 +111,8 @@ typedef struct X86Gen {
     uint32_t pinned;      /* pinned registers (globals and the budget) */
     uint32_t alloc_mask;  /* X86_REGS_ALLOC minus the pinned registers */
     X86Reg budget_reg;    /* BbCpu.budget in loop form, else X86_NOREG */
+    X86Reg tlb_reg;       /* loop form: the frame's copy of rt->tlb, when
+                             a register was left (else X86_NOREG) */
     bool loop_slot[2];    /* goto_tb slot may be the loop's back edge */
     unsigned loop_label;  /* assembler label of the loop head */
     X86Reg pin_fix_src;   /* an op's output, to be copied to its */

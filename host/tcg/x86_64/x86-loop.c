@@ -7,7 +7,8 @@
  * registers back before the chained jump and load them again after it,
  * so every loop-carried value went through memory.  In the loop form:
  *   - the budget and up to four of the TB's globals are pinned to
- *     callee-saved registers for the whole TB, loaded once at the body's
+ *     callee-saved registers for the whole TB (a fifth register left
+ *     over holds the TLB's address), loaded once at the body's
  *     start (where other TBs and the entry stub come in) and stored back
  *     only where the TB is left or may unwind: every exit, the goto_tb
  *     paths to other TBs, lookup_and_goto, the cold slow path of a guest
@@ -149,7 +150,8 @@ void x86_loop_plan(X86Gen *g)
     BbTcgContext *s = g->s;
     unsigned n = s->budget_ops, nops = tcg_nb_ops(s), leave;
     unsigned *uses;
-    bool tb_budget, any = false, exit_path = false;
+    bool tb_budget, any = false, exit_path = false, mem = false;
+    unsigned k;
     int64_t len;
 
     if (!s->loop_ok || n == 0 || nops <= n) {
@@ -178,6 +180,7 @@ void x86_loop_plan(X86Gen *g)
             g->loop_slot[0] = g->loop_slot[1] = false;
             return;
         }
+        mem |= (tcg_op_defs[op->opc].flags & TCG_OPF_MAY_RAISE) != 0;
         /* A goto_tb's unchained path (the pc store before its exit_tb)
          * does not run in the loop: its globals are not worth a pin. */
         if (op->opc == BB_TCG_OP_GOTO_TB) {
@@ -197,7 +200,7 @@ void x86_loop_plan(X86Gen *g)
     g->pinned |= X86_BIT(pin_regs[0]);
     g->alloc_mask &= ~X86_BIT(pin_regs[0]);
     /* The most used globals, ties to the lower id. */
-    for (unsigned k = 1; k <= LOOP_MAX_GLOBALS; k++) {
+    for (k = 1; k <= LOOP_MAX_GLOBALS; k++) {
         unsigned best = UINT32_MAX;
 
         for (unsigned t = 0; t < s->nb_globals; t++) {
@@ -210,6 +213,13 @@ void x86_loop_plan(X86Gen *g)
         }
         uses[best] = 0;
         x86_ra_pin(g, best, pin_regs[k]);
+    }
+    /* A register left over holds the TLB's address for the guest memory
+     * accesses (one load less each). */
+    if (mem && k < G_N_ELEMENTS(pin_regs)) {
+        g->tlb_reg = pin_regs[k];
+        g->pinned |= X86_BIT(pin_regs[k]);
+        g->alloc_mask &= ~X86_BIT(pin_regs[k]);
     }
     g->loop_label = x86_label_new(&g->as);
 }
@@ -258,6 +268,9 @@ unsigned x86_loop_prologue(X86Gen *g)
                      (X86Reg)r, X86_ENV_REG,
                      (int32_t)x86_temp(g, (uint32_t)t)->env_offset);
         }
+    }
+    if (g->tlb_reg != X86_NOREG) {
+        x86_load(&g->as, 8, false, true, g->tlb_reg, X86_RSP, X86_TLB_OFFSET);
     }
     x86_align(&g->as, 16, 0);
     x86_label_bind(&g->as, g->loop_label);

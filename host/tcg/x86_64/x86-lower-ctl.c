@@ -192,7 +192,11 @@ static void emit_tlb_lookup(X86Gen *g, const X86SlowPath *sp)
     x86_alu_rr(a, false, X86_XOR, X86_RAX, X86_RDI);
     x86_alu_ri(a, false, X86_AND, X86_RAX,
                (TLB_ENTRIES - 1) << TLB_ENTRY_BITS);
-    x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RSP, X86_TLB_OFFSET);
+    if (g->tlb_reg != X86_NOREG) {
+        x86_alu_rr(a, true, X86_ADD, X86_RAX, g->tlb_reg); /* loop form */
+    } else {
+        x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RSP, X86_TLB_OFFSET);
+    }
     x86_mov_rr(a, true, X86_RDI, X86_RSI);
     x86_alu_ri(a, true, X86_AND, X86_RDI,
                (int32_t)(TLB_PAGE_MASK | (size - 1)));

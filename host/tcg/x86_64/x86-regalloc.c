@@ -73,6 +73,7 @@ void x86_ra_init(X86Gen *g)
     }
     g->alloc_mask = X86_REGS_ALLOC;
     g->budget_reg = X86_NOREG;
+    g->tlb_reg = X86_NOREG;
     g->pin_fix_dst = X86_NOREG;
 }
 
