@@ -70,7 +70,9 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
 /*
  * A guest access empties only its scratch registers (MEM_SCRATCH) and
  * then tries the TLB inline (softmmu.h), with the address in rsi and a
- * store's value in rdx; nothing is written back on this hit path:
+ * store's value in rdx (or in the register that already holds it, when
+ * that is none of the scratch registers); nothing is written back on
+ * this hit path:
  *
  *     mov    eax, esi                        ; tlb_index_of(), scaled:
  *     shr    eax, TLB_PAGE_BITS - TLB_ENTRY_BITS
@@ -100,6 +102,8 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
 
 typedef struct X86SlowPath {
     bool is_store;
+    int8_t val_reg;       /* a store's value (rdx, or a register the hit
+                             path leaves alone, copied to rdx here) */
     bool is64;
     BbMemOp mop;
     unsigned mmu_idx;
@@ -252,19 +256,31 @@ static void emit_qemu_ld(X86Gen *g, const TcgOp *op)
 
 static void emit_qemu_st(X86Gen *g, const TcgOp *op)
 {
+    uint32_t v = (uint32_t)op->args[0];
+    const X86TempState *vs = &g->ts[v];
+    X86Reg val = X86_RDX;
     X86SlowPath *sp;
 
     x86_ra_reserve_mask(g, MEM_SCRATCH);
+    /* A value already in a register (outside the scratch ones, after the
+     * reserve) is stored from there: no copy on the hit path. */
+    if (x86_temp(g, v)->kind != TEMP_CONST && vs->loc == X86_TS_REG &&
+        !(MEM_SCRATCH & X86_BIT(vs->reg))) {
+        val = (X86Reg)vs->reg;
+    }
     x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
-    x86_ra_load_into(g, (uint32_t)op->args[0], X86_RDX);
+    if (val == X86_RDX) {
+        x86_ra_load_into(g, v, X86_RDX);
+    }
     sp = slow_path_new(g, op, true);
+    sp->val_reg = (int8_t)val;
     emit_tlb_lookup(g, sp);
-    x86_store(&g->as, 1u << (sp->mop & BB_MO_SIZE), X86_RDX, X86_RSI, 0);
+    x86_store(&g->as, 1u << (sp->mop & BB_MO_SIZE), val, X86_RSI, 0);
     x86_label_bind(&g->as, sp->label_done);
 }
 
 /* The call of a slow path, entered from its access's failed compare with
- * the address in rsi and a store's value in rdx. */
+ * the address in rsi and a store's value in rdx or sp->val_reg. */
 static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
 {
     unsigned size = 1u << (sp->mop & BB_MO_SIZE);
@@ -285,6 +301,9 @@ static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
         }
     }
     if (sp->is_store) {
+        if (sp->val_reg != X86_RDX) {
+            x86_mov_rr(&g->as, true, X86_RDX, (X86Reg)sp->val_reg);
+        }
         if (size < 8) {
             x86_movzx(&g->as, size, X86_RDX, X86_RDX); /* the stored bytes */
         }
