@@ -1221,6 +1221,7 @@ static bool exec_translate(BbCpu *cpu, uint64_t pc, uint64_t flags,
         bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, limit,
                           offsetof(BbCpu, budget_limit));
         bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, limit, exit_label);
+        s->budget_ops = tcg_nb_ops(s); /* the backend's loop form */
     }
     do {
         if (G_UNLIKELY(p->exec->debug) && !p->dbg_step &&
@@ -1338,6 +1339,10 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
      * (never a oneoff's: a step or a retry runs exactly that code). */
     p->ctx->keyed_lookup = ex->chaining;
     p->ctx->tb_flags = flags;
+    /* Likewise only a cached TB may become a loop (docs/jit.md,
+     * "Self-loops"): the TB cache chains a goto_tb to the TB itself only
+     * after the loop found the same TB for the same pc and flags. */
+    p->ctx->loop_ok = ex->chaining;
     tb = tb_cache_compile(ex->cache, ex->backend, p->ctx, &desc, &error);
     if (ex->stats_on && tb) {
         exec_stats_add(ex, t0, p->scratch.insns);

@@ -146,6 +146,15 @@ struct BbTcgContext {
     /* Set by the exec loop while it builds a TB (reset clears it): the TB
      * may use exit_tb TCG_EXIT_ENTRY. */
     bool entry_exit;
+    /* Set by the exec loop (reset clears them): the TB starts with the
+     * instruction-budget prologue of @budget_ops ops (docs/jit.md, "Kick
+     * and budget"), and, with @loop_ok (a cached TB while chaining is
+     * on), a backend may compile a goto_tb that the TB cache later
+     * chains to this very TB as a loop that keeps guest registers and
+     * the budget in host registers across the back edge (docs/jit.md,
+     * "Self-loops"). */
+    unsigned budget_ops;
+    bool loop_ok;
 };
 
 /* @n zeroed objects of type @T from @s's arena. */

@@ -114,6 +114,8 @@ void tcg_context_reset(BbTcgContext *s)
     s->keyed_lookup = false;
     s->tb_flags = 0;
     s->entry_exit = false;
+    s->budget_ops = 0;
+    s->loop_ok = false;
     tcg_arena_reset(s->arena);
     /* A new stamp empties the constant tables; on wrap-around (after 4
      * billion TBs) clear them for real so old stamps cannot match. */

@@ -58,6 +58,10 @@ int tcg_x86_64_goto_tb_offset(const TcgCode *code, unsigned slot);
  * the links and undoes them before freeing @to. */
 bool tcg_x86_64_chain(TcgCode *from, unsigned slot, const TcgCode *to);
 bool tcg_x86_64_unchain(TcgCode *from, unsigned slot);
+/* Whether @code was compiled in loop form (x86-loop.c, docs/jit.md
+ * "Self-loops"): a goto_tb chained to @code itself jumps to its loop head
+ * with guest registers and the budget kept in host registers. */
+bool tcg_x86_64_code_is_loop(const TcgCode *code);
 /* Tag @code with @owner (the exec loop's TB): when a run ends through
  * exit_tb 0 or 1 of @code, exec() stores @owner in *rt->exit_owner. */
 void tcg_x86_64_set_owner(TcgCode *code, void *owner);

@@ -193,6 +193,9 @@ static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
     g->features = jit.features;
     g->epilogue = jit.epilogue;
     g->goto_tb_ofs[0] = g->goto_tb_ofs[1] = -1;
+    g->loop_ofs[0] = g->loop_ofs[1] = -1;
+    g->loop_head_ofs = -1;
+    g->loop_jcc_ofs[0] = g->loop_jcc_ofs[1] = -1;
     g->arena_mark = tcg_arena_mark(s->arena);
     x86_asm_init(&g->as, p, cap, rx);
     g->as.arena = s->arena; /* labels and fixups too */
@@ -202,6 +205,7 @@ static void gen_init(X86Gen *g, BbTcgContext *s, uint8_t *p, size_t cap,
     }
     x86_liveness_compute(g);
     x86_ra_init(g);
+    x86_loop_plan(g);
 }
 
 static void gen_destroy(X86Gen *g)
@@ -234,10 +238,13 @@ static void block_start(X86Gen *g, unsigned b, const TcgOp *op)
 
 static void gen_body(X86Gen *g)
 {
-    unsigned nops = tcg_nb_ops(g->s);
+    unsigned nops = tcg_nb_ops(g->s), first = 0;
 
     g->reachable = true;
-    for (unsigned i = 0; i < nops && !g->failed; i++) {
+    if (g->loop) {
+        first = x86_loop_prologue(g); /* in place of the budget ops */
+    }
+    for (unsigned i = first; i < nops && !g->failed; i++) {
         const TcgOp *op = tcg_op(g->s, i);
         unsigned b = g->cfg.block_of_op[i];
 
@@ -285,6 +292,22 @@ static X86Code *code_fill(X86Gen *g, X86Code *c, uintptr_t entry,
     }
     c->goto_tb_ofs[0] = g->goto_tb_ofs[0];
     c->goto_tb_ofs[1] = g->goto_tb_ofs[1];
+    c->loop = NULL;
+    if (g->loop_head_ofs >= 0) {
+        X86LoopInfo *l = code_chunk_alloc(sizeof(X86LoopInfo));
+
+        l->head_ofs = g->loop_head_ofs;
+        for (unsigned s = 0; s < 2; s++) {
+            l->back_ofs[s] = g->loop_ofs[s];
+            l->jcc_ofs[s] = -1;
+            if (g->loop_jcc_ofs[s] >= 0 && g->loop_ofs[s] >= 0) {
+                l->jcc_ofs[s] = g->loop_jcc_ofs[s];
+                l->jcc_home[s] = (int32_t)*tcg_vec_at(
+                    &g->as.label_pos, gssize, g->loop_jcc_label[s]);
+            }
+        }
+        c->loop = l;
+    }
     return c;
 }
 
@@ -501,39 +524,80 @@ const TcgBackend tcg_backend_x86_64 = {
 
 /* ------------------------------------------------------------ chaining */
 
-static bool retarget(TcgCode *from, unsigned slot, uintptr_t target)
+/* Point the patchable jump at offset @ofs of @from at @target: a jmp
+ * rel32 (opcode 1 byte) or a jcc rel32 (@jcc: 2 bytes). */
+static bool retarget_insn(TcgCode *from, int32_t ofs, bool jcc,
+                          uintptr_t target)
 {
     X86Code *c = x86_code(from);
+    unsigned op = jcc ? 2 : 1;
     uintptr_t jmp;
     int32_t rel;
     bool ok;
 
-    if (slot > 1 || c->goto_tb_ofs[slot] < 0) {
+    if (ofs < 0) {
         return false;
     }
-    jmp = c->entry + (uintptr_t)c->goto_tb_ofs[slot];
-    rel = (int32_t)(target - (jmp + 5));
+    jmp = c->entry + (uintptr_t)ofs;
+    rel = (int32_t)(target - (jmp + op + 4));
     g_mutex_lock(&jit.lock);
     ok = c->generation == jit.buf->generation &&
-         x86_code_buffer_patch(jit.buf, jmp + 1, &rel, 4);
+         x86_code_buffer_patch(jit.buf, jmp + op, &rel, 4);
     g_mutex_unlock(&jit.lock);
     return ok;
 }
 
+static bool retarget(TcgCode *from, int32_t ofs, uintptr_t target)
+{
+    return retarget_insn(from, ofs, false, target);
+}
+
+/* A slot chained to its own TB in loop form takes the back edge to the
+ * loop head (x86-loop.c): the TB cache chains it so only when the exec
+ * loop found this TB for the pc and flags the exit left. */
 bool tcg_x86_64_chain(TcgCode *from, unsigned slot, const TcgCode *to)
 {
-    if (x86_code(to)->generation != x86_code(from)->generation) {
+    const X86Code *c = x86_code(from);
+
+    if (slot > 1 || x86_code(to)->generation != c->generation) {
         return false;
     }
-    return retarget(from, slot, x86_code(to)->entry + ENTRY_STUB_SIZE);
+    if (to == from && c->loop && c->loop->back_ofs[slot] >= 0) {
+        const X86LoopInfo *l = c->loop;
+        uintptr_t head = c->entry + (uintptr_t)l->head_ofs;
+
+        return retarget(from, l->back_ofs[slot], head) &&
+               (l->jcc_ofs[slot] < 0 ||
+                retarget_insn(from, l->jcc_ofs[slot], true, head));
+    }
+    return retarget(from, c->goto_tb_ofs[slot],
+                    x86_code(to)->entry + ENTRY_STUB_SIZE);
 }
 
 bool tcg_x86_64_unchain(TcgCode *from, unsigned slot)
 {
     const X86Code *c = x86_code(from);
 
-    return slot < 2 && c->goto_tb_ofs[slot] >= 0 &&
-           retarget(from, slot, c->entry + (uintptr_t)c->goto_tb_ofs[slot] + 5);
+    if (slot > 1 || c->goto_tb_ofs[slot] < 0) {
+        return false;
+    }
+    if (c->loop && c->loop->jcc_ofs[slot] >= 0 &&
+        !retarget_insn(from, c->loop->jcc_ofs[slot], true,
+                       c->entry + (uintptr_t)c->loop->jcc_home[slot])) {
+        return false;
+    }
+    if (c->loop && c->loop->back_ofs[slot] >= 0 &&
+        !retarget(from, c->loop->back_ofs[slot],
+                  c->entry + (uintptr_t)c->loop->back_ofs[slot] + 5)) {
+        return false;
+    }
+    return retarget(from, c->goto_tb_ofs[slot],
+                    c->entry + (uintptr_t)c->goto_tb_ofs[slot] + 5);
+}
+
+bool tcg_x86_64_code_is_loop(const TcgCode *code)
+{
+    return x86_code(code)->loop != NULL;
 }
 
 /* ------------------------------------------------------------ buffer API */

@@ -103,6 +103,27 @@ static GArray *collect_markers(const X86Code *c)
             g_array_append_val(m, k);
         }
     }
+    if (c->loop) {
+        k.ofs = (uint32_t)c->loop->head_ofs;
+        k.text = g_string_new("loop head");
+        g_array_append_val(m, k);
+    }
+    for (unsigned s = 0; s < 2 && c->loop; s++) {
+        if (c->loop->back_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->loop->back_ofs[s];
+            k.text = g_string_new(NULL);
+            g_string_printf(k.text, "goto_tb %u back edge (patchable jmp "
+                            "rel32 to the loop head)", s);
+            g_array_append_val(m, k);
+        }
+        if (c->loop->jcc_ofs[s] >= 0) {
+            k.ofs = (uint32_t)c->loop->jcc_ofs[s];
+            k.text = g_string_new(NULL);
+            g_string_printf(k.text, "branch to goto_tb %u (patchable jcc "
+                            "rel32 to the loop head)", s);
+            g_array_append_val(m, k);
+        }
+    }
     /* Stable, so an insn_start stays before a goto_tb at the same spot. */
     g_array_sort(m, marker_cmp);
     return m;

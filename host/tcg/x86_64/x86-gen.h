@@ -14,7 +14,8 @@
  *              TLB fast path of guest memory accesses reads with one
  *              load instead of two dependent ones
  *   others     allocatable (callee-saved ones are preferred, so values
- *              survive helper calls)
+ *              survive helper calls); in a TB in loop form rbx and up to
+ *              four of r12-r15 are pinned instead (x86-loop.c)
  * An i32 value in a host register is always zero-extended: bits 63..32
  * are 0 (32-bit instructions guarantee it; the few that do not, such as
  * helper returns and setcc, are followed by an explicit zero extension).
@@ -104,14 +105,43 @@ typedef struct X86Gen {
     /* Guest memory slow paths, emitted after the body (x86-lower-ctl.c). */
     TcgVec slow_paths;    /* X86SlowPath (arena) */
 
+    /* Loop form (x86-loop.c): registers that hold one value for the
+     * whole TB and never take part in allocation. */
+    bool loop;            /* this TB is compiled in loop form */
+    uint32_t pinned;      /* pinned registers (globals and the budget) */
+    uint32_t alloc_mask;  /* X86_REGS_ALLOC minus the pinned registers */
+    X86Reg budget_reg;    /* BbCpu.budget in loop form, else X86_NOREG */
+    X86Reg tlb_reg;       /* loop form: the frame's copy of rt->tlb, when
+                             a register was left (else X86_NOREG) */
+    bool loop_slot[2];    /* goto_tb slot may be the loop's back edge */
+    unsigned loop_label;  /* assembler label of the loop head */
+    X86Reg pin_fix_src;   /* an op's output, to be copied to its */
+    X86Reg pin_fix_dst;   /* pinned register (X86_NOREG: none) */
+    bool pinned_stored;   /* env has the pinned values (straight-line
+                             code since x86_ra_sync_pinned()) */
+
     /* Results. */
     TcgVec insns;         /* X86InsnMark (arena) */
     int32_t goto_tb_ofs[2]; /* offset of each goto_tb jmp, -1 if none */
+    int32_t loop_ofs[2];  /* offset of each back-edge jmp, -1 if none */
+    int32_t loop_head_ofs; /* offset of the loop head, -1 if no loop form */
+    int32_t loop_jcc_ofs[2]; /* a jcc to the slot's goto_tb, -1 if none */
+    unsigned loop_jcc_label[2]; /* ...and the IR label it jumps to */
 } X86Gen;
 
 /* A TB's entry stub, "lea rdx, [rip + 5]; jmp rel32" to the prologue; its
  * body (where chained jumps and lookup_and_goto enter) follows it. */
 #define X86_ENTRY_STUB_SIZE 12
+
+/* The patch points of a TB in loop form (x86-loop.c), offsets from its
+ * entry; allocated only for such TBs (most have none). */
+typedef struct X86LoopInfo {
+    int32_t head_ofs;     /* the loop head, where the back edges go */
+    int32_t back_ofs[2];  /* back-edge jmp of goto_tb slot, -1 if none */
+    int32_t jcc_ofs[2];   /* a jcc (rel32) whose target is that back edge
+                             and so can go to the loop head directly */
+    int32_t jcc_home[2];  /* where that jcc jumps when unchained */
+} X86LoopInfo;
 
 /* A compiled TB (the backend's TcgCode). */
 typedef struct X86Code {
@@ -129,6 +159,7 @@ typedef struct X86Code {
     unsigned nb_insns;
     unsigned max_insns;   /* room there */
     int32_t goto_tb_ofs[2];
+    struct X86LoopInfo *loop; /* loop form (x86-loop.c), else NULL */
     void *owner;          /* tcg_x86_64_set_owner(): what exec() reports
                              when this TB's exit_tb 0/1 ends a run */
 } X86Code;
@@ -185,8 +216,14 @@ X86Reg x86_ra_scratch(X86Gen *g, uint32_t mask);
 void x86_ra_reserve(X86Gen *g, X86Reg r);
 /* The op is lowered: unlock registers, release temps that died. */
 void x86_ra_op_done(X86Gen *g, const TcgOp *op);
-/* Write dirty globals back to env; with @drop, forget the copies too. */
+/* Write dirty globals back to env; with @drop, forget the copies too.
+ * Pinned globals (loop form) are left alone: x86_ra_sync_pinned(). */
 void x86_ra_sync_globals(X86Gen *g, bool drop);
+/* Loop form: store the pinned globals and the budget to env (before
+ * anything that leaves the TB); their registers keep them. */
+void x86_ra_sync_pinned(X86Gen *g);
+/* Loop form: pin global @t to callee-saved register @r for the TB. */
+void x86_ra_pin(X86Gen *g, uint32_t t, X86Reg r);
 /* Store TB-local temps in @live whose memory copy is stale. */
 void x86_ra_sync_temps(X86Gen *g, const TcgBits *live);
 /* At a label: nothing in registers, temps in @live are in their slots. */
@@ -220,6 +257,19 @@ typedef struct X86ColdSave {
 /* Fill @out (room for X86_NB_REGS) for a call made at this point; the
  * allocation itself is unchanged.  Returns the number of entries. */
 unsigned x86_ra_cold_saves(X86Gen *g, X86ColdSave *out);
+
+/* ------------------------------------------------------------ loop form */
+
+/* Decide whether the TB gets the loop form (docs/jit.md, "Self-loops")
+ * and, if so, pin its registers; call after x86_ra_init(). */
+void x86_loop_plan(X86Gen *g);
+/* Loop form: emit the entry (load the pinned values), the loop head and
+ * the budget check in place of the TB's budget prologue; returns the
+ * index of the first op after the prologue. */
+unsigned x86_loop_prologue(X86Gen *g);
+/* Loop form: the goto_tb slot whose back edge IR label @label leads
+ * straight to (nothing else reaches the label), or -1. */
+int x86_loop_label_slot(X86Gen *g, unsigned label);
 
 /* ------------------------------------------------------------ lowering */
 

@@ -70,7 +70,9 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
 /*
  * A guest access empties only its scratch registers (MEM_SCRATCH) and
  * then tries the TLB inline (softmmu.h), with the address in rsi and a
- * store's value in rdx; nothing is written back on this hit path:
+ * store's value in rdx (or in the register that already holds it, when
+ * that is none of the scratch registers); nothing is written back on
+ * this hit path:
  *
  *     mov    eax, esi                        ; tlb_index_of(), scaled:
  *     shr    eax, TLB_PAGE_BITS - TLB_ENTRY_BITS
@@ -100,6 +102,8 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
 
 typedef struct X86SlowPath {
     bool is_store;
+    int8_t val_reg;       /* a store's value (rdx, or a register the hit
+                             path leaves alone, copied to rdx here) */
     bool is64;
     BbMemOp mop;
     unsigned mmu_idx;
@@ -192,7 +196,11 @@ static void emit_tlb_lookup(X86Gen *g, const X86SlowPath *sp)
     x86_alu_rr(a, false, X86_XOR, X86_RAX, X86_RDI);
     x86_alu_ri(a, false, X86_AND, X86_RAX,
                (TLB_ENTRIES - 1) << TLB_ENTRY_BITS);
-    x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RSP, X86_TLB_OFFSET);
+    if (g->tlb_reg != X86_NOREG) {
+        x86_alu_rr(a, true, X86_ADD, X86_RAX, g->tlb_reg); /* loop form */
+    } else {
+        x86_alu_rm(a, true, X86_ADD, X86_RAX, X86_RSP, X86_TLB_OFFSET);
+    }
     x86_mov_rr(a, true, X86_RDI, X86_RSI);
     x86_alu_ri(a, true, X86_AND, X86_RDI,
                (int32_t)(TLB_PAGE_MASK | (size - 1)));
@@ -248,19 +256,31 @@ static void emit_qemu_ld(X86Gen *g, const TcgOp *op)
 
 static void emit_qemu_st(X86Gen *g, const TcgOp *op)
 {
+    uint32_t v = (uint32_t)op->args[0];
+    const X86TempState *vs = &g->ts[v];
+    X86Reg val = X86_RDX;
     X86SlowPath *sp;
 
     x86_ra_reserve_mask(g, MEM_SCRATCH);
+    /* A value already in a register (outside the scratch ones, after the
+     * reserve) is stored from there: no copy on the hit path. */
+    if (x86_temp(g, v)->kind != TEMP_CONST && vs->loc == X86_TS_REG &&
+        !(MEM_SCRATCH & X86_BIT(vs->reg))) {
+        val = (X86Reg)vs->reg;
+    }
     x86_ra_load_into(g, (uint32_t)op->args[1], X86_RSI);
-    x86_ra_load_into(g, (uint32_t)op->args[0], X86_RDX);
+    if (val == X86_RDX) {
+        x86_ra_load_into(g, v, X86_RDX);
+    }
     sp = slow_path_new(g, op, true);
+    sp->val_reg = (int8_t)val;
     emit_tlb_lookup(g, sp);
-    x86_store(&g->as, 1u << (sp->mop & BB_MO_SIZE), X86_RDX, X86_RSI, 0);
+    x86_store(&g->as, 1u << (sp->mop & BB_MO_SIZE), val, X86_RSI, 0);
     x86_label_bind(&g->as, sp->label_done);
 }
 
 /* The call of a slow path, entered from its access's failed compare with
- * the address in rsi and a store's value in rdx. */
+ * the address in rsi and a store's value in rdx or sp->val_reg. */
 static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
 {
     unsigned size = 1u << (sp->mop & BB_MO_SIZE);
@@ -281,6 +301,9 @@ static void emit_slow_path(X86Gen *g, const X86SlowPath *sp)
         }
     }
     if (sp->is_store) {
+        if (sp->val_reg != X86_RDX) {
+            x86_mov_rr(&g->as, true, X86_RDX, (X86Reg)sp->val_reg);
+        }
         if (size < 8) {
             x86_movzx(&g->as, size, X86_RDX, X86_RDX); /* the stored bytes */
         }
@@ -326,6 +349,8 @@ static void lower_call(X86Gen *g, const TcgOp *op)
     /* A helper that may read globals, raise (the exception path reads
      * env) or write globals (our copies are dropped afterwards) needs
      * them in env; one that may write them needs our copies forgotten. */
+    /* (A TB with a call never gets the loop form: x86-loop.c.) */
+    g_assert(!g->loop);
     if ((h->flags & quiet) != quiet) {
         x86_ra_sync_globals(g, !(h->flags & BB_TCG_CALL_NO_WRITE_GLOBALS));
     }
@@ -368,7 +393,16 @@ static void lower_brcond(X86Gen *g, const TcgOp *op, bool w)
     if (c == BB_TCG_COND_ALWAYS) {
         x86_jmp_label(&g->as, label, false);
     } else {
+        int slot = x86_loop_label_slot(g, label);
+
         x86_cmp_emit(g, &cmp);
+        if (slot >= 0 && g->loop_jcc_ofs[slot] < 0 &&
+            !x86_label_bound(&g->as, label)) {
+            /* A rel32 chaining can rewrite atomically (x86-loop.c). */
+            x86_align(&g->as, 4, 2);
+            g->loop_jcc_ofs[slot] = (int32_t)g->as.len;
+            g->loop_jcc_label[slot] = label;
+        }
         x86_jcc_label(&g->as, cmp.cc, label, false);
     }
 }
@@ -385,6 +419,7 @@ static void lower_br(X86Gen *g, const TcgOp *op)
 void x86_emit_exit(X86Gen *g, unsigned code)
 {
     x86_ra_sync_globals(g, false);
+    x86_ra_sync_pinned(g);
     if (code == TCG_EXIT_SLOT0 || code == TCG_EXIT_SLOT1 ||
         code == TCG_EXIT_ENTRY) {
         /* Which TB of a chained run took the exit: exec() reads rdx. */
@@ -474,6 +509,7 @@ static void lower_lookup_and_goto(X86Gen *g, const TcgOp *op)
     uint32_t key = (uint32_t)op->args[0];
 
     x86_ra_sync_globals(g, false);
+    x86_ra_sync_pinned(g); /* the next TB loads them from env */
     x86_ra_prepare_call(g);
     if ((key & BB_TCG_LOOKUP_KEYED) && g->s->keyed_lookup) {
         unsigned miss = x86_label_new(&g->as);
@@ -505,12 +541,24 @@ static void lower_lookup_and_goto(X86Gen *g, const TcgOp *op)
 
 /* A jmp rel32 whose displacement is 4-byte aligned, so chaining can
  * rewrite it with one atomic store; until then it jumps to the next
- * instruction, the exit_tb that follows. */
+ * instruction, the exit_tb that follows.  In loop form (x86-loop.c) the
+ * pinned values are stored before it, and a slot that may go back to the
+ * TB itself has a second such jmp before those stores, the back edge,
+ * which chaining points at the loop head. */
 static void lower_goto_tb(X86Gen *g, const TcgOp *op)
 {
     unsigned slot = (unsigned)op->args[0];
 
     x86_ra_sync_globals(g, false);
+    if (g->loop) {
+        if (slot < 2 && g->loop_slot[slot]) {
+            x86_align(&g->as, 4, 1);
+            g->loop_ofs[slot] = (int32_t)g->as.len;
+            x86_byte(&g->as, 0xe9);
+            x86_u32(&g->as, 0);
+        }
+        x86_ra_sync_pinned(g);
+    }
     x86_align(&g->as, 4, 1);
     if (slot < 2) {
         g->goto_tb_ofs[slot] = (int32_t)g->as.len;

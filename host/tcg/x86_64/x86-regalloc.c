@@ -17,10 +17,16 @@
  *   - registers used by the op being lowered are locked until
  *     x86_ra_op_done(), which also frees the registers of temps that die.
  * Callee-saved registers are handed out first, so values survive calls.
+ * In loop form (x86-loop.c) some callee-saved registers are pinned: each
+ * holds one global (or the budget) for the whole TB, is never allocated,
+ * evicted or reset, counts as dirty, and is stored only where the TB is
+ * left or may unwind (x86_ra_sync_pinned(), x86_ra_cold_saves()).
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 
+#include <breadboard/cpu.h>
 #include <breadboard/error.h>
 
 #include "tcg/x86_64/x86-gen.h"
@@ -65,6 +71,21 @@ void x86_ra_init(X86Gen *g)
     for (int r = 0; r < X86_NB_REGS; r++) {
         g->reg_temp[r] = -1;
     }
+    g->alloc_mask = X86_REGS_ALLOC;
+    g->budget_reg = X86_NOREG;
+    g->tlb_reg = X86_NOREG;
+    g->pin_fix_dst = X86_NOREG;
+}
+
+void x86_ra_pin(X86Gen *g, uint32_t t, X86Reg r)
+{
+    g_assert(x86_temp(g, t)->kind == TEMP_GLOBAL && g->reg_temp[r] < 0);
+    g->pinned |= X86_BIT(r);
+    g->alloc_mask &= ~X86_BIT(r);
+    g->reg_temp[r] = (int32_t)t;
+    g->ts[t].loc = X86_TS_REG;
+    g->ts[t].reg = (int8_t)r;
+    g->ts[t].mem_ok = false; /* always written back at exits */
 }
 
 void x86_ra_destroy(X86Gen *g)
@@ -89,6 +110,14 @@ bool x86_ra_const(X86Gen *g, uint32_t t, int64_t *val)
 static bool is_global(const X86Gen *g, uint32_t t)
 {
     return x86_temp(g, t)->kind == TEMP_GLOBAL;
+}
+
+/* Is temp @t pinned to a register (loop form)? */
+static bool is_pinned(const X86Gen *g, uint32_t t)
+{
+    const X86TempState *ts = &g->ts[t];
+
+    return ts->loc == X86_TS_REG && (g->pinned & X86_BIT(ts->reg));
 }
 
 static void ensure_slot(X86Gen *g, uint32_t t)
@@ -170,6 +199,7 @@ static bool reg_free(const X86Gen *g, X86Reg r)
 /* A free, unlocked register of @mask in allocation order, or X86_NOREG. */
 static X86Reg find_free(const X86Gen *g, uint32_t mask)
 {
+    mask &= g->alloc_mask;
     for (unsigned i = 0; i < G_N_ELEMENTS(alloc_order); i++) {
         X86Reg r = alloc_order[i];
 
@@ -208,7 +238,7 @@ static X86Reg alloc_reg(X86Gen *g, uint32_t mask)
 {
     X86Reg r, best = X86_NOREG;
 
-    mask &= X86_REGS_ALLOC & ~g->locked;
+    mask &= g->alloc_mask & ~g->locked;
     r = find_free(g, mask);
     if (r == X86_NOREG) {
         /* Evict: prefer values already in memory, then the oldest. */
@@ -289,7 +319,7 @@ X86Reg x86_ra_in(X86Gen *g, uint32_t t, uint32_t mask)
         }
         r = alloc_reg(g, mask);
         x86_mov_rr(&g->as, true, r, cur);
-        if (!(g->locked & X86_BIT(cur))) {
+        if (!(g->locked & X86_BIT(cur)) && !(g->pinned & X86_BIT(cur))) {
             /* Move the temp; else r is a copy for this op only. */
             g->reg_temp[cur] = -1;
             bind(g, t, r);
@@ -329,6 +359,26 @@ X86Reg x86_ra_out(X86Gen *g, uint32_t t, uint32_t mask, X86Reg reuse1,
     X86TempState *ts = &g->ts[t];
     X86Reg cand[2] = { reuse1, reuse2 }, r = X86_NOREG;
 
+    if (is_pinned(g, t)) {
+        X86Reg p = ts->reg;
+
+        /* The pinned register is the output unless it is also an input
+         * of this op (locked) that the lowering did not offer for reuse:
+         * such a lowering relies on its output register being none of
+         * its inputs, so it gets a scratch register, copied to the pinned
+         * one when the op is done. */
+        if ((mask & X86_BIT(p)) &&
+            (!(g->locked & X86_BIT(p)) || p == reuse1 || p == reuse2)) {
+            g->locked |= X86_BIT(p);
+            g->pinned_stored = false;
+            return p;
+        }
+        g->pinned_stored = false;
+        r = alloc_reg(g, mask);
+        g->pin_fix_src = r;
+        g->pin_fix_dst = p;
+        return r;
+    }
     /* The old value is being replaced; if it sits in a register of this
      * op, that register stays locked (unbound) until the op is done. */
     if (ts->loc == X86_TS_REG) {
@@ -364,8 +414,13 @@ void x86_ra_op_done(X86Gen *g, const TcgOp *op)
 {
     uint16_t dead = g->dead[g->cur_op];
 
+    if (g->pin_fix_dst != X86_NOREG) {
+        x86_mov_rr(&g->as, true, g->pin_fix_dst, g->pin_fix_src);
+        g->pin_fix_dst = X86_NOREG;
+    }
+
     for (unsigned p = 0; p < op->nargs && p < 16; p++) {
-        if (dead & (1u << p)) {
+        if ((dead & (1u << p)) && !is_pinned(g, (uint32_t)op->args[p])) {
             X86TempState *ts = &g->ts[op->args[p]];
 
             if (ts->loc == X86_TS_REG) {
@@ -399,7 +454,8 @@ void x86_ra_sync_globals(X86Gen *g, bool drop)
     for (int r = 0; r < X86_NB_REGS; r++) {
         int32_t t = g->reg_temp[r];
 
-        if (t < 0 || !is_global(g, (uint32_t)t)) {
+        if (t < 0 || !is_global(g, (uint32_t)t) ||
+            (g->pinned & X86_BIT(r))) {
             continue;
         }
         if (!g->ts[t].mem_ok) {
@@ -408,6 +464,31 @@ void x86_ra_sync_globals(X86Gen *g, bool drop)
         if (drop) {
             unbind(g, (X86Reg)r, false);
         }
+    }
+}
+
+void x86_ra_sync_pinned(X86Gen *g)
+{
+    if (!g->loop || g->pinned_stored) {
+        return; /* none, or unchanged since the last store (goto_tb) */
+    }
+    g->pinned_stored = true;
+    for (int r = 0; r < X86_NB_REGS; r++) {
+        int32_t t = g->reg_temp[r];
+
+        if (t >= 0 && (g->pinned & X86_BIT(r))) {
+            X86Reg base;
+            int32_t disp;
+
+            /* Not temp_store(): the register stays the value's home. */
+            temp_home(g, (uint32_t)t, &base, &disp);
+            x86_store(&g->as, x86_is_i64(g, (uint32_t)t) ? 8 : 4, (X86Reg)r,
+                      base, disp);
+        }
+    }
+    if (g->budget_reg != X86_NOREG) {
+        x86_store(&g->as, 8, g->budget_reg, X86_ENV_REG,
+                  (int32_t)offsetof(BbCpu, budget));
     }
 }
 
@@ -427,10 +508,11 @@ void x86_ra_reset(X86Gen *g, const TcgBits *live)
 {
     unsigned n = tcg_nb_temps(g->s);
 
+    g->pinned_stored = false; /* other edges come here */
     for (int r = 0; r < X86_NB_REGS; r++) {
         int32_t t = g->reg_temp[r];
 
-        if (t >= 0) {
+        if (t >= 0 && !(g->pinned & X86_BIT(r))) {
             bool global = is_global(g, (uint32_t)t);
 
             unbind(g, (X86Reg)r, !global);
@@ -468,7 +550,8 @@ void x86_ra_prepare_call(X86Gen *g)
         int32_t t = g->reg_temp[r];
         X86Reg to;
 
-        if (t < 0 || !(X86_REGS_CALLER_SAVED & X86_BIT(r))) {
+        if (t < 0 || !(X86_REGS_CALLER_SAVED & X86_BIT(r)) ||
+            (g->pinned & X86_BIT(r))) {
             continue;
         }
         if (g->ts[t].mem_ok && (is_global(g, (uint32_t)t) ||
@@ -516,6 +599,11 @@ void x86_ra_bind_result(X86Gen *g, uint32_t t, X86Reg r)
 {
     X86TempState *ts = &g->ts[t];
 
+    if (is_pinned(g, t)) {
+        x86_mov_rr(&g->as, true, ts->reg, r);
+        g->pinned_stored = false;
+        return;
+    }
     if (ts->loc == X86_TS_REG) {
         g->reg_temp[ts->reg] = -1;
     }
@@ -569,6 +657,18 @@ unsigned x86_ra_cold_saves(X86Gen *g, X86ColdSave *out)
         /* A TB-local temp's slot is its own until it dies, which is after
          * this op, so the cold code may use it. */
         temp_home(g, (uint32_t)t, &c->base, &c->disp);
+    }
+    if (g->budget_reg != X86_NOREG) {
+        /* What the run has retired so far: a device model called from the
+         * slow path may read the instruction count, an unwind reads it. */
+        X86ColdSave *c = &out[n++];
+
+        c->reg = (int8_t)g->budget_reg;
+        c->size = 8;
+        c->store = true;
+        c->reload = false;
+        c->base = X86_ENV_REG;
+        c->disp = (int32_t)offsetof(BbCpu, budget);
     }
     return n;
 }

@@ -10,10 +10,15 @@
  * runtime, W^X of the code buffer in both mapping modes, the buffer-full
  * error and the flush, goto_tb patching (chaining), the insn_start
  * host-pc map used for unwinding, the out_asm dump, ctpop without popcnt
- * and the spill-slot limit.
+ * and the spill-slot limit; the loop form of a TB chained to itself
+ * (x86-loop.c): when it is chosen and when not, the back edge, the budget
+ * and kicks at the loop head, the registers in env at every exit and at
+ * the slow path of a guest store.
  */
 #include <stdlib.h>
 #include <sys/mman.h>
+
+#include <breadboard/cpu.h>
 
 #include "tcg-programs.h"
 
@@ -785,6 +790,236 @@ static void test_goto_tb_chaining(void **state)
     tcg_context_free(sb);
 }
 
+/* ------------------------------------------------------------ loop form */
+
+/* A hart as the exec loop has it: BbCpu, then the guest registers. */
+typedef struct LoopEnv {
+    BbCpu cpu;
+    uint64_t r[6];
+    uint64_t pc;
+    uint64_t other;           /* not a global */
+    uint64_t seen_budget[64]; /* BbCpu.budget at each store callback */
+    unsigned stores;
+} LoopEnv;
+
+typedef struct LoopGlobals {
+    BbTcgGlobals *g;
+    BbTcgI64 r[6], pc;
+} LoopGlobals;
+
+static const LoopGlobals *loop_globals(void)
+{
+    static LoopGlobals lg;
+    static const char *const rn[] = { "r0", "r1", "r2", "r3", "r4", "r5" };
+
+    if (!lg.g) {
+        lg.g = bb_tcg_globals_new();
+        for (unsigned i = 0; i < 6; i++) {
+            lg.r[i] = bb_tcg_global_i64(lg.g, offsetof(LoopEnv, r[i]), rn[i]);
+        }
+        lg.pc = bb_tcg_global_i64(lg.g, offsetof(LoopEnv, pc), "pc");
+    }
+    return &lg;
+}
+
+enum { LOOP_PLAIN, LOOP_CALL, LOOP_ENV_STORE, LOOP_STORE, LOOP_OTHER_PC };
+
+#define LOOP_PC 0x1000
+#define LOOP_LEN 3 /* guest instructions per iteration */
+
+/*
+ * The exec loop's budget prologue, then "r0 += 1 (+ r4 + r5); [guest
+ * store of r0 at r2 | a pure call | an env store]; r1 -= 1; r1 != 0 ?
+ * goto_tb 1 (pc = LOOP_PC) : goto_tb 0 (pc = next)", the way the RISC-V
+ * front-end ends a loop; with LOOP_OTHER_PC the taken branch goes
+ * elsewhere.
+ */
+static BbTcgContext *build_loop(unsigned kind)
+{
+    const LoopGlobals *g = loop_globals();
+    BbTcgContext *s = tcg_context_new(g->g);
+    BbTcgI64 budget = bb_tcg_temp_i64(s), left = bb_tcg_temp_i64(s);
+    BbTcgI64 limit = bb_tcg_temp_i64(s);
+    BbTcgLabel leave = bb_tcg_label(s), back = bb_tcg_label(s);
+
+    s->pc_first = LOOP_PC;
+    bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, budget, offsetof(BbCpu, budget));
+    bb_tcg_sub_i64(s, left, budget, bb_tcg_const_i64(s, LOOP_LEN));
+    bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, left, offsetof(BbCpu, budget));
+    bb_tcg_ld_env_i64(s, BB_TCG_OP_LD_I64, limit,
+                      offsetof(BbCpu, budget_limit));
+    bb_tcg_brcond_i64(s, BB_TCG_COND_LT, left, limit, leave);
+    s->budget_ops = tcg_nb_ops(s);
+    s->loop_ok = true;
+    s->entry_exit = true;
+    bb_tcg_insn_start(s, LOOP_PC, 0);
+    bb_tcg_add_i64(s, g->r[0], g->r[0], bb_tcg_const_i64(s, 1));
+    bb_tcg_add_i64(s, g->r[3], g->r[4], g->r[5]);
+    bb_tcg_add_i64(s, g->r[4], g->r[5], g->r[3]);
+    if (kind == LOOP_CALL) {
+        bb_tcg_call(s, &helper_llabs, g->r[5].id, &g->r[5].id);
+    } else if (kind == LOOP_ENV_STORE) {
+        bb_tcg_st_env_i64(s, BB_TCG_OP_ST_I64, g->r[0],
+                          offsetof(LoopEnv, other));
+    } else if (kind == LOOP_STORE) {
+        bb_tcg_qemu_st_i64(s, g->r[0], g->r[2], 0, BB_MO_64);
+        bb_tcg_add_i64(s, g->r[2], g->r[2], bb_tcg_const_i64(s, 8));
+    }
+    bb_tcg_insn_start(s, LOOP_PC + 4, 0);
+    bb_tcg_sub_i64(s, g->r[1], g->r[1], bb_tcg_const_i64(s, 1));
+    bb_tcg_insn_start(s, LOOP_PC + 8, 0);
+    bb_tcg_brcond_i64(s, BB_TCG_COND_NE, g->r[1], bb_tcg_const_i64(s, 0),
+                      back);
+    bb_tcg_goto_tb(s, 0);
+    bb_tcg_mov_i64(s, g->pc, bb_tcg_const_i64(s, LOOP_PC + 12));
+    bb_tcg_exit_tb(s, 0);
+    bb_tcg_set_label(s, back);
+    bb_tcg_goto_tb(s, 1);
+    bb_tcg_mov_i64(s, g->pc, bb_tcg_const_i64(s, kind == LOOP_OTHER_PC
+                                                     ? LOOP_PC + 0x40
+                                                     : LOOP_PC));
+    bb_tcg_exit_tb(s, 1);
+    bb_tcg_set_label(s, leave);
+    bb_tcg_exit_tb(s, TCG_EXIT_ENTRY);
+    tp_assert_valid(s);
+    return s;
+}
+
+static void loop_store(void *opaque, uint64_t addr, uint64_t value,
+                       BbMemOp mop, unsigned mmu_idx)
+{
+    LoopEnv *e = opaque;
+
+    /* the cold path stored the pinned budget and registers first */
+    assert_int_equal(addr, 0x100 + 8 * e->stores);
+    assert_int_equal(value, e->r[0]);
+    if (e->stores < 64) {
+        e->seen_budget[e->stores] = (uint64_t)e->cpu.budget;
+    }
+    e->stores++;
+}
+
+static uint64_t loop_load(void *opaque, uint64_t addr, BbMemOp mop,
+                          unsigned mmu_idx)
+{
+    return 0;
+}
+
+static void test_self_loop_form(void **state)
+{
+    static const unsigned not_loops[] = {
+        LOOP_CALL, LOOP_ENV_STORE, LOOP_OTHER_PC,
+    };
+    BbTcgContext *s = build_loop(LOOP_PLAIN);
+    LoopEnv *e = g_new0(LoopEnv, 1);
+    TcgCode *code = compile_ok(X86, s);
+    g_autoptr(GString) dump = g_string_new(NULL);
+
+    assert_true(tcg_x86_64_code_is_loop(code));
+    tcg_x86_64_dump(code, dump);
+    assert_contains(dump->str, "-- loop head");
+    assert_contains(dump->str, "-- goto_tb 1 back edge");
+
+    /* Unchained: one iteration, out through exit 1 with pc set. */
+    e->cpu.budget = 1000;
+    e->r[1] = 10;
+    e->r[4] = 1;
+    e->r[5] = 2;
+    assert_int_equal(X86->exec(code, e, NULL), TCG_EXIT_SLOT1);
+    assert_int_equal(e->r[0], 1);
+    assert_int_equal(e->r[1], 9);
+    assert_int_equal(e->pc, LOOP_PC);
+    assert_int_equal(e->cpu.budget, 1000 - LOOP_LEN);
+
+    /* Chained to itself: the back edge; every register and the budget
+     * are in env when the loop ends through exit 0. */
+    assert_true(tcg_x86_64_chain(code, 1, code));
+    e->pc = 0;
+    assert_int_equal(X86->exec(code, e, NULL), TCG_EXIT_SLOT0);
+    assert_int_equal(e->r[0], 10);
+    assert_int_equal(e->r[1], 0);
+    assert_int_equal(e->pc, LOOP_PC + 12);
+    assert_int_equal(e->cpu.budget, 1000 - 10 * LOOP_LEN);
+    {
+        uint64_t a = 1, b = 2, c = 0;
+
+        for (int i = 0; i < 10; i++) {
+            c = a + b;
+            a = b + c;
+        }
+        assert_int_equal(e->r[3], c);
+        assert_int_equal(e->r[4], a);
+    }
+
+    /* The budget runs out at the loop head: 7 iterations of 3 fit in 22,
+     * the 8th takes it below 0 and leaves at entry, not having run. */
+    e->r[1] = 100;
+    e->cpu.budget = 22;
+    e->pc = 0;
+    assert_int_equal(X86->exec(code, e, NULL), TCG_EXIT_ENTRY);
+    assert_int_equal(e->r[0], 17);
+    assert_int_equal(e->r[1], 93);
+    assert_int_equal(e->cpu.budget, 22 - 8 * LOOP_LEN);
+    assert_int_equal(e->pc, 0);
+
+    /* A kick (the stop) leaves at the first loop head. */
+    e->cpu.budget = 1000;
+    e->cpu.budget_limit = INT64_MAX;
+    assert_int_equal(X86->exec(code, e, NULL), TCG_EXIT_ENTRY);
+    assert_int_equal(e->r[0], 17);
+    assert_int_equal(e->r[1], 93);
+    e->cpu.budget_limit = 0;
+
+    /* Unchained again: one iteration per run. */
+    assert_true(tcg_x86_64_unchain(code, 1));
+    assert_int_equal(X86->exec(code, e, NULL), TCG_EXIT_SLOT1);
+    assert_int_equal(e->r[1], 92);
+    X86->free(code);
+    tcg_context_free(s);
+
+    /* A guest store in the loop: its slow path (no TLB here) sees the
+     * budget and the registers of the iteration in env. */
+    s = build_loop(LOOP_STORE);
+    code = compile_ok(X86, s);
+    assert_true(tcg_x86_64_code_is_loop(code));
+    assert_true(tcg_x86_64_chain(code, 1, code));
+    memset(e, 0, sizeof(*e));
+    e->cpu.budget = 500;
+    e->r[1] = 20;
+    e->r[2] = 0x100;
+    {
+        TcgRuntime rt = { .load = loop_load, .store = loop_store,
+                          .opaque = e };
+
+        assert_int_equal(X86->exec(code, e, &rt), TCG_EXIT_SLOT0);
+    }
+    assert_int_equal(e->stores, 20);
+    for (unsigned i = 0; i < 20; i++) {
+        assert_int_equal(e->seen_budget[i], 500 - LOOP_LEN * (i + 1));
+    }
+    assert_int_equal(e->r[2], 0x100 + 8 * 20);
+    assert_int_equal(e->cpu.budget, 500 - 20 * LOOP_LEN);
+    X86->free(code);
+    tcg_context_free(s);
+
+    /* Not a loop: a helper call, an env store besides the prologue's,
+     * no goto_tb back to the TB's own pc, or not allowed by the loop. */
+    for (unsigned i = 0; i < G_N_ELEMENTS(not_loops); i++) {
+        s = build_loop(not_loops[i]);
+        code = compile_ok(X86, s);
+        assert_false(tcg_x86_64_code_is_loop(code));
+        X86->free(code);
+        tcg_context_free(s);
+    }
+    s = build_loop(LOOP_PLAIN);
+    s->loop_ok = false;
+    code = compile_ok(X86, s);
+    assert_false(tcg_x86_64_code_is_loop(code));
+    X86->free(code);
+    tcg_context_free(s);
+    g_free(e);
+}
+
 /* ------------------------------------------------------------ features */
 
 static void build_ctpop(BbTcgContext *s, const TpGlobals *g)
@@ -877,6 +1112,7 @@ int main(void)
         cmocka_unit_test(test_insn_markers_and_dump),
         cmocka_unit_test(test_insn_markers_packed),
         cmocka_unit_test(test_goto_tb_chaining),
+        cmocka_unit_test(test_self_loop_form),
         cmocka_unit_test(test_ctpop_without_popcnt),
         cmocka_unit_test(test_too_many_live_temps),
         cmocka_unit_test(test_verifies_when_enabled),
