@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "memory/memory-internal.h"
 #include "tcg/softmmu.h"
 
 #define PAGE_OFFSET(a) ((a) & (TLB_PAGE_SIZE - 1))
@@ -26,6 +27,9 @@ typedef struct Xlat {
     uint64_t ppage;  /* physical page */
     uint8_t *host;   /* host address of the page, NULL: memory API */
     uint64_t flags;  /* TLB_NOTDIRTY (RAM) */
+    uint32_t *io_hint; /* memory API: the entry's I/O TLB hint, or a
+                          scratch one (an uncached translation) */
+    uint32_t scratch;
 } Xlat;
 
 static inline unsigned tlb_index(uint64_t vaddr)
@@ -192,6 +196,7 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     uint64_t paddr = vaddr, len, base, wtag, tag;
     unsigned prot = TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC;
     uint8_t *host;
+    TlbEntryInfo *info;
     bool ram, writable = false, code = false;
 
     sm->stats.fills++;
@@ -205,6 +210,8 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     }
     prot |= 1u << access; /* what was asked for was granted */
     x->ppage = paddr & TLB_PAGE_MASK;
+    x->scratch = 0;
+    x->io_hint = &x->scratch;
 
     /* RAM only when the whole page is one host-backed range. */
     len = TLB_PAGE_SIZE;
@@ -238,7 +245,13 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
         e->addr_write = wtag;
         e->addr_code = (prot & TLB_PROT_EXEC) ? base : TLB_TAG_NONE;
         e->addend = ram ? (uint64_t)(uintptr_t)host - vpage : 0;
-        sm->info[mmu_idx][tlb_index(vaddr)].paddr = x->ppage;
+        info = &sm->info[mmu_idx][tlb_index(vaddr)];
+        if (info->paddr != x->ppage) {
+            /* (The same page again, after a flush, keeps its hint.) */
+            info->paddr = x->ppage;
+            info->io_hint = 0;
+        }
+        x->io_hint = &info->io_hint;
         sm->used |= 1u << mmu_idx;
         if (sm->fill_count[mmu_idx] < TLB_FILL_LOG) {
             sm->fill_log[mmu_idx][sm->fill_count[mmu_idx]] =
@@ -271,6 +284,7 @@ static SoftmmuResult translate(Softmmu *sm, uint64_t vaddr, int access,
         tag = *tag_of(e, access);
     }
     x->ppage = sm->info[mmu_idx][tlb_index(vaddr)].paddr;
+    x->io_hint = &sm->info[mmu_idx][tlb_index(vaddr)].io_hint;
     x->flags = tag & TLB_NOTDIRTY;
     x->host = (tag & TLB_MMIO)
                   ? NULL
@@ -336,9 +350,9 @@ static SoftmmuResult access_page(Softmmu *sm, const Xlat *x, uint64_t vaddr,
 
     sm->stats.mmio++;
     if (is_pow2_size(size)) {
-        r = access == TLB_ACCESS_WRITE
-                ? bb_address_space_store(sm->as, paddr, size, *val)
-                : bb_address_space_load(sm->as, paddr, size, val);
+        /* The I/O TLB: the region the page's last access went to. */
+        r = address_space_access_hinted(sm->as, x->io_hint, x->ppage, paddr,
+                                        size, val, access == TLB_ACCESS_WRITE);
     } else {
         /* A piece of a split access: byte by byte. */
         uint64_t v = 0;
@@ -346,9 +360,9 @@ static SoftmmuResult access_page(Softmmu *sm, const Xlat *x, uint64_t vaddr,
         for (unsigned i = 0; i < size && r == BB_MEMTX_OK; i++) {
             uint64_t b = (*val >> (8 * i)) & 0xff;
 
-            r = access == TLB_ACCESS_WRITE
-                    ? bb_address_space_store(sm->as, paddr + i, 1, b)
-                    : bb_address_space_load(sm->as, paddr + i, 1, &b);
+            r = address_space_access_hinted(sm->as, x->io_hint, x->ppage,
+                                            paddr + i, 1, &b,
+                                            access == TLB_ACCESS_WRITE);
             v |= b << (8 * i);
         }
         if (access != TLB_ACCESS_WRITE) {

@@ -240,9 +240,18 @@ typedef struct SoftmmuStats {
     uint64_t victim_hits;   /* misses served by the victim TLB */
 } SoftmmuStats;
 
-/* Slow-path bookkeeping of an entry (not read by generated code). */
+/*
+ * Slow-path bookkeeping of an entry (not read by generated code).
+ * @io_hint is the I/O TLB: which range of the address space's flat view
+ * the page's last MMIO access went to (address_space_access_hinted()), so
+ * the next one calls that region without searching the view.  It is an
+ * index checked against the current view at each use, not a pointer: a
+ * map change (even one made by the device callback of the access in
+ * progress) can leave it wrong, never dangling.
+ */
 typedef struct TlbEntryInfo {
     uint64_t paddr;     /* physical page address */
+    uint32_t io_hint;   /* flat-view range index + 1; 0: none */
 } TlbEntryInfo;
 
 typedef struct Softmmu {
