@@ -15,8 +15,11 @@
  * code-page write protection, the victim TLB (hits, eviction order,
  * flushes, one per MMU index, code-page marks) and the table index that
  * keeps pages 32 MiB apart apart, instruction-fetch translation, the pc map
- * of a slow-path call, and random access sequences on which both
- * backends must agree with each other and with a byte model.
+ * of a slow-path call, the tables' growth and shrinking, the I/O TLB on a
+ * page of small regions and holes (same results as the memory API; map
+ * changes between accesses and from a device callback during one), and
+ * random access sequences on which both backends must agree with each
+ * other and with a byte model.
  */
 #include "tcg-programs.h"
 
@@ -52,6 +55,8 @@
 #define MIX_RAM 0xc0
 #define MIX_REMAP 0x100
 #define VBASE 0x40000000ull      /* virtual: VBASE + x -> RAM_BASE + x */
+#define WRAP 0x100000000ull      /* virtual, with Fix.wrap: WRAP + x ->
+                                    RAM_BASE + x % RAM_SIZE */
 #define PAGE TLB_PAGE_SIZE
 
 /* ------------------------------------------------------------ device */
@@ -143,6 +148,7 @@ typedef struct Fix {
     uint64_t code_write_paddr;
     unsigned code_write_size;
     bool code_gone_on_write; /* notify_code_write drops the code */
+    bool wrap;               /* map WRAP.. onto the RAM over and over */
 } Fix;
 
 static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned size,
@@ -162,6 +168,9 @@ static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned size,
     *paddr = vaddr;
     if (vaddr >= VBASE && vaddr < VBASE + 0x10000000ull) {
         *paddr = vaddr - VBASE + RAM_BASE;
+    }
+    if (f->wrap && vaddr >= WRAP) {
+        *paddr = RAM_BASE + (vaddr - WRAP) % RAM_SIZE;
     }
     for (unsigned i = 0; i < f->nb_map; i++) {
         if (f->map[i].vpage == vpage) {
@@ -955,7 +964,7 @@ static void test_flush_after_few_and_many_fills(void **state)
                          MIN(n, TLB_FILL_LOG + 1));
         tlb_flush(f->sm);
         assert_int_equal(f->sm->fill_count[0], 0);
-        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+        for (unsigned i = 0; i < tlb_entries(f->sm->tlb, 0); i++) {
             const TlbEntry *e = &f->sm->tlb->e[0][i];
 
             assert_int_equal(e->addr_read, TLB_TAG_NONE);
@@ -1109,11 +1118,11 @@ static void test_code_page_protection(void **state)
 static void conflicting_pages(Fix *f, uint64_t first, uint64_t *va,
                               unsigned n)
 {
-    unsigned idx = tlb_index_of(first);
+    unsigned idx = softmmu_index(f->sm, 0, first);
     unsigned k = 0;
 
     for (uint64_t v = first; k < n; v += PAGE) {
-        if (tlb_index_of(v) == idx) {
+        if (softmmu_index(f->sm, 0, v) == idx) {
             va[k] = v;
             fix_map(f, v, RAM_BASE + k * PAGE,
                     TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC);
@@ -1233,9 +1242,12 @@ static void test_index_spreads_distant_pages(void **state)
         0x50000000, 0x50000000 + (16u << 20), 0x50000000 + (32u << 20),
     };
 
-    assert_int_not_equal(tlb_index_of(va[0]), tlb_index_of(va[1]));
-    assert_int_not_equal(tlb_index_of(va[0]), tlb_index_of(va[2]));
-    assert_int_not_equal(tlb_index_of(va[1]), tlb_index_of(va[2]));
+    assert_int_not_equal(softmmu_index(f->sm, 0, va[0]),
+                         softmmu_index(f->sm, 0, va[1]));
+    assert_int_not_equal(softmmu_index(f->sm, 0, va[0]),
+                         softmmu_index(f->sm, 0, va[2]));
+    assert_int_not_equal(softmmu_index(f->sm, 0, va[1]),
+                         softmmu_index(f->sm, 0, va[2]));
     for (unsigned i = 0; i < 3; i++) {
         fix_map(f, va[i], RAM_BASE + i * PAGE,
                 TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC);
@@ -1556,13 +1568,179 @@ static void test_random_backends_agree(void **state)
 }
 
 
+
+/* ------------------------------------------------------------ resizing */
+
+/* Load a byte from each of the @n pages from @first on in MMU index 0. */
+static void touch_pages(Fix *f, uint64_t first, unsigned n)
+{
+    uint64_t v;
+
+    for (unsigned k = 0; k < n; k++) {
+        assert_int_equal(softmmu_load(f->sm, first + k * PAGE, BB_MO_UB, 0,
+                                      &v),
+                         SOFTMMU_OK);
+    }
+}
+
+/* The index of @v's page in a table of 2^@bits entries (tlb_index_of()). */
+static unsigned index_at(uint64_t v, unsigned bits)
+{
+    uint32_t a = (uint32_t)v;
+
+    return ((a >> TLB_PAGE_BITS) ^ (a >> (TLB_PAGE_BITS + TLB_HASH_SHIFT))) &
+           ((1u << bits) - 1);
+}
+
+/* Two pages of WRAP.. that share an entry in a table of 2^@bits entries
+ * but not in one of twice as many. */
+static void pair_apart_when_doubled(unsigned bits, uint64_t *a, uint64_t *b)
+{
+    *a = WRAP + 5 * PAGE;
+    for (*b = *a + PAGE;; *b += PAGE) {
+        if (index_at(*a, bits) == index_at(*b, bits) &&
+            index_at(*a, bits + 1) != index_at(*b, bits + 1)) {
+            return;
+        }
+    }
+}
+
+/* A table whose fills keep evicting translations doubles - at the next
+ * entry into generated code, not before - up to 2^TLB_MAX_BITS; the new
+ * table is empty and both backends' hit paths use its size at once. */
+static void test_tlb_grows_under_pressure(void **state)
+{
+    Fix *f = *state;
+
+    f->wrap = true;
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), TLB_ENTRIES);
+    /* As many pages as the table has entries, in one aligned region
+     * (one to one): no evictions, no growth. */
+    touch_pages(f, WRAP, TLB_ENTRIES);
+    assert_int_equal(f->sm->resize_pending, 0);
+    /* Twice as many: more than half of a table's worth evict. */
+    touch_pages(f, WRAP + (uint64_t)TLB_ENTRIES * PAGE, TLB_ENTRIES);
+    assert_int_equal(f->sm->resize_pending, 1);
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), TLB_ENTRIES); /* not yet */
+    assert_int_equal(f->sm->stats.grows, 0);
+    softmmu_enter(f->sm);
+    assert_int_equal(f->sm->resize_pending, 0);
+    assert_int_equal(f->sm->stats.grows, 1);
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), 2 * TLB_ENTRIES);
+    for (unsigned i = 0; i < 2 * TLB_ENTRIES; i++) {
+        assert_int_equal(f->sm->tlb->e[0][i].addr_read, TLB_TAG_NONE);
+    }
+    for (unsigned v = 0; v < TLB_VICTIMS; v++) {
+        assert_int_equal(f->sm->victim[0][v].addr_read, TLB_TAG_NONE);
+    }
+    /* Other MMU indexes keep their size. */
+    assert_int_equal(tlb_entries(f->sm->tlb, 1), TLB_ENTRIES);
+
+    FOR_EACH_BACKEND(f, b)
+    {
+        Acc a = acc_new(b, false, true, BB_MO_UQ, 0);
+        uint64_t p1, p2;
+        uint64_t slow;
+
+        /* Two pages that would share an entry in the old size: both stay
+         * cached, so the generated code computed the index with the new
+         * mask. */
+        pair_apart_when_doubled(TLB_BITS, &p1, &p2);
+        assert_int_not_equal(softmmu_index(f->sm, 0, p1),
+                             softmmu_index(f->sm, 0, p2));
+        acc_run(f, &a, p1 + 8, 0);
+        acc_run(f, &a, p2 + 8, 0);
+        slow = f->sm->stats.slow_loads;
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(acc_run(f, &a, p1 + 16, 0),
+                             le(ram_ptr(f, RAM_BASE + (p1 - WRAP) % RAM_SIZE
+                                               + 16), 8));
+            acc_run(f, &a, p2 + 16, 0);
+        }
+        assert_int_equal(f->sm->stats.slow_loads, slow);
+        acc_free(&a);
+    }
+
+    /* Up to the largest size and no further (the stats were reset since
+     * the first growth). */
+    f->sm->stats.grows = 1;
+    for (int round = 0; round < 8; round++) {
+        unsigned n = tlb_entries(f->sm->tlb, 0);
+
+        touch_pages(f, WRAP, 2 * n);
+        softmmu_enter(f->sm);
+    }
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), 1u << TLB_MAX_BITS);
+    assert_int_equal(f->sm->stats.grows, TLB_MAX_BITS - TLB_BITS);
+    /* A full flush of the big table clears all of it. */
+    tlb_flush(f->sm);
+    for (unsigned i = 0; i < 1u << TLB_MAX_BITS; i++) {
+        assert_int_equal(f->sm->tlb->e[0][i].addr_read, TLB_TAG_NONE);
+    }
+    f->wrap = false;
+}
+
+/* A table that stays mostly empty over a window of flushes halves, down
+ * to 2^TLB_MIN_BITS; one busy flush in the window keeps its size; the
+ * fill log still clears only what was filled. */
+static void test_tlb_shrinks_when_idle(void **state)
+{
+    Fix *f = *state;
+
+    f->wrap = true;
+    /* Busy at the fifth flush of the window: no shrink. */
+    for (unsigned i = 0; i < 16; i++) {
+        touch_pages(f, WRAP, i == 4 ? TLB_ENTRIES / 4 : 3);
+        tlb_flush(f->sm);
+    }
+    softmmu_enter(f->sm);
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), TLB_ENTRIES);
+    /* Then idle windows: 4096 -> 2048 -> ... -> 256, and no further. */
+    for (unsigned w = 0; w < 8; w++) {
+        for (unsigned i = 0; i < 16; i++) {
+            touch_pages(f, WRAP, 3);
+            tlb_flush(f->sm);
+        }
+        softmmu_enter(f->sm);
+        assert_int_equal(tlb_entries(f->sm->tlb, 0),
+                         MAX(TLB_ENTRIES >> (w + 1), 1u << TLB_MIN_BITS));
+    }
+    assert_int_equal(f->sm->stats.shrinks, TLB_BITS - TLB_MIN_BITS);
+    /* MMU index 1 was never used: untouched. */
+    assert_int_equal(tlb_entries(f->sm->tlb, 1), TLB_ENTRIES);
+
+    FOR_EACH_BACKEND(f, b)
+    {
+        Acc a = acc_new(b, false, true, BB_MO_UQ, 0);
+        uint8_t *ram = ram_ptr(f, RAM_BASE);
+
+        /* Fill then hit in the small table, on both backends. */
+        for (unsigned k = 0; k < 3; k++) {
+            assert_int_equal(acc_run(f, &a, VBASE + k * PAGE + 8, 0),
+                             le(ram + k * PAGE + 8, 8));
+        }
+        uint64_t slow = f->sm->stats.slow_loads;
+        for (unsigned k = 0; k < 3; k++) {
+            assert_int_equal(acc_run(f, &a, VBASE + k * PAGE + 16, 0),
+                             le(ram + k * PAGE + 16, 8));
+        }
+        assert_int_equal(f->sm->stats.slow_loads, slow);
+        /* A page flush and the fill log work at this size too. */
+        tlb_flush_page(f->sm, VBASE + PAGE);
+        acc_run(f, &a, VBASE + PAGE, 0);
+        assert_int_equal(f->sm->stats.slow_loads, slow + 1);
+        acc_free(&a);
+    }
+    f->wrap = false;
+}
+
 /* ------------------------------------------------------------ I/O TLB */
 
 /* The I/O TLB hint of MMU index 0's entry for @vaddr's page: the range of
  * the current view it names, or NULL. */
 static const FlatRange *io_hint_range(Fix *f, uint64_t vaddr)
 {
-    uint32_t h = f->sm->info[0][tlb_index_of(vaddr)].io_hint;
+    uint32_t h = f->sm->info[0][softmmu_index(f->sm, 0, vaddr)].io_hint;
 
     return h && h - 1 < f->as->view->nr ? &f->as->view->ranges[h - 1]
                                         : NULL;
@@ -1898,6 +2076,8 @@ int main(void)
 #ifdef BB_HAVE_X86_64_BACKEND
         T(test_x86_slow_path_pc_map),
 #endif
+        T(test_tlb_grows_under_pressure),
+        T(test_tlb_shrinks_when_idle),
         T(test_io_tlb_like_memory_api),
         T(test_io_tlb_remap_between),
         T(test_io_tlb_remap_during_access),
