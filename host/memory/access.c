@@ -462,9 +462,6 @@ BbMemTxResult address_space_access_hinted_impl(BbAddressSpace *as,
     const FlatView *view = as->view;
     uint32_t i = *hint - 1; /* 0 (no hint) wraps to UINT32_MAX */
 
-    if (is_write) {
-        *value &= size_mask(size);
-    }
     /*
      * The hint is only an index, checked here against the current view:
      * any range that starts at or below @addr will do, since the ranges
@@ -485,6 +482,9 @@ BbMemTxResult address_space_access_hinted_impl(BbAddressSpace *as,
                 break; /* a hole, or across ranges: the general path */
             }
             if (!fr->host) {
+                if (is_write) {
+                    *value &= size_mask(size);
+                }
                 return io_range_access(as, fr, addr, size, value, is_write);
             }
             break; /* RAM or ROM: the general path */
