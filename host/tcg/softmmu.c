@@ -541,7 +541,20 @@ static SoftmmuResult access_slow(Softmmu *sm, uint64_t vaddr, BbMemOp mop,
         return record_fault(sm, SOFTMMU_FAULT_FILL, vaddr, 0, access, mmu_idx,
                             BB_MEMTX_OK);
     }
-    if (vaddr & (size - 1)) {
+    if (!(vaddr & (size - 1))) {
+        /* An aligned access to a page the TLB holds as plain MMIO (the
+         * usual device register access): what translate() would find,
+         * without its detour. */
+        unsigned idx = tlb_index(sm, mmu_idx, vaddr);
+        TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
+
+        if (*tag_of(e, access) == ((vaddr & TLB_PAGE_MASK) | TLB_MMIO)) {
+            TlbEntryInfo *info = &sm->info[mmu_idx][idx];
+
+            x = (Xlat){ .ppage = info->paddr, .io_hint = &info->io_hint };
+            return access_page(sm, &x, vaddr, size, access, mmu_idx, val);
+        }
+    } else {
         /* Address-misaligned has priority over page faults (RISC-V). */
         if (mop & BB_MO_ALIGN) {
             record_fault(sm, SOFTMMU_FAULT_MISALIGNED, vaddr, 0, access,
