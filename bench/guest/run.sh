@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh [BUILD_DIR] [RUNS] - times the guest benchmarks of bench/guest
 # (int, mem, fp, sv39, transl, memcpy, memset, chase, chase-sv39, interp,
-# fp-single, fp-double, fp-div, ecall: bare-metal RISC-V programs for the
+# fp-single, fp-double, fp-div, ecall, mmio: bare-metal RISC-V programs for the
 # riscv-spike board, see README.md) on breadboard and on qemu-system-riscv64 in one
 # run of this script, and prints a table of medians with the ratio
 # breadboard (jit) / QEMU.
@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${1:-$src/build}
 runs=${2:-3}
-programs=${BENCH_PROGRAMS:-int mem fp sv39 transl memcpy memset chase chase-sv39 interp fp-single fp-double fp-div ecall}
+programs=${BENCH_PROGRAMS:-int mem fp sv39 transl memcpy memset chase chase-sv39 interp fp-single fp-double fp-div ecall mmio}
 interp=${BENCH_INTERP:-1}
 bb=$build/breadboard
 board=$src/boards/riscv-spike.yaml

@@ -166,12 +166,11 @@ static void mem_cb_store(void *opaque, uint64_t addr, uint64_t value,
 static int bench_memory(const BenchGlobals *bg, uint64_t n)
 {
     uint8_t *buf = g_malloc0(MEM_SIZE), *ref = g_malloc0(MEM_SIZE);
-    TlbTable *tlb = g_malloc(sizeof(TlbTable));
+    TlbTable *tlb = tlb_table_new(TLB_BITS);
     uint64_t want;
     double t0, t_native;
     int status = 0;
 
-    memset(tlb, 0xff, sizeof(TlbTable));
     for (unsigned p = 0; p < MEM_SIZE; p += TLB_PAGE_SIZE) {
         tlb_entry_set_ram(tlb, 0, MEM_VBASE + p, buf + p, true);
     }
@@ -218,7 +217,7 @@ static int bench_memory(const BenchGlobals *bg, uint64_t n)
             tcg_context_free(s);
         }
     }
-    g_free(tlb);
+    tlb_table_release(tlb);
     g_free(buf);
     g_free(ref);
     return status;

@@ -27,8 +27,12 @@
 
 #define IO_MAX_NESTING 8 /* I/O callbacks active at once on one thread */
 
-static _Thread_local const BbMemoryRegion *io_active[IO_MAX_NESTING];
-static _Thread_local unsigned io_nesting;
+/* Initial-exec: the general TLS model costs a __tls_get_addr() call per
+ * use, which was 13% of an MMIO-bound guest (bench/guest mmio). */
+static _Thread_local const BbMemoryRegion *io_active[IO_MAX_NESTING]
+    __attribute__((tls_model("initial-exec")));
+static _Thread_local unsigned io_nesting
+    __attribute__((tls_model("initial-exec")));
 
 static uint64_t size_mask(unsigned size)
 {
@@ -370,12 +374,13 @@ static BbMemTxResult io_range_access(BbAddressSpace *as, const FlatRange *fr,
         }
         return BB_MEMTX_ERROR;
     }
-    /* The view keeps @mr alive even if a callback changes the map. */
-    FlatView *view = flatview_ref(as->view);
+    /* If a callback changes the map, the view @fr belongs to (and with
+     * it @mr) lives on until the access is over. */
+    address_space_io_begin(as);
     BbMemTxResult r = memory_region_io_access(mr, offset, size, value,
                                               is_write,
                                               BB_MEMTXATTRS_UNSPECIFIED);
-    flatview_unref(view);
+    address_space_io_end(as);
     return r;
 }
 
@@ -443,4 +448,58 @@ BbMemTxResult bb_address_space_store(BbAddressSpace *as, uint64_t addr,
     }
     value &= size_mask(size);
     return address_space_access(as, addr, size, &value, true);
+}
+
+/* Ranges the hinted path walks forward from its hint before it gives up
+ * and searches (a page holding more pieces than that is unusual). */
+#define HINT_SCAN 8
+
+BbMemTxResult address_space_access_hinted_impl(BbAddressSpace *as,
+                                               uint32_t *hint, uint64_t base,
+                                               uint64_t addr, unsigned size,
+                                               uint64_t *value, bool is_write)
+{
+    const FlatView *view = as->view;
+    uint32_t i = *hint - 1; /* 0 (no hint) wraps to UINT32_MAX */
+
+    /*
+     * The hint is only an index, checked here against the current view:
+     * any range that starts at or below @addr will do, since the ranges
+     * are sorted and disjoint - walking forward to the first one that
+     * ends at or after @addr finds the one holding @addr, or shows that
+     * @addr is in a hole.  One that ends before @base is not taken (a
+     * stale hint far behind would make every walk too long).
+     */
+    if (i < view->nr && view->ranges[i].start <= addr &&
+        view->ranges[i].last >= base && access_size_ok(size)) {
+        for (unsigned n = 0; n < HINT_SCAN && i < view->nr; n++, i++) {
+            const FlatRange *fr = &view->ranges[i];
+
+            if (fr->last < addr) {
+                continue;
+            }
+            if (fr->start > addr || size - 1 > fr->last - addr) {
+                break; /* a hole, or across ranges: the general path */
+            }
+            if (!fr->host) {
+                if (is_write) {
+                    *value &= size_mask(size);
+                }
+                return io_range_access(as, fr, addr, size, value, is_write);
+            }
+            break; /* RAM or ROM: the general path */
+        }
+    } else if (base <= addr) {
+        /* The first range that ends at or after @base (the start of what
+         * the caller caches, its page) is a good hint for every address
+         * from @base on. */
+        i = flatview_search(view, base);
+        if (i < view->nr && view->ranges[i].start <= addr) {
+            *hint = i + 1;
+        }
+    }
+    if (!is_write) {
+        return bb_address_space_load(as, addr, size, value);
+    }
+    return bb_address_space_store(as, addr, size, *value);
 }

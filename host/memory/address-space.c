@@ -15,6 +15,9 @@
  */
 #include "memory-priv.h"
 
+/* address_space_access_hinted() casts an address space to its first member. */
+G_STATIC_ASSERT(offsetof(BbAddressSpace, io) == 0);
+
 static GPtrArray *memory_spaces;  /* BbAddressSpace *, creation order */
 static unsigned memory_txn_depth; /* nesting of open transactions */
 static bool memory_txn_pending;   /* an edit since the last render */
@@ -141,7 +144,29 @@ static void address_space_update(BbAddressSpace *as)
     as->view = flatview_render(as->root);
     as->last_hit = 0;
     address_space_notify(as, old, as->view);
-    flatview_unref(old);
+    if (as->busy) {
+        /* A callback reached through @old is running: @old keeps its
+         * region alive until it returns. */
+        if (!as->retired) {
+            as->retired = g_ptr_array_new();
+        }
+        g_ptr_array_add(as->retired, old);
+    } else {
+        flatview_unref(old);
+    }
+}
+
+void address_space_drop_retired(BbAddressSpace *as)
+{
+    GPtrArray *retired = as->retired;
+
+    /* Unreferencing may free regions (and their owners' state), which
+     * may reach the memory API again: detach the list first. */
+    as->retired = NULL;
+    for (guint i = 0; i < retired->len; i++) {
+        flatview_unref(retired->pdata[i]);
+    }
+    g_ptr_array_free(retired, true);
 }
 
 /* Re-render every address space until no listener edits the map any
@@ -181,6 +206,7 @@ BbAddressSpace *bb_address_space_new(BbMemoryRegion *root, const char *name,
                          policy == BB_UNASSIGNED_IGNORE, NULL);
 
     BbAddressSpace *as = g_new0(BbAddressSpace, 1);
+    as->io.access_hinted = address_space_access_hinted_impl;
     as->name = g_strdup(name ? name : "anonymous");
     as->root = bb_memory_region_ref(root);
     root->root_count++;
@@ -203,6 +229,9 @@ void bb_address_space_free(BbAddressSpace *as)
     if (memory_spaces->len == 0) {
         g_ptr_array_free(memory_spaces, true);
         memory_spaces = NULL;
+    }
+    if (as->retired) {
+        address_space_drop_retired(as);
     }
     flatview_unref(as->view);
     as->root->root_count--;

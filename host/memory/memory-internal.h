@@ -34,6 +34,47 @@ typedef struct FlatRange {
 /* The range holding @addr in @as's current view, or NULL (unassigned). */
 const FlatRange *address_space_lookup(BbAddressSpace *as, uint64_t addr);
 
+/*
+ * address_space_access_hinted() - bb_address_space_load() (@is_write
+ * false) or bb_address_space_store() (true) of @size bytes at @addr, with
+ * the same results, guest errors and bus errors, for callers that access
+ * the same few I/O registers over and over (the softmmu's TLB_MMIO pages,
+ * @base their page's address, <= @addr).  *@hint (0: none yet) is where
+ * the view's ranges from @base on begin: the I/O region holding @addr is
+ * found from there in a step or two, without a search of the view, and
+ * called.  Everything else (holes, RAM and ROM pieces, accesses across
+ * two ranges, a hint that does not fit) takes the general path, which
+ * also sets *@hint.  A hint is an index checked against the current view
+ * at each use, never a pointer: after a map change it is at worst
+ * useless once, never dangling.
+ *
+ * It is reached through a pointer at the start of every address space,
+ * not by its symbol: the JIT's unit tests link a static copy of the JIT
+ * (bb_tcg_internal) against the shared library, whose internal symbols
+ * are hidden.
+ */
+typedef BbMemTxResult (*AddressSpaceAccessFn)(BbAddressSpace *as,
+                                              uint32_t *hint, uint64_t base,
+                                              uint64_t addr, unsigned size,
+                                              uint64_t *value, bool is_write);
+
+/* The first member of every BbAddressSpace (memory-priv.h). */
+typedef struct AddressSpaceIo {
+    AddressSpaceAccessFn access_hinted;
+} AddressSpaceIo;
+
+static inline BbMemTxResult address_space_access_hinted(BbAddressSpace *as,
+                                                        uint32_t *hint,
+                                                        uint64_t base,
+                                                        uint64_t addr,
+                                                        unsigned size,
+                                                        uint64_t *value,
+                                                        bool is_write)
+{
+    return ((const AddressSpaceIo *)(void *)as)
+        ->access_hinted(as, hint, base, addr, size, value, is_write);
+}
+
 /* Whether @addr lies in @fr. */
 static inline bool flat_range_contains(const FlatRange *fr, uint64_t addr)
 {

@@ -60,9 +60,10 @@ static inline uint64_t region_last_from_size(uint64_t size)
     return size == UINT64_MAX ? UINT64_MAX : size - 1;
 }
 
-/* A flat view: sorted, disjoint ranges; shared while an access runs.
- * The reference count is atomic so that harts on several threads may
- * access memory at once (while nobody edits the map). */
+/* A flat view: sorted, disjoint ranges.  The address space holds one
+ * reference; a DMA transfer holds another while it walks the view.  The
+ * count is atomic, but the I/O access path does not touch it (see
+ * BbAddressSpace.busy). */
 typedef struct FlatView {
     gint ref;
     unsigned nr;            /* number of ranges */
@@ -70,6 +71,7 @@ typedef struct FlatView {
 } FlatView;
 
 struct BbAddressSpace {
+    AddressSpaceIo io;      /* first (memory-internal.h) */
     char *name;
     BbMemoryRegion *root;   /* referenced */
     BbUnassignedPolicy policy;
@@ -77,6 +79,17 @@ struct BbAddressSpace {
     unsigned last_hit;      /* index of the last lookup's range: a hint,
                                checked before use */
     GPtrArray *listeners;   /* BbMemoryListener *, registration order */
+    /*
+     * I/O callbacks of this space running now (nested ones counted).  A
+     * callback may change the map; the view replaced meanwhile (whose
+     * references keep its regions alive) is kept in @retired until the
+     * outermost callback returns, so that the region whose callback is
+     * running, and the range the caller found it through, outlive the
+     * access.  Plain counters: all accesses run on the main loop's thread
+     * (docs/architecture.md), so no atomic operation is needed.
+     */
+    unsigned busy;
+    GPtrArray *retired;     /* FlatView *, referenced; NULL when none */
 };
 
 /* region.c: sort a container's subregions by (priority, seq), lowest
@@ -92,6 +105,21 @@ unsigned flatview_search(const FlatView *view, uint64_t addr);
 
 /* address-space.c: a region changed in a way that may alter views. */
 void memory_map_changed(BbMemoryRegion *mr);
+/* address-space.c: release the views retired while callbacks ran. */
+void address_space_drop_retired(BbAddressSpace *as);
+
+/* Around an I/O callback reached through @as's view (BbAddressSpace.busy). */
+static inline void address_space_io_begin(BbAddressSpace *as)
+{
+    as->busy++;
+}
+
+static inline void address_space_io_end(BbAddressSpace *as)
+{
+    if (--as->busy == 0 && as->retired) {
+        address_space_drop_retired(as);
+    }
+}
 /* The range of @as's current view holding @addr, or NULL; updates the
  * last-hit cache. */
 const FlatRange *address_space_find(BbAddressSpace *as, const FlatView *view,
@@ -106,6 +134,11 @@ BbMemTxResult memory_region_io_access(BbMemoryRegion *mr, uint64_t offset,
 /* access.c: whether the guest may make that access (logs if not). */
 bool memory_region_io_valid(BbMemoryRegion *mr, uint64_t offset,
                             unsigned size, bool is_write);
+/* access.c: AddressSpaceIo.access_hinted. */
+BbMemTxResult address_space_access_hinted_impl(BbAddressSpace *as,
+                                               uint32_t *hint, uint64_t base,
+                                               uint64_t addr, unsigned size,
+                                               uint64_t *value, bool is_write);
 /* access.c: a guest write that hit ROM. */
 void memory_rom_write_ignored(const FlatRange *fr, uint64_t addr,
                               uint64_t len);

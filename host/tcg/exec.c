@@ -1583,6 +1583,7 @@ static void exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb,
     cpu->budget = (int64_t)budget;
     cpu->tb_budget = (int32_t)budget;
     ex->current = cpu;
+    softmmu_enter(p->sm); /* TLB resizes happen only here */
     exit = p->cur_backend->exec(p->cur_code, cpu, &p->rt);
     tb = p->cur_tb; /* x86-64: the last TB entered through exec_lookup() */
     while (tb && !cpu->exit_request && !cpu->interrupt_request) {
@@ -1598,6 +1599,7 @@ static void exec_run(Exec *ex, BbCpu *cpu, TranslationBlock *tb,
         p->cur_tb = tb;
         p->cur_code = tb->code;
         p->cur_info = tb->exec_info;
+        softmmu_enter(p->sm);
         exit = tb->backend->exec(tb->code, cpu, &p->rt);
     }
     if (exit == TCG_EXIT_ENTRY) {

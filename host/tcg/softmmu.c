@@ -7,15 +7,20 @@
  * ROM: reads and fetches from host memory, writes through the memory API;
  * anything else, I/O or nothing: TLB_MMIO, every access through the
  * memory API; a page evicted lately is found again in the victim TLB
- * without asking the CPU); then the access is done - from host memory, through
- * bb_address_space_load/store on the physical address, or, for a store to
- * a page holding translated code (TLB_NOTDIRTY), to host memory followed
- * by notify_code_write.  Accesses crossing a page are split in two,
- * after both pages are translated.  The model is QEMU's softmmu (tags
- * with flag bits, an addend per entry); no code is taken from it.
+ * without asking the CPU); then the access is done - from host memory,
+ * through the memory API on the physical address (helped by the entry's
+ * I/O TLB hint, which finds the region without searching the flat view),
+ * or, for a store to a page holding translated code (TLB_NOTDIRTY), to
+ * host memory followed by notify_code_write.  Accesses crossing a page
+ * are split in two, after both pages are translated.  Fills and flushes
+ * also decide when a table should grow or shrink (carried out by
+ * softmmu_enter()).  The model is QEMU's softmmu (tags with flag bits,
+ * an addend per entry, dynamically sized tables); no code is taken from
+ * it.
  */
 #include <string.h>
 
+#include "memory/memory-internal.h"
 #include "tcg/softmmu.h"
 
 #define PAGE_OFFSET(a) ((a) & (TLB_PAGE_SIZE - 1))
@@ -26,17 +31,30 @@ typedef struct Xlat {
     uint64_t ppage;  /* physical page */
     uint8_t *host;   /* host address of the page, NULL: memory API */
     uint64_t flags;  /* TLB_NOTDIRTY (RAM) */
+    uint32_t *io_hint; /* memory API: the entry's I/O TLB hint, or a
+                          scratch one (an uncached translation) */
+    uint32_t scratch;
 } Xlat;
 
-static inline unsigned tlb_index(uint64_t vaddr)
+#define TLB_SHRINK_WINDOW 16 /* flushes that must all find a table mostly
+                                idle before it shrinks */
+
+static inline unsigned tlb_index(const Softmmu *sm, unsigned mmu_idx,
+                                 uint64_t vaddr)
 {
-    return tlb_index_of(vaddr);
+    return softmmu_index(sm, mmu_idx, vaddr);
 }
 
 static inline TlbEntry *entry_of(Softmmu *sm, unsigned mmu_idx,
                                  uint64_t vaddr)
 {
-    return &sm->tlb->e[mmu_idx][tlb_index(vaddr)];
+    return tlb_entry_of(sm->tlb, mmu_idx, vaddr);
+}
+
+static inline TlbEntryInfo *info_of(Softmmu *sm, unsigned mmu_idx,
+                                    uint64_t vaddr)
+{
+    return &sm->info[mmu_idx][tlb_index(sm, mmu_idx, vaddr)];
 }
 
 static inline uint64_t *tag_of(TlbEntry *e, int access)
@@ -64,6 +82,15 @@ static SoftmmuResult record_fault(Softmmu *sm, SoftmmuResult result,
 
 /* ------------------------------------------------------------ setup */
 
+/* Give @mmu_idx a new, empty table of 2^@bits entries. */
+static void table_replace(Softmmu *sm, unsigned mmu_idx, unsigned bits)
+{
+    tlb_table_set_size(sm->tlb, mmu_idx, bits);
+    g_free(sm->info[mmu_idx]);
+    sm->info[mmu_idx] = g_new0(TlbEntryInfo, (size_t)1 << bits);
+    sm->bits[mmu_idx] = (uint8_t)bits;
+}
+
 Softmmu *softmmu_new(BbAddressSpace *as, const SoftmmuOps *ops, void *opaque)
 {
     static const SoftmmuOps no_ops;
@@ -72,12 +99,15 @@ Softmmu *softmmu_new(BbAddressSpace *as, const SoftmmuOps *ops, void *opaque)
     sm->as = as;
     sm->ops = ops ? ops : &no_ops;
     sm->opaque = opaque;
-    /* 64-byte aligned, so an entry never straddles a cache line. */
-    sm->tlb_alloc = g_malloc(sizeof(TlbTable) + 63);
-    sm->tlb = (TlbTable *)(((uintptr_t)sm->tlb_alloc + 63) & ~(uintptr_t)63);
-    memset(sm->tlb, 0xff, sizeof(TlbTable));
+    sm->tlb = tlb_table_alloc();
+    if (!sm->tlb) {
+        g_error("softmmu: cannot reserve %zu bytes of address space for "
+                "the TLBs", sizeof(TlbTable));
+    }
+    for (unsigned m = 0; m < TCG_NB_MMU_IDX; m++) {
+        table_replace(sm, m, TLB_BITS);
+    }
     memset(sm->victim, 0xff, sizeof(sm->victim));
-    sm->info = g_malloc0(sizeof(TlbEntryInfo) * TCG_NB_MMU_IDX * TLB_ENTRIES);
     return sm;
 }
 
@@ -86,9 +116,88 @@ void softmmu_free(Softmmu *sm)
     if (!sm) {
         return;
     }
-    g_free(sm->tlb_alloc);
-    g_free(sm->info);
+    for (unsigned m = 0; m < TCG_NB_MMU_IDX; m++) {
+        g_free(sm->info[m]);
+    }
+    tlb_table_release(sm->tlb);
     g_free(sm);
+}
+
+/* ------------------------------------------------------------ resizing */
+
+/*
+ * Tables start at 2^TLB_BITS entries.  Under pressure - more than half of
+ * a table's worth of fills evicted a translation of another page - one
+ * doubles, up to 2^TLB_MAX_BITS: a guest touching more pages than the
+ * table holds between flushes (pointer chasing over 64 MiB) otherwise
+ * misses on nearly every access.  When TLB_SHRINK_WINDOW flushes in a row
+ * each found fewer fills than an eighth of the table, it halves, down to
+ * 2^TLB_MIN_BITS: a flush clears the whole table once the fill log
+ * overflowed, and that is cheaper in a smaller one.  The new table is
+ * empty (nothing is rehashed: a resize is rare).
+ */
+static void resize_request(Softmmu *sm, unsigned mmu_idx, unsigned bits)
+{
+    sm->want_bits[mmu_idx] = (uint8_t)bits;
+    sm->resize_pending |= 1u << mmu_idx;
+}
+
+/* A fill of @mmu_idx evicted (@evicted) a translation or not. */
+static void resize_note_fill(Softmmu *sm, unsigned mmu_idx, bool evicted)
+{
+    uint32_t n = 1u << sm->bits[mmu_idx];
+
+    sm->evictions[mmu_idx] += evicted;
+    if (++sm->checked_fills[mmu_idx] < n) {
+        return;
+    }
+    if (sm->evictions[mmu_idx] > n / 2 && sm->bits[mmu_idx] < TLB_MAX_BITS) {
+        resize_request(sm, mmu_idx, sm->bits[mmu_idx] + 1u);
+    }
+    sm->checked_fills[mmu_idx] = sm->evictions[mmu_idx] = 0;
+}
+
+/* @mmu_idx is being flushed. */
+static void resize_note_flush(Softmmu *sm, unsigned mmu_idx)
+{
+    uint32_t n = 1u << sm->bits[mmu_idx];
+
+    sm->window_max[mmu_idx] =
+        MAX(sm->window_max[mmu_idx], sm->fills_since_flush[mmu_idx]);
+    sm->fills_since_flush[mmu_idx] = 0;
+    if (++sm->window_flushes[mmu_idx] < TLB_SHRINK_WINDOW) {
+        return;
+    }
+    if (sm->window_max[mmu_idx] < n / 8 && sm->bits[mmu_idx] > TLB_MIN_BITS &&
+        !(sm->resize_pending & (1u << mmu_idx))) {
+        resize_request(sm, mmu_idx, sm->bits[mmu_idx] - 1u);
+    }
+    sm->window_max[mmu_idx] = sm->window_flushes[mmu_idx] = 0;
+}
+
+void softmmu_resize_apply(Softmmu *sm)
+{
+    uint32_t todo = sm->resize_pending;
+
+    sm->resize_pending = 0;
+    for (unsigned m = 0; todo; m++, todo >>= 1) {
+        if (!(todo & 1) || sm->want_bits[m] == sm->bits[m]) {
+            continue;
+        }
+        if (sm->want_bits[m] > sm->bits[m]) {
+            sm->stats.grows++;
+        } else {
+            sm->stats.shrinks++;
+        }
+        table_replace(sm, m, sm->want_bits[m]);
+        memset(sm->victim[m], 0xff, sizeof(sm->victim[m]));
+        sm->fill_count[m] = sm->fills_since_flush[m] = 0;
+        sm->checked_fills[m] = sm->evictions[m] = 0;
+        sm->window_max[m] = sm->window_flushes[m] = 0;
+        sm->used &= ~(1u << m);
+        sm->large &= ~(1u << m);
+    }
+    sm->generation++;
 }
 
 void softmmu_init_runtime(Softmmu *sm, TcgRuntime *rt)
@@ -140,17 +249,18 @@ static inline bool entry_maps(const TlbEntry *e, uint64_t vaddr)
 
 /* The table entry at @idx of @mmu_idx is about to be overwritten: keep
  * it in the victim TLB if it holds a translation. */
-static void evict_to_victim(Softmmu *sm, unsigned mmu_idx, unsigned idx)
+static bool evict_to_victim(Softmmu *sm, unsigned mmu_idx, unsigned idx)
 {
     TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
     unsigned v;
 
     if (entry_empty(e)) {
-        return;
+        return false;
     }
     v = sm->victim_next[mmu_idx]++ % TLB_VICTIMS;
     sm->victim[mmu_idx][v] = *e;
     sm->victim_info[mmu_idx][v] = sm->info[mmu_idx][idx];
+    return true;
 }
 
 /* Look for @vaddr's page with a tag for @access in the victim TLB; on a
@@ -165,7 +275,7 @@ static TlbEntry *victim_lookup(Softmmu *sm, unsigned mmu_idx, uint64_t vaddr,
         TlbEntry *ve = &sm->victim[mmu_idx][v];
 
         if (tag_matches(*tag_of(ve, access), vaddr)) {
-            unsigned idx = tlb_index(vaddr);
+            unsigned idx = tlb_index(sm, mmu_idx, vaddr);
             TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
             TlbEntry te = *e;
             TlbEntryInfo ti = sm->info[mmu_idx][idx];
@@ -192,6 +302,7 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     uint64_t paddr = vaddr, len, base, wtag, tag;
     unsigned prot = TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC;
     uint8_t *host;
+    TlbEntryInfo *info;
     bool ram, writable = false, code = false;
 
     sm->stats.fills++;
@@ -205,6 +316,8 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     }
     prot |= 1u << access; /* what was asked for was granted */
     x->ppage = paddr & TLB_PAGE_MASK;
+    x->scratch = 0;
+    x->io_hint = &x->scratch;
 
     /* RAM only when the whole page is one host-backed range. */
     len = TLB_PAGE_SIZE;
@@ -228,21 +341,28 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
     x->host = (tag & TLB_MMIO) ? NULL : host;
 
     if (!(prot & TLB_PROT_NO_CACHE)) {
-        TlbEntry *e = entry_of(sm, mmu_idx, vaddr);
+        unsigned idx = tlb_index(sm, mmu_idx, vaddr);
+        TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
         unsigned bits = (prot >> TLB_PROT_PAGE_SHIFT) & 63;
 
-        if (!entry_maps(e, vaddr)) {
-            evict_to_victim(sm, mmu_idx, tlb_index(vaddr));
-        }
+        resize_note_fill(sm, mmu_idx,
+                         !entry_maps(e, vaddr) &&
+                             evict_to_victim(sm, mmu_idx, idx));
         e->addr_read = (prot & TLB_PROT_READ) ? base : TLB_TAG_NONE;
         e->addr_write = wtag;
         e->addr_code = (prot & TLB_PROT_EXEC) ? base : TLB_TAG_NONE;
         e->addend = ram ? (uint64_t)(uintptr_t)host - vpage : 0;
-        sm->info[mmu_idx][tlb_index(vaddr)].paddr = x->ppage;
+        info = &sm->info[mmu_idx][idx];
+        if (info->paddr != x->ppage) {
+            /* (The same page again, after a flush, keeps its hint.) */
+            info->paddr = x->ppage;
+            info->io_hint = 0;
+        }
+        x->io_hint = &info->io_hint;
         sm->used |= 1u << mmu_idx;
+        sm->fills_since_flush[mmu_idx]++;
         if (sm->fill_count[mmu_idx] < TLB_FILL_LOG) {
-            sm->fill_log[mmu_idx][sm->fill_count[mmu_idx]] =
-                (uint16_t)tlb_index(vaddr);
+            sm->fill_log[mmu_idx][sm->fill_count[mmu_idx]] = (uint16_t)idx;
         }
         if (sm->fill_count[mmu_idx] <= TLB_FILL_LOG) {
             sm->fill_count[mmu_idx]++;
@@ -260,17 +380,20 @@ static SoftmmuResult fill(Softmmu *sm, uint64_t vaddr, int access,
 static SoftmmuResult translate(Softmmu *sm, uint64_t vaddr, int access,
                                unsigned size, unsigned mmu_idx, Xlat *x)
 {
-    TlbEntry *e = entry_of(sm, mmu_idx, vaddr);
+    unsigned idx = tlb_index(sm, mmu_idx, vaddr);
+    TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
+    TlbEntryInfo *info = &sm->info[mmu_idx][idx];
     uint64_t tag = *tag_of(e, access);
 
     if (!tag_matches(tag, vaddr)) {
-        e = victim_lookup(sm, mmu_idx, vaddr, access);
+        e = victim_lookup(sm, mmu_idx, vaddr, access); /* (into idx) */
         if (!e) {
             return fill(sm, vaddr, access, size, mmu_idx, x);
         }
         tag = *tag_of(e, access);
     }
-    x->ppage = sm->info[mmu_idx][tlb_index(vaddr)].paddr;
+    x->ppage = info->paddr;
+    x->io_hint = &info->io_hint;
     x->flags = tag & TLB_NOTDIRTY;
     x->host = (tag & TLB_MMIO)
                   ? NULL
@@ -301,8 +424,7 @@ static void code_written(Softmmu *sm, uint64_t vaddr, uint64_t paddr,
     e = entry_of(sm, mmu_idx, vaddr);
     if (tag_matches(e->addr_write, vaddr) &&
         (e->addr_write & TLB_NOTDIRTY) &&
-        sm->info[mmu_idx][tlb_index(vaddr)].paddr ==
-            (paddr & TLB_PAGE_MASK) &&
+        info_of(sm, mmu_idx, vaddr)->paddr == (paddr & TLB_PAGE_MASK) &&
         !(ops->page_has_code &&
           ops->page_has_code(sm->opaque, paddr & TLB_PAGE_MASK))) {
         e->addr_write &= ~TLB_NOTDIRTY;
@@ -336,9 +458,9 @@ static SoftmmuResult access_page(Softmmu *sm, const Xlat *x, uint64_t vaddr,
 
     sm->stats.mmio++;
     if (is_pow2_size(size)) {
-        r = access == TLB_ACCESS_WRITE
-                ? bb_address_space_store(sm->as, paddr, size, *val)
-                : bb_address_space_load(sm->as, paddr, size, val);
+        /* The I/O TLB: the region the page's last access went to. */
+        r = address_space_access_hinted(sm->as, x->io_hint, x->ppage, paddr,
+                                        size, val, access == TLB_ACCESS_WRITE);
     } else {
         /* A piece of a split access: byte by byte. */
         uint64_t v = 0;
@@ -346,9 +468,9 @@ static SoftmmuResult access_page(Softmmu *sm, const Xlat *x, uint64_t vaddr,
         for (unsigned i = 0; i < size && r == BB_MEMTX_OK; i++) {
             uint64_t b = (*val >> (8 * i)) & 0xff;
 
-            r = access == TLB_ACCESS_WRITE
-                    ? bb_address_space_store(sm->as, paddr + i, 1, b)
-                    : bb_address_space_load(sm->as, paddr + i, 1, &b);
+            r = address_space_access_hinted(sm->as, x->io_hint, x->ppage,
+                                            paddr + i, 1, &b,
+                                            access == TLB_ACCESS_WRITE);
             v |= b << (8 * i);
         }
         if (access != TLB_ACCESS_WRITE) {
@@ -419,7 +541,20 @@ static SoftmmuResult access_slow(Softmmu *sm, uint64_t vaddr, BbMemOp mop,
         return record_fault(sm, SOFTMMU_FAULT_FILL, vaddr, 0, access, mmu_idx,
                             BB_MEMTX_OK);
     }
-    if (vaddr & (size - 1)) {
+    if (!(vaddr & (size - 1))) {
+        /* An aligned access to a page the TLB holds as plain MMIO (the
+         * usual device register access): what translate() would find,
+         * without its detour. */
+        unsigned idx = tlb_index(sm, mmu_idx, vaddr);
+        TlbEntry *e = &sm->tlb->e[mmu_idx][idx];
+
+        if (*tag_of(e, access) == ((vaddr & TLB_PAGE_MASK) | TLB_MMIO)) {
+            TlbEntryInfo *info = &sm->info[mmu_idx][idx];
+
+            x = (Xlat){ .ppage = info->paddr, .io_hint = &info->io_hint };
+            return access_page(sm, &x, vaddr, size, access, mmu_idx, val);
+        }
+    } else {
         /* Address-misaligned has priority over page faults (RISC-V). */
         if (mop & BB_MO_ALIGN) {
             record_fault(sm, SOFTMMU_FAULT_MISALIGNED, vaddr, 0, access,
@@ -527,8 +662,7 @@ bool softmmu_probe_code(Softmmu *sm, uint64_t vaddr, unsigned mmu_idx,
     }
     e = entry_of(sm, mmu_idx, vaddr);
     if (tag_matches(e->addr_code, vaddr)) {
-        *paddr =
-            sm->info[mmu_idx][tlb_index(vaddr)].paddr | PAGE_OFFSET(vaddr);
+        *paddr = info_of(sm, mmu_idx, vaddr)->paddr | PAGE_OFFSET(vaddr);
         return true;
     }
     for (unsigned v = 0; v < TLB_VICTIMS; v++) {
@@ -570,13 +704,16 @@ static void flush_one(Softmmu *sm, unsigned mmu_idx)
 
     if (n <= TLB_FILL_LOG) {
         for (uint32_t k = 0; k < n; k++) {
-            TlbEntry *e = &sm->tlb->e[mmu_idx][sm->fill_log[mmu_idx][k]];
+            TlbEntry *e =
+                &sm->tlb->e[mmu_idx][sm->fill_log[mmu_idx][k]];
 
             e->addr_read = e->addr_write = e->addr_code = TLB_TAG_NONE;
         }
     } else {
-        memset(sm->tlb->e[mmu_idx], 0xff, sizeof(sm->tlb->e[mmu_idx]));
+        memset(sm->tlb->e[mmu_idx], 0xff,
+               sizeof(TlbEntry) << sm->bits[mmu_idx]);
     }
+    resize_note_flush(sm, mmu_idx);
     memset(sm->victim[mmu_idx], 0xff, sizeof(sm->victim[mmu_idx]));
     sm->fill_count[mmu_idx] = 0;
     sm->large &= ~(1u << mmu_idx);
@@ -661,7 +798,7 @@ void tlb_code_page_changed(void *opaque, uint64_t page, bool has_code)
         if (!(todo & 1)) {
             continue;
         }
-        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+        for (unsigned i = 0, n = 1u << sm->bits[m]; i < n; i++) {
             entry_mark_code(&sm->tlb->e[m][i], &sm->info[m][i], page,
                             has_code);
         }

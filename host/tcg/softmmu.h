@@ -21,6 +21,10 @@
  * compare calls the TcgRuntime's load/store callbacks, which softmmu.c
  * implements.
  *
+ * Each table grows under pressure and shrinks when idle; the exec loop
+ * calls softmmu_enter() before it runs generated code, which is where a
+ * resize happens.
+ *
  * The CPU support provides SoftmmuOps; softmmu_init_runtime() points a
  * TcgRuntime at the hart's Softmmu.  Not thread-safe: a Softmmu belongs to
  * the thread that runs its hart (flushes from other harts go through
@@ -32,6 +36,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include <glib.h>
 
@@ -45,8 +51,17 @@
 #define TLB_PAGE_SIZE ((uint64_t)1 << TLB_PAGE_BITS)
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
 
-#define TLB_BITS 12                  /* entries per MMU index: 4096 */
+/*
+ * Entries per MMU index: 2^TLB_BITS to start with, between 2^TLB_MIN_BITS
+ * and 2^TLB_MAX_BITS as the table grows under pressure and shrinks when
+ * idle (softmmu.c, "resizing").
+ */
+#define TLB_BITS 12
+#define TLB_MIN_BITS 8
+#define TLB_MAX_BITS 15
 #define TLB_ENTRIES (1u << TLB_BITS)
+#define TLB_HASH_SHIFT 12            /* page-number bits folded: see
+                                        tlb_index_of() */
 #define TLB_ENTRY_BITS 5             /* sizeof(TlbEntry) == 32 */
 #define TLB_FILL_LOG 64              /* fills remembered per MMU index */
 #define TLB_VICTIMS 8                /* victim TLB entries per MMU index */
@@ -73,35 +88,115 @@ typedef struct TlbEntry {
     uint64_t addend;     /* RAM: host address of the page - its vaddr */
 } TlbEntry;
 
-/* A hart's TLBs: entry i of MMU index m is e[m][i], where
- * i = tlb_index_of(vaddr).  TcgRuntime.tlb. */
+/*
+ * A hart's TLBs (TcgRuntime.tlb): per MMU index, the mask that cuts a
+ * hash to the table's size, and a slot of room for the largest table.
+ * Each table lives at the start of its slot, so generated code reaches
+ * entry i of MMU index m at a constant offset from e (m * slot + i * 32)
+ * and only the mask varies; the x86-64 prologue copies the masks into
+ * its frame.  The structure is 16 MiB of address space, mmap()ed: only
+ * the pages of the tables' current sizes are ever touched.
+ */
 struct TlbTable {
-    TlbEntry e[TCG_NB_MMU_IDX][TLB_ENTRIES];
+    uint32_t mask[TCG_NB_MMU_IDX];  /* (entries - 1) << TLB_ENTRY_BITS */
+    TlbEntry e[TCG_NB_MMU_IDX][1u << TLB_MAX_BITS];
 };
 
 G_STATIC_ASSERT(sizeof(TlbEntry) == 1u << TLB_ENTRY_BITS);
+G_STATIC_ASSERT(offsetof(TlbTable, e) == 64); /* entries 64-byte aligned */
 G_STATIC_ASSERT(TLB_PAGE_BITS >= TLB_ENTRY_BITS);
 
+/* Byte offset of e[mmu_idx][0].<field> from e[0][0] (generated code adds
+ * the masked index scaled by 32). */
+#define TLB_TABLE_OFFSET(mmu_idx, field)                                      \
+    ((mmu_idx) * (sizeof(TlbEntry) << TLB_MAX_BITS) +                         \
+     offsetof(TlbEntry, field))
+
+/* Entries of @mmu_idx's table now. */
+static inline unsigned tlb_entries(const TlbTable *tlb, unsigned mmu_idx)
+{
+    return (tlb->mask[mmu_idx] >> TLB_ENTRY_BITS) + 1;
+}
+
 /*
- * The table index of @vaddr's page: the page number's low TLB_BITS bits
- * xor the address bits 24..31 (the index is computed on the low 32 bits,
- * as generated code does).  Without the xor, pages a multiple of the
- * table's reach (16 MiB) apart share an entry: a copy between two
- * buffers 32 MiB apart missed on every load and every store.  Within
- * one 16 MiB-aligned region the index is still one to one.
+ * The table index of @vaddr's page in @mmu_idx: the page number xor the
+ * address bits 24..31 (the page number shifted by TLB_HASH_SHIFT; the
+ * index is computed on the low 32 bits, as generated code does), cut to
+ * the table's size.  Without the xor, pages a multiple of the table's
+ * reach (16 MiB for 4096 entries) apart share an entry: a copy between
+ * two buffers 32 MiB apart missed on every load and every store.  Within
+ * an aligned region of as many pages as the table has entries the index
+ * is still one to one, whatever the size (the xor only mixes in bits
+ * above the index, or bits of the index itself).
  */
-static inline unsigned tlb_index_of(uint64_t vaddr)
+static inline unsigned tlb_index_of(const TlbTable *tlb, unsigned mmu_idx,
+                                    uint64_t vaddr)
 {
     uint32_t a = (uint32_t)vaddr;
 
-    return ((a >> TLB_PAGE_BITS) ^ (a >> (TLB_PAGE_BITS + TLB_BITS))) &
-           (TLB_ENTRIES - 1);
+    return ((a >> TLB_PAGE_BITS) ^ (a >> (TLB_PAGE_BITS + TLB_HASH_SHIFT))) &
+           (tlb->mask[mmu_idx] >> TLB_ENTRY_BITS);
 }
 
-/* Byte offset of e[mmu_idx][0].<field> in a TlbTable (generated code adds
- * the entry index scaled by 32). */
-#define TLB_TABLE_OFFSET(mmu_idx, field)                                      \
-    ((mmu_idx) * (TLB_ENTRIES * sizeof(TlbEntry)) + offsetof(TlbEntry, field))
+/* The entry of @vaddr's page in @mmu_idx's table. */
+static inline TlbEntry *tlb_entry_of(const TlbTable *tlb, unsigned mmu_idx,
+                                     uint64_t vaddr)
+{
+    return (TlbEntry *)&tlb->e[mmu_idx][tlb_index_of(tlb, mmu_idx, vaddr)];
+}
+
+/* Room for a TlbTable, every table of one entry, the rest untouched;
+ * NULL if the host refuses the address space.  (Inline, as the other
+ * helpers for tables without a Softmmu: benchmarks link no memory API.) */
+static inline TlbTable *tlb_table_alloc(void)
+{
+    /* Anonymous memory: pages are only backed once touched, so the room
+     * for the largest tables costs nothing until a table grows into it. */
+    void *p = mmap(NULL, sizeof(TlbTable), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static inline void tlb_table_release(TlbTable *tlb)
+{
+    if (tlb) {
+        munmap(tlb, sizeof(TlbTable));
+    }
+}
+
+/* Size @mmu_idx's table to 2^@bits entries, all empty. */
+static inline void tlb_table_set_size(TlbTable *tlb, unsigned mmu_idx,
+                                      unsigned bits)
+{
+    size_t old = (size_t)tlb_entries(tlb, mmu_idx) * sizeof(TlbEntry);
+    size_t now = sizeof(TlbEntry) << bits;
+
+    if (old > now) {
+        /* Give the pages the table no longer uses back to the host. */
+        uintptr_t from = ((uintptr_t)tlb->e[mmu_idx] + now + 4095) &
+                         ~(uintptr_t)4095;
+        uintptr_t to = ((uintptr_t)tlb->e[mmu_idx] + old) & ~(uintptr_t)4095;
+
+        if (to > from) {
+            madvise((void *)from, to - from, MADV_DONTNEED);
+        }
+    }
+    tlb->mask[mmu_idx] = (uint32_t)(((1u << bits) - 1) << TLB_ENTRY_BITS);
+    memset(tlb->e[mmu_idx], 0xff, now);
+}
+
+/* A TlbTable of empty tables of 2^@bits entries per MMU index, for tests
+ * and benchmarks without a Softmmu; tlb_table_release() frees it. */
+static inline TlbTable *tlb_table_new(unsigned bits)
+{
+    TlbTable *tlb = tlb_table_alloc();
+
+    for (unsigned m = 0; tlb && m < TCG_NB_MMU_IDX; m++) {
+        tlb_table_set_size(tlb, m, bits);
+    }
+    return tlb;
+}
 
 /* The fast path in C (the interpreter; C code reaching guest memory):
  * the host address of a naturally aligned access of @size bytes that
@@ -109,7 +204,7 @@ static inline unsigned tlb_index_of(uint64_t vaddr)
 static inline void *tlb_hit(const TlbTable *tlb, uint64_t addr,
                             unsigned size, unsigned mmu_idx, bool is_write)
 {
-    const TlbEntry *e = &tlb->e[mmu_idx][tlb_index_of(addr)];
+    const TlbEntry *e = tlb_entry_of(tlb, mmu_idx, addr);
     uint64_t tag = is_write ? e->addr_write : e->addr_read;
 
     if ((addr & (TLB_PAGE_MASK | (size - 1))) != tag) {
@@ -118,13 +213,13 @@ static inline void *tlb_hit(const TlbTable *tlb, uint64_t addr,
     return (void *)(uintptr_t)(addr + e->addend);
 }
 
-/* Make e[mmu_idx][...] for @vaddr's page a read/write RAM mapping of the
- * host page @host (tests and benchmarks that have no Softmmu). */
+/* Make @mmu_idx's entry for @vaddr's page a read/write RAM mapping of
+ * the host page @host (tests and benchmarks that have no Softmmu). */
 static inline void tlb_entry_set_ram(TlbTable *tlb, unsigned mmu_idx,
                                      uint64_t vaddr, void *host,
                                      bool writable)
 {
-    TlbEntry *e = &tlb->e[mmu_idx][tlb_index_of(vaddr)];
+    TlbEntry *e = tlb_entry_of(tlb, mmu_idx, vaddr);
     uint64_t page = vaddr & TLB_PAGE_MASK;
 
     e->addr_read = e->addr_code = page;
@@ -238,16 +333,43 @@ typedef struct SoftmmuStats {
     uint64_t code_writes;   /* notify_code_write calls */
     uint64_t flushes;       /* tlb_flush/tlb_flush_mmuidx of used tables */
     uint64_t victim_hits;   /* misses served by the victim TLB */
+    uint64_t grows;         /* tables doubled (pressure) */
+    uint64_t shrinks;       /* tables halved (idle) */
 } SoftmmuStats;
 
-/* Slow-path bookkeeping of an entry (not read by generated code). */
+/*
+ * Slow-path bookkeeping of an entry (not read by generated code).
+ * @io_hint is the I/O TLB: where the address space's flat view has the
+ * ranges of the entry's physical page (address_space_access_hinted()),
+ * so that an MMIO access calls its region without searching the view.
+ * It is an index checked against the current view at each use, not a
+ * pointer: a map change (even one made by the device callback of the
+ * access in progress) can make it useless, never dangling.
+ */
 typedef struct TlbEntryInfo {
     uint64_t paddr;     /* physical page address */
+    uint32_t io_hint;   /* flat-view range index + 1; 0: none */
 } TlbEntryInfo;
 
 typedef struct Softmmu {
-    TlbTable *tlb;            /* 64-byte aligned; TcgRuntime.tlb */
-    TlbEntryInfo (*info)[TLB_ENTRIES]; /* [TCG_NB_MMU_IDX] */
+    TlbTable *tlb;            /* the descriptors; TcgRuntime.tlb */
+    TlbEntryInfo *info[TCG_NB_MMU_IDX]; /* beside each table entry */
+    /*
+     * Resizing (softmmu.c).  A table grows when its fills keep evicting
+     * valid entries (more pages in use than it holds), and shrinks when a
+     * window of flushes saw it mostly empty.  The decision is made in a
+     * fill or a flush and carried out by softmmu_enter() (resize_pending),
+     * which the exec loop calls before it enters generated code: the
+     * x86-64 prologue copies the masks, and no slow path is running.
+     */
+    uint8_t bits[TCG_NB_MMU_IDX];      /* log2 of the entries now */
+    uint8_t want_bits[TCG_NB_MMU_IDX]; /* with resize_pending */
+    uint32_t resize_pending;           /* MMU indexes to resize */
+    uint32_t checked_fills[TCG_NB_MMU_IDX]; /* fills since the last check */
+    uint32_t evictions[TCG_NB_MMU_IDX]; /* ... that evicted a translation */
+    uint32_t fills_since_flush[TCG_NB_MMU_IDX];
+    uint32_t window_max[TCG_NB_MMU_IDX]; /* most fills between flushes */
+    uint32_t window_flushes[TCG_NB_MMU_IDX]; /* flushes in the window */
     BbAddressSpace *as;       /* the hart's physical address space */
     const SoftmmuOps *ops;
     void *opaque;             /* for the ops */
@@ -257,7 +379,7 @@ typedef struct Softmmu {
     uint64_t large_mask[TCG_NB_MMU_IDX]; /* all of them (addr & mask) */
     /* The entries filled since each MMU index's last flush, so that a
      * flush after a few fills clears only those instead of the whole
-     * 128 KiB table (fill_count > TLB_FILL_LOG: too many, clear all). */
+     * table (fill_count > TLB_FILL_LOG: too many, clear all). */
     uint16_t fill_log[TCG_NB_MMU_IDX][TLB_FILL_LOG];
     uint32_t fill_count[TCG_NB_MMU_IDX];
     /*
@@ -275,8 +397,14 @@ typedef struct Softmmu {
     unsigned generation;      /* bumped by every flush */
     SoftmmuFault fault;       /* the last failed access */
     SoftmmuStats stats;
-    void *tlb_alloc;          /* what .tlb was carved from */
 } Softmmu;
+
+/* The table index of @vaddr's page in @sm's @mmu_idx. */
+static inline unsigned softmmu_index(const Softmmu *sm, unsigned mmu_idx,
+                                     uint64_t vaddr)
+{
+    return tlb_index_of(sm->tlb, mmu_idx, vaddr);
+}
 
 /**
  * softmmu_new() - a hart's TLBs, all empty.
@@ -290,9 +418,23 @@ Softmmu *softmmu_new(BbAddressSpace *as, const SoftmmuOps *ops,
 /* Free @sm (NULL accepted); take it out of its TlbListener first. */
 void softmmu_free(Softmmu *sm);
 
+
 /* Point @rt at @sm: tlb = sm->tlb, load/store = the slow paths below,
  * opaque = sm. */
 void softmmu_init_runtime(Softmmu *sm, TcgRuntime *rt);
+
+/* Carry out the resizes of @sm's tables decided since the last call
+ * (each leaves its table empty).  Only where no generated code of the
+ * hart is running and no access is in progress: the exec loop, before it
+ * enters a TB. */
+void softmmu_resize_apply(Softmmu *sm);
+
+static inline void softmmu_enter(Softmmu *sm)
+{
+    if (G_UNLIKELY(sm->resize_pending)) {
+        softmmu_resize_apply(sm);
+    }
+}
 
 /* The slow paths as TcgRuntime callbacks (@opaque is the Softmmu): what
  * generated code calls when the inline compare fails. */

@@ -18,6 +18,7 @@
 
 #include <breadboard/error.h>
 
+#include "tcg/softmmu.h"
 #include "tcg/x86_64/tcg-x86_64.h"
 #include "tcg/x86_64/x86-codebuf.h"
 #include "tcg/x86_64/x86-gen.h"
@@ -127,6 +128,13 @@ static void emit_stubs(X86Asm *a)
     x86_store(a, 8, X86_RSI, X86_RSP, X86_RT_OFFSET);
     x86_load(a, 8, false, true, X86_RAX, X86_RSI,
              (int32_t)offsetof(TcgRuntime, tlb));
+    /* The TLB masks, 8 bytes at a time (rcx is free: not an argument). */
+    for (int32_t o = 0; o < X86_TLB_MASK_SIZE; o += 8) {
+        x86_load(a, 8, false, true, X86_RCX, X86_RAX,
+                 (int32_t)offsetof(TlbTable, mask) + o);
+        x86_store(a, 8, X86_RCX, X86_RSP, X86_TLB_MASK_OFFSET + o);
+    }
+    x86_alu_ri(a, true, X86_ADD, X86_RAX, (int32_t)offsetof(TlbTable, e));
     x86_store(a, 8, X86_RAX, X86_RSP, X86_TLB_OFFSET);
     x86_mov_rr(a, true, X86_ENV_REG, X86_RDI);
     x86_jmp_reg(a, X86_RDX);

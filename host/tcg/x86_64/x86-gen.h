@@ -9,10 +9,12 @@
  *   rbp        the env pointer (callee-saved, never allocated)
  *   rsp        16-byte aligned inside a TB; [rsp + 8*i] are the spill
  *              slots of TB-local temps, [rsp + X86_RT_OFFSET] holds the
- *              TcgRuntime pointer (never NULL in exec) and
- *              [rsp + X86_TLB_OFFSET] a copy of its rt->tlb, which the
- *              TLB fast path of guest memory accesses reads with one
- *              load instead of two dependent ones
+ *              TcgRuntime pointer (never NULL in exec),
+ *              [rsp + X86_TLB_OFFSET] the address of its rt->tlb->e and
+ *              [rsp + X86_TLB_MASK_OFFSET] a copy of rt->tlb->mask[]
+ *              (copied at entry: the TLB fast path of guest memory
+ *              accesses reads them without a dependent load; tables are
+ *              only resized outside generated code)
  *   others     allocatable (callee-saved ones are preferred, so values
  *              survive helper calls); in a TB in loop form rbx and up to
  *              four of r12-r15 are pinned instead (x86-loop.c)
@@ -34,9 +36,12 @@
 #define X86_FRAME_SLOTS 256 /* spill slots, even (keeps rsp aligned) */
 #define X86_RT_OFFSET (X86_FRAME_SLOTS * 8)
 #define X86_TLB_OFFSET (X86_RT_OFFSET + 8)
+#define X86_TLB_MASK_OFFSET (X86_TLB_OFFSET + 8)
+#define X86_TLB_MASK_SIZE (TCG_NB_MMU_IDX * 4)
 /* Below the six pushed callee-saved registers: slots, the rt pointer,
- * rt->tlb and 8 bytes of padding (rsp stays 16-byte aligned). */
-#define X86_FRAME_SIZE (X86_FRAME_SLOTS * 8 + 24)
+ * rt->tlb->e, the masks and 8 bytes of padding (rsp stays 16-byte
+ * aligned). */
+#define X86_FRAME_SIZE (X86_FRAME_SLOTS * 8 + 24 + X86_TLB_MASK_SIZE)
 #define X86_ENV_REG X86_RBP
 
 #define X86_REGS_ALL 0xffffu

@@ -77,10 +77,11 @@ static void lower_env_st(X86Gen *g, const TcgOp *op, unsigned size)
  *     mov    eax, esi                        ; tlb_index_of(), scaled:
  *     shr    eax, TLB_PAGE_BITS - TLB_ENTRY_BITS
  *     mov    edi, esi
- *     shr    edi, TLB_PAGE_BITS + TLB_BITS - TLB_ENTRY_BITS
+ *     shr    edi, TLB_PAGE_BITS + TLB_HASH_SHIFT - TLB_ENTRY_BITS
  *     xor    eax, edi
- *     and    eax, (TLB_ENTRIES - 1) << TLB_ENTRY_BITS  ; entry offset
- *     add    rax, [rsp + X86_TLB_OFFSET]     ; rt->tlb: &e[0][index]
+ *     and    eax, [rsp + X86_TLB_MASK_OFFSET + 4 * mmu_idx] ; the frame's
+ *                                            ; copy of mask[mmu_idx]
+ *     add    rax, [rsp + X86_TLB_OFFSET]     ; &e[0][0] + index * 32
  *     mov    rdi, rsi
  *     and    rdi, TLB_PAGE_MASK | (size - 1)
  *     cmp    rdi, [rax + TLB_TABLE_OFFSET(mmu_idx, addr_read/addr_write)]
@@ -117,22 +118,21 @@ typedef struct X86SlowPath {
 
 /* The index is computed with 32-bit operations on the address's low
  * half; every MMU index's table is reached with a disp32. */
-G_STATIC_ASSERT(TLB_PAGE_BITS + TLB_BITS <= 32);
+G_STATIC_ASSERT(TLB_PAGE_BITS + TLB_MAX_BITS <= 32);
+G_STATIC_ASSERT(TLB_PAGE_BITS + TLB_HASH_SHIFT <= 32);
 G_STATIC_ASSERT(sizeof(TlbTable) <= INT32_MAX);
+G_STATIC_ASSERT(X86_TLB_MASK_SIZE % 8 == 0);
 
 const TlbTable *x86_tlb_none(void)
 {
     static const TlbTable *none;
 
     if (g_once_init_enter(&none)) {
-        static const TlbEntry empty = {
-            TLB_TAG_NONE, TLB_TAG_NONE, TLB_TAG_NONE, 0,
-        };
-        TlbTable *t = g_new(TlbTable, 1); /* lives as long as the process */
-        for (unsigned m = 0; m < TCG_NB_MMU_IDX; m++) {
-            for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-                t->e[m][i] = empty;
-            }
+        /* One empty entry per MMU index; lives as long as the process. */
+        TlbTable *t = tlb_table_new(0);
+
+        if (!t) {
+            g_error("x86-64 JIT: cannot reserve room for an empty TLB");
         }
         g_once_init_leave(&none, t);
     }
@@ -186,16 +186,16 @@ static void emit_tlb_lookup(X86Gen *g, const X86SlowPath *sp)
                                 ? TLB_TABLE_OFFSET(sp->mmu_idx, addr_write)
                                 : TLB_TABLE_OFFSET(sp->mmu_idx, addr_read));
 
-    /* The index's ALU chain overlaps the load of the table's address
-     * (the prologue's copy of rt->tlb in the frame). */
+    /* The index's ALU chain overlaps the loads of the mask and the
+     * table's address (the prologue's copies in the frame). */
     x86_mov_rr(a, false, X86_RAX, X86_RSI);
     x86_shift_ri(a, false, X86_SHR, X86_RAX, TLB_PAGE_BITS - TLB_ENTRY_BITS);
     x86_mov_rr(a, false, X86_RDI, X86_RSI);
     x86_shift_ri(a, false, X86_SHR, X86_RDI,
-                 TLB_PAGE_BITS + TLB_BITS - TLB_ENTRY_BITS);
+                 TLB_PAGE_BITS + TLB_HASH_SHIFT - TLB_ENTRY_BITS);
     x86_alu_rr(a, false, X86_XOR, X86_RAX, X86_RDI);
-    x86_alu_ri(a, false, X86_AND, X86_RAX,
-               (TLB_ENTRIES - 1) << TLB_ENTRY_BITS);
+    x86_alu_rm(a, false, X86_AND, X86_RAX, X86_RSP,
+               X86_TLB_MASK_OFFSET + 4 * (int32_t)sp->mmu_idx);
     if (g->tlb_reg != X86_NOREG) {
         x86_alu_rr(a, true, X86_ADD, X86_RAX, g->tlb_reg); /* loop form */
     } else {

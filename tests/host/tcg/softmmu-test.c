@@ -15,11 +15,15 @@
  * code-page write protection, the victim TLB (hits, eviction order,
  * flushes, one per MMU index, code-page marks) and the table index that
  * keeps pages 32 MiB apart apart, instruction-fetch translation, the pc map
- * of a slow-path call, and random access sequences on which both
- * backends must agree with each other and with a byte model.
+ * of a slow-path call, the tables' growth and shrinking, the I/O TLB on a
+ * page of small regions and holes (same results as the memory API; map
+ * changes between accesses and from a device callback during one), and
+ * random access sequences on which both backends must agree with each
+ * other and with a byte model.
  */
 #include "tcg-programs.h"
 
+#include "memory/memory-priv.h"
 #include "tcg/softmmu.h"
 #ifdef BB_HAVE_X86_64_BACKEND
 #include "tcg/x86_64/tcg-x86_64.h"
@@ -33,7 +37,26 @@
 #define DEV_BASE 0x10000000ull
 #define DEV_SIZE 0x1000ull
 #define HOLE 0x20000000ull       /* nothing mapped */
+/*
+ * A page of small pieces and holes (the I/O TLB's hard cases):
+ *   +0x00  16 bytes: window 0x800.. of the device (an alias)
+ *   +0x40  8 bytes:  window 0x900.. of the device
+ *   +0x60  8 bytes:  a register that takes only aligned 4-byte accesses
+ *   +0x80  32 bytes: window 0x100.. of the ROM
+ *   +0xc0  32 bytes: window 0x10.. of the second RAM
+ *   +0x100 8 bytes:  the remapper (remaps from its write callback)
+ * and nothing anywhere else.
+ */
+#define MIX 0x30000000ull
+#define MIX_A 0x00
+#define MIX_B 0x40
+#define MIX_W4 0x60
+#define MIX_ROM 0x80
+#define MIX_RAM 0xc0
+#define MIX_REMAP 0x100
 #define VBASE 0x40000000ull      /* virtual: VBASE + x -> RAM_BASE + x */
+#define WRAP 0x100000000ull      /* virtual, with Fix.wrap: WRAP + x ->
+                                    RAM_BASE + x % RAM_SIZE */
 #define PAGE TLB_PAGE_SIZE
 
 /* ------------------------------------------------------------ device */
@@ -80,6 +103,15 @@ static const BbMemoryOps dev_ops = {
     .impl = { 1, 8, true },
 };
 
+/* The same device through a register that refuses anything but aligned
+ * 4-byte accesses (its offsets are the device's 0..7). */
+static const BbMemoryOps dev_w4_ops = {
+    .read = dev_read,
+    .write = dev_write,
+    .valid = { 4, 4, false },
+    .impl = { 4, 4, false },
+};
+
 /* ------------------------------------------------------------ fixture */
 
 typedef struct MapEntry {
@@ -89,6 +121,9 @@ typedef struct MapEntry {
 
 typedef struct Fix {
     BbMemoryRegion *root, *ram, *ram2, *rom, *dev_mr;
+    BbMemoryRegion *mix_a, *mix_b, *mix_w4, *mix_rom, *mix_ram, *remap_mr;
+    BbMemoryRegion *over;    /* test_io_tlb_remap_*: an overlapping window */
+    unsigned remaps;         /* remapper writes */
     BbAddressSpace *as;
     Dev dev;
     Softmmu *sm;
@@ -113,6 +148,7 @@ typedef struct Fix {
     uint64_t code_write_paddr;
     unsigned code_write_size;
     bool code_gone_on_write; /* notify_code_write drops the code */
+    bool wrap;               /* map WRAP.. onto the RAM over and over */
 } Fix;
 
 static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned size,
@@ -132,6 +168,9 @@ static bool t_fill(void *opaque, uint64_t vaddr, int access, unsigned size,
     *paddr = vaddr;
     if (vaddr >= VBASE && vaddr < VBASE + 0x10000000ull) {
         *paddr = vaddr - VBASE + RAM_BASE;
+    }
+    if (f->wrap && vaddr >= WRAP) {
+        *paddr = RAM_BASE + (vaddr - WRAP) % RAM_SIZE;
     }
     for (unsigned i = 0; i < f->nb_map; i++) {
         if (f->map[i].vpage == vpage) {
@@ -201,6 +240,90 @@ static void map_region(Fix *f, uint64_t addr, BbMemoryRegion *mr)
     assert_no_error(err);
 }
 
+/* ------------------------------------------------------------ remapper */
+
+/* Commands of the remapper's register (the value written). */
+enum {
+    REMAP_MOVE_A = 1,    /* mix-a to MIX + 0x200 */
+    REMAP_RESTORE_A,     /* and back */
+    REMAP_OVERLAY_B,     /* device window 0xa00 over mix-b, priority 1 */
+    REMAP_UNOVERLAY_B,
+    REMAP_UNMAP_B,
+    REMAP_MAP_B,
+    REMAP_UNMAP_SELF,    /* unmap the remapper and drop the last reference
+                            but the view's */
+};
+
+static void overlay_b(Fix *f, bool on)
+{
+    GError *err = NULL;
+
+    if (!on) {
+        bb_memory_region_del_subregion(f->root, f->over);
+        return;
+    }
+    if (!f->over) {
+        f->over = bb_memory_region_new_alias(NULL, "over", f->dev_mr, 0xa00,
+                                             8);
+    }
+    assert_true(bb_memory_region_add_subregion_overlap(f->root, MIX + MIX_B,
+                                                       f->over, 1, &err));
+    assert_no_error(err);
+}
+
+static uint64_t remap_read(void *opaque, uint64_t addr, unsigned size)
+{
+    return 0x5a5a5a5a;
+}
+
+/* Changes the memory map from inside an access, as a device whose
+ * register moves a BAR does. */
+static void remap_write(void *opaque, uint64_t addr, uint64_t value,
+                        unsigned size)
+{
+    Fix *f = opaque;
+    BbMemoryRegion *self = f->remap_mr;
+
+    f->remaps++;
+    switch (value) {
+    case REMAP_MOVE_A:
+        bb_memory_region_set_address(f->mix_a, 0x200 + MIX);
+        break;
+    case REMAP_RESTORE_A:
+        bb_memory_region_set_address(f->mix_a, MIX + MIX_A);
+        break;
+    case REMAP_OVERLAY_B:
+    case REMAP_UNOVERLAY_B:
+        overlay_b(f, value == REMAP_OVERLAY_B);
+        break;
+    case REMAP_UNMAP_B:
+        bb_memory_region_del_subregion(f->root, f->mix_b);
+        break;
+    case REMAP_MAP_B:
+        map_region(f, MIX + MIX_B, f->mix_b);
+        break;
+    case REMAP_UNMAP_SELF:
+        bb_memory_region_del_subregion(f->root, self);
+        bb_memory_region_unref(self);
+        f->remap_mr = NULL;
+        /* Only the view this access came through keeps the region (and
+         * so its callbacks' caller) alive now, until the access ends. */
+        assert_int_equal(f->as->busy, 1);
+        assert_non_null(f->as->retired);
+        assert_int_equal(g_atomic_int_get(&self->ref), 1);
+        break;
+    }
+}
+
+/* 8 bytes the guest may write whole; the callbacks take 4 at a time, so
+ * an 8-byte store is two calls and the second one follows a command. */
+static const BbMemoryOps remap_ops = {
+    .read = remap_read,
+    .write = remap_write,
+    .valid = { 1, 8, false },
+    .impl = { 4, 4, false },
+};
+
 static uint8_t *ram_ptr(Fix *f, uint64_t paddr)
 {
     uint64_t len = 1;
@@ -266,6 +389,22 @@ static int fix_setup(void **state)
     map_region(f, RAM2_BASE, f->ram2);
     map_region(f, ROM_BASE, f->rom);
     map_region(f, DEV_BASE, f->dev_mr);
+    f->mix_a = bb_memory_region_new_alias(NULL, "mix-a", f->dev_mr, 0x800,
+                                          16);
+    f->mix_b = bb_memory_region_new_alias(NULL, "mix-b", f->dev_mr, 0x900, 8);
+    f->mix_w4 = bb_memory_region_new_io(NULL, "mix-w4", &dev_w4_ops, &f->dev,
+                                        8);
+    f->mix_rom = bb_memory_region_new_alias(NULL, "mix-rom", f->rom, 0x100,
+                                            32);
+    f->mix_ram = bb_memory_region_new_alias(NULL, "mix-ram", f->ram2, 0x10,
+                                            32);
+    f->remap_mr = bb_memory_region_new_io(NULL, "remapper", &remap_ops, f, 8);
+    map_region(f, MIX + MIX_A, f->mix_a);
+    map_region(f, MIX + MIX_B, f->mix_b);
+    map_region(f, MIX + MIX_W4, f->mix_w4);
+    map_region(f, MIX + MIX_ROM, f->mix_rom);
+    map_region(f, MIX + MIX_RAM, f->mix_ram);
+    map_region(f, MIX + MIX_REMAP, f->remap_mr);
 
     f->sm = softmmu_new(f->as, &t_ops, f);
     softmmu_init_runtime(f->sm, &f->rt);
@@ -289,6 +428,13 @@ static int fix_teardown(void **state)
     bb_memory_region_unref(f->ram2);
     bb_memory_region_unref(f->rom);
     bb_memory_region_unref(f->dev_mr);
+    bb_memory_region_unref(f->mix_a);
+    bb_memory_region_unref(f->mix_b);
+    bb_memory_region_unref(f->mix_w4);
+    bb_memory_region_unref(f->mix_rom);
+    bb_memory_region_unref(f->mix_ram);
+    bb_memory_region_unref(f->remap_mr); /* NULL once it freed itself */
+    bb_memory_region_unref(f->over);
     bb_memory_region_unref(f->root);
     g_array_unref(f->dev.calls);
     g_free(f);
@@ -818,7 +964,7 @@ static void test_flush_after_few_and_many_fills(void **state)
                          MIN(n, TLB_FILL_LOG + 1));
         tlb_flush(f->sm);
         assert_int_equal(f->sm->fill_count[0], 0);
-        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+        for (unsigned i = 0; i < tlb_entries(f->sm->tlb, 0); i++) {
             const TlbEntry *e = &f->sm->tlb->e[0][i];
 
             assert_int_equal(e->addr_read, TLB_TAG_NONE);
@@ -972,11 +1118,11 @@ static void test_code_page_protection(void **state)
 static void conflicting_pages(Fix *f, uint64_t first, uint64_t *va,
                               unsigned n)
 {
-    unsigned idx = tlb_index_of(first);
+    unsigned idx = softmmu_index(f->sm, 0, first);
     unsigned k = 0;
 
     for (uint64_t v = first; k < n; v += PAGE) {
-        if (tlb_index_of(v) == idx) {
+        if (softmmu_index(f->sm, 0, v) == idx) {
             va[k] = v;
             fix_map(f, v, RAM_BASE + k * PAGE,
                     TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC);
@@ -1096,9 +1242,12 @@ static void test_index_spreads_distant_pages(void **state)
         0x50000000, 0x50000000 + (16u << 20), 0x50000000 + (32u << 20),
     };
 
-    assert_int_not_equal(tlb_index_of(va[0]), tlb_index_of(va[1]));
-    assert_int_not_equal(tlb_index_of(va[0]), tlb_index_of(va[2]));
-    assert_int_not_equal(tlb_index_of(va[1]), tlb_index_of(va[2]));
+    assert_int_not_equal(softmmu_index(f->sm, 0, va[0]),
+                         softmmu_index(f->sm, 0, va[1]));
+    assert_int_not_equal(softmmu_index(f->sm, 0, va[0]),
+                         softmmu_index(f->sm, 0, va[2]));
+    assert_int_not_equal(softmmu_index(f->sm, 0, va[1]),
+                         softmmu_index(f->sm, 0, va[2]));
     for (unsigned i = 0; i < 3; i++) {
         fix_map(f, va[i], RAM_BASE + i * PAGE,
                 TLB_PROT_READ | TLB_PROT_WRITE | TLB_PROT_EXEC);
@@ -1274,7 +1423,8 @@ typedef struct RndState {
 
 static uint64_t rnd_addr(GRand *r)
 {
-    switch (g_rand_int_range(r, 0, 10)) {
+    switch (g_rand_int_range(r, 0, 11)) {
+    case 10: return MIX + (uint64_t)g_rand_int_range(r, 0, MIX_REMAP);
     case 0: return DEV_BASE + (uint64_t)g_rand_int_range(r, 0, 56);
     case 1: return ROM_BASE + (uint64_t)g_rand_int_range(r, 0, 64);
     case 2: return VBASE + 0x1ff8 + (uint64_t)g_rand_int_range(r, 0, 8);
@@ -1417,6 +1567,452 @@ static void test_random_backends_agree(void **state)
     }
 }
 
+
+
+/* ------------------------------------------------------------ resizing */
+
+/* Load a byte from each of the @n pages from @first on in MMU index 0. */
+static void touch_pages(Fix *f, uint64_t first, unsigned n)
+{
+    uint64_t v;
+
+    for (unsigned k = 0; k < n; k++) {
+        assert_int_equal(softmmu_load(f->sm, first + k * PAGE, BB_MO_UB, 0,
+                                      &v),
+                         SOFTMMU_OK);
+    }
+}
+
+/* The index of @v's page in a table of 2^@bits entries (tlb_index_of()). */
+static unsigned index_at(uint64_t v, unsigned bits)
+{
+    uint32_t a = (uint32_t)v;
+
+    return ((a >> TLB_PAGE_BITS) ^ (a >> (TLB_PAGE_BITS + TLB_HASH_SHIFT))) &
+           ((1u << bits) - 1);
+}
+
+/* Two pages of WRAP.. that share an entry in a table of 2^@bits entries
+ * but not in one of twice as many. */
+static void pair_apart_when_doubled(unsigned bits, uint64_t *a, uint64_t *b)
+{
+    *a = WRAP + 5 * PAGE;
+    for (*b = *a + PAGE;; *b += PAGE) {
+        if (index_at(*a, bits) == index_at(*b, bits) &&
+            index_at(*a, bits + 1) != index_at(*b, bits + 1)) {
+            return;
+        }
+    }
+}
+
+/* A table whose fills keep evicting translations doubles - at the next
+ * entry into generated code, not before - up to 2^TLB_MAX_BITS; the new
+ * table is empty and both backends' hit paths use its size at once. */
+static void test_tlb_grows_under_pressure(void **state)
+{
+    Fix *f = *state;
+
+    f->wrap = true;
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), TLB_ENTRIES);
+    /* As many pages as the table has entries, in one aligned region
+     * (one to one): no evictions, no growth. */
+    touch_pages(f, WRAP, TLB_ENTRIES);
+    assert_int_equal(f->sm->resize_pending, 0);
+    /* Twice as many: more than half of a table's worth evict. */
+    touch_pages(f, WRAP + (uint64_t)TLB_ENTRIES * PAGE, TLB_ENTRIES);
+    assert_int_equal(f->sm->resize_pending, 1);
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), TLB_ENTRIES); /* not yet */
+    assert_int_equal(f->sm->stats.grows, 0);
+    softmmu_enter(f->sm);
+    assert_int_equal(f->sm->resize_pending, 0);
+    assert_int_equal(f->sm->stats.grows, 1);
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), 2 * TLB_ENTRIES);
+    for (unsigned i = 0; i < 2 * TLB_ENTRIES; i++) {
+        assert_int_equal(f->sm->tlb->e[0][i].addr_read, TLB_TAG_NONE);
+    }
+    for (unsigned v = 0; v < TLB_VICTIMS; v++) {
+        assert_int_equal(f->sm->victim[0][v].addr_read, TLB_TAG_NONE);
+    }
+    /* Other MMU indexes keep their size. */
+    assert_int_equal(tlb_entries(f->sm->tlb, 1), TLB_ENTRIES);
+
+    FOR_EACH_BACKEND(f, b)
+    {
+        Acc a = acc_new(b, false, true, BB_MO_UQ, 0);
+        uint64_t p1, p2;
+        uint64_t slow;
+
+        /* Two pages that would share an entry in the old size: both stay
+         * cached, so the generated code computed the index with the new
+         * mask. */
+        pair_apart_when_doubled(TLB_BITS, &p1, &p2);
+        assert_int_not_equal(softmmu_index(f->sm, 0, p1),
+                             softmmu_index(f->sm, 0, p2));
+        acc_run(f, &a, p1 + 8, 0);
+        acc_run(f, &a, p2 + 8, 0);
+        slow = f->sm->stats.slow_loads;
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(acc_run(f, &a, p1 + 16, 0),
+                             le(ram_ptr(f, RAM_BASE + (p1 - WRAP) % RAM_SIZE
+                                               + 16), 8));
+            acc_run(f, &a, p2 + 16, 0);
+        }
+        assert_int_equal(f->sm->stats.slow_loads, slow);
+        acc_free(&a);
+    }
+
+    /* Up to the largest size and no further (the stats were reset since
+     * the first growth). */
+    f->sm->stats.grows = 1;
+    for (int round = 0; round < 8; round++) {
+        unsigned n = tlb_entries(f->sm->tlb, 0);
+
+        touch_pages(f, WRAP, 2 * n);
+        softmmu_enter(f->sm);
+    }
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), 1u << TLB_MAX_BITS);
+    assert_int_equal(f->sm->stats.grows, TLB_MAX_BITS - TLB_BITS);
+    /* A full flush of the big table clears all of it. */
+    tlb_flush(f->sm);
+    for (unsigned i = 0; i < 1u << TLB_MAX_BITS; i++) {
+        assert_int_equal(f->sm->tlb->e[0][i].addr_read, TLB_TAG_NONE);
+    }
+    f->wrap = false;
+}
+
+/* A table that stays mostly empty over a window of flushes halves, down
+ * to 2^TLB_MIN_BITS; one busy flush in the window keeps its size; the
+ * fill log still clears only what was filled. */
+static void test_tlb_shrinks_when_idle(void **state)
+{
+    Fix *f = *state;
+
+    f->wrap = true;
+    /* Busy at the fifth flush of the window: no shrink. */
+    for (unsigned i = 0; i < 16; i++) {
+        touch_pages(f, WRAP, i == 4 ? TLB_ENTRIES / 4 : 3);
+        tlb_flush(f->sm);
+    }
+    softmmu_enter(f->sm);
+    assert_int_equal(tlb_entries(f->sm->tlb, 0), TLB_ENTRIES);
+    /* Then idle windows: 4096 -> 2048 -> ... -> 256, and no further. */
+    for (unsigned w = 0; w < 8; w++) {
+        for (unsigned i = 0; i < 16; i++) {
+            touch_pages(f, WRAP, 3);
+            tlb_flush(f->sm);
+        }
+        softmmu_enter(f->sm);
+        assert_int_equal(tlb_entries(f->sm->tlb, 0),
+                         MAX(TLB_ENTRIES >> (w + 1), 1u << TLB_MIN_BITS));
+    }
+    assert_int_equal(f->sm->stats.shrinks, TLB_BITS - TLB_MIN_BITS);
+    /* MMU index 1 was never used: untouched. */
+    assert_int_equal(tlb_entries(f->sm->tlb, 1), TLB_ENTRIES);
+
+    FOR_EACH_BACKEND(f, b)
+    {
+        Acc a = acc_new(b, false, true, BB_MO_UQ, 0);
+        uint8_t *ram = ram_ptr(f, RAM_BASE);
+
+        /* Fill then hit in the small table, on both backends. */
+        for (unsigned k = 0; k < 3; k++) {
+            assert_int_equal(acc_run(f, &a, VBASE + k * PAGE + 8, 0),
+                             le(ram + k * PAGE + 8, 8));
+        }
+        uint64_t slow = f->sm->stats.slow_loads;
+        for (unsigned k = 0; k < 3; k++) {
+            assert_int_equal(acc_run(f, &a, VBASE + k * PAGE + 16, 0),
+                             le(ram + k * PAGE + 16, 8));
+        }
+        assert_int_equal(f->sm->stats.slow_loads, slow);
+        /* A page flush and the fill log work at this size too. */
+        tlb_flush_page(f->sm, VBASE + PAGE);
+        acc_run(f, &a, VBASE + PAGE, 0);
+        assert_int_equal(f->sm->stats.slow_loads, slow + 1);
+        acc_free(&a);
+    }
+    f->wrap = false;
+}
+
+/* ------------------------------------------------------------ I/O TLB */
+
+/* The I/O TLB hint of MMU index 0's entry for @vaddr's page: the range of
+ * the current view it names, or NULL. */
+static const FlatRange *io_hint_range(Fix *f, uint64_t vaddr)
+{
+    uint32_t h = f->sm->info[0][softmmu_index(f->sm, 0, vaddr)].io_hint;
+
+    return h && h - 1 < f->as->view->nr ? &f->as->view->ranges[h - 1]
+                                        : NULL;
+}
+
+/* What one access did: its value, whether it was refused, the device
+ * calls it made. */
+typedef struct Outcome {
+    uint64_t value;
+    bool refused;
+    GArray *calls;
+} Outcome;
+
+/* The access through the softmmu (generated code of backend @b). */
+static Outcome via_tlb(Fix *f, const TcgBackend *b, uint64_t addr,
+                       unsigned size, bool store, uint64_t val)
+{
+    BbMemOp mop = (BbMemOp)__builtin_ctz(size);
+    unsigned errs = f->bus_errors;
+    Outcome o = { 0 };
+
+    g_array_set_size(f->dev.calls, 0);
+    if (store) {
+        st1(f, b, mop, 0, addr, val);
+    } else {
+        o.value = ld1(f, b, mop, 0, addr);
+    }
+    o.refused = f->bus_errors != errs;
+    o.calls = g_array_copy(f->dev.calls);
+    return o;
+}
+
+/* The same access straight through the memory API (what the slow path
+ * did before it had the I/O TLB). */
+static Outcome via_memory_api(Fix *f, uint64_t addr, unsigned size,
+                              bool store, uint64_t val)
+{
+    Outcome o = { 0 };
+    BbMemTxResult r;
+
+    g_array_set_size(f->dev.calls, 0);
+    r = store ? bb_address_space_store(f->as, addr, size, val)
+              : bb_address_space_load(f->as, addr, size, &o.value);
+    o.refused = r != BB_MEMTX_OK;
+    o.calls = g_array_copy(f->dev.calls);
+    return o;
+}
+
+static void assert_same_outcome(Outcome *a, Outcome *b, const char *what,
+                                uint64_t addr, unsigned size, bool store)
+{
+    if (a->value != b->value || a->refused != b->refused ||
+        !calls_equal(a->calls, b->calls)) {
+        fail_msg("%s: %u-byte %s at %#" PRIx64 ": value %#" PRIx64
+                 "/%#" PRIx64 ", refused %d/%d, %u/%u device calls", what,
+                 size, store ? "store" : "load", addr, a->value, b->value,
+                 a->refused, b->refused, a->calls->len, b->calls->len);
+    }
+    g_array_unref(a->calls);
+    g_array_unref(b->calls);
+}
+
+/* One access three times: through the TLB (filling the hint), through
+ * the memory API, and through the TLB again (through the hint): all
+ * three must agree. */
+static void check_like_memory_api(Fix *f, const TcgBackend *b, uint64_t addr,
+                                  unsigned size, bool store, uint64_t val)
+{
+    Outcome t1 = via_tlb(f, b, addr, size, store, val);
+    Outcome m = via_memory_api(f, addr, size, store, val);
+    Outcome t2 = via_tlb(f, b, addr, size, store, val);
+    Outcome m2 = via_memory_api(f, addr, size, store, val);
+
+    assert_same_outcome(&t1, &m, b->name, addr, size, store);
+    assert_same_outcome(&t2, &m2, b->name, addr, size, store);
+}
+
+/* A page of small regions, holes, ROM and RAM windows and a register that
+ * refuses sizes: every access through the I/O TLB does what the memory
+ * API does (value, bus error, device calls with offset/size/value), and
+ * the entry's hint names the range the last access used. */
+static void test_io_tlb_like_memory_api(void **state)
+{
+    static const struct {
+        uint64_t off;
+        unsigned size;
+    } accs[] = {
+        { MIX_A, 8 }, { MIX_A + 4, 4 }, { MIX_A + 6, 2 }, { MIX_A + 15, 1 },
+        { MIX_A + 8, 8 },   /* the last bytes of mix-a */
+        { MIX_A + 12, 8 },  /* (misaligned) spans mix-a and the hole */
+        { MIX_A + 3, 4 },   /* misaligned inside */
+        { MIX_B, 8 }, { MIX_B + 1, 1 }, { MIX_B + 4, 4 }, { MIX_B + 6, 4 },
+        { MIX_W4, 4 }, { MIX_W4 + 4, 4 },
+        { MIX_W4, 2 }, { MIX_W4, 8 }, { MIX_W4 + 2, 4 }, { MIX_W4 + 1, 1 },
+        { MIX_ROM, 8 }, { MIX_ROM + 0x1c, 4 }, { MIX_ROM + 0x1e, 4 },
+        { MIX_RAM, 8 }, { MIX_RAM + 0x1f, 1 }, { MIX_RAM + 0x1c, 8 },
+        { 0x20, 4 }, { 0x3c, 8 }, { 0xff8, 8 }, { 0x10, 1 },
+    };
+    Fix *f = *state;
+
+    FOR_EACH_BACKEND(f, b)
+    {
+        for (unsigned i = 0; i < G_N_ELEMENTS(accs); i++) {
+            uint64_t addr = MIX + accs[i].off;
+            uint64_t val = 0x1122334455667788ull * (i + 1);
+
+            check_like_memory_api(f, b, addr, accs[i].size, false, 0);
+            check_like_memory_api(f, b, addr, accs[i].size, true, val);
+            check_like_memory_api(f, b, addr, accs[i].size, false, 0);
+        }
+        /* One translation for the page; its hint names the page's first
+         * range, and the registers further up are found from there. */
+        assert_int_equal(f->fills, 1);
+        g_array_unref(via_tlb(f, b, MIX + MIX_B + 2, 2, false, 0).calls);
+        assert_non_null(io_hint_range(f, MIX));
+        assert_int_equal(io_hint_range(f, MIX)->start, MIX + MIX_A);
+        g_array_unref(via_tlb(f, b, MIX + MIX_A + 2, 2, true, 7).calls);
+        assert_int_equal(g_array_index(f->dev.calls, DevCall, 0).addr, 0x802);
+        g_array_unref(via_tlb(f, b, MIX + 0x20, 2, false, 0).calls);
+        assert_int_equal(io_hint_range(f, MIX)->start, MIX + MIX_A);
+        /* The page's first piece moves up: the hint is found useless at
+         * the next access and set again (listener or not). */
+        tlb_listener_remove(f->listener, f->sm);
+        bb_memory_region_set_address(f->mix_a, MIX + 0x20);
+        g_array_unref(via_tlb(f, b, MIX + MIX_B, 4, false, 0).calls);
+        assert_int_equal(io_hint_range(f, MIX)->start, MIX + 0x20);
+        assert_int_equal(g_array_index(f->dev.calls, DevCall, 0).addr, 0x900);
+        g_array_unref(via_tlb(f, b, MIX + 0x24, 4, false, 0).calls);
+        assert_int_equal(g_array_index(f->dev.calls, DevCall, 0).addr, 0x804);
+        bb_memory_region_set_address(f->mix_a, MIX + MIX_A);
+        tlb_listener_add(f->listener, f->sm);
+    }
+}
+
+/* One load or store through backend @b; returns the value and sets
+ * *@refused; @want_off >= 0: exactly one device call at that offset. */
+static uint64_t io_acc(Fix *f, const TcgBackend *b, uint64_t addr,
+                       unsigned size, bool store, uint64_t val,
+                       int64_t want_off, bool *refused)
+{
+    Outcome o = via_tlb(f, b, addr, size, store, val);
+
+    *refused = o.refused;
+    if (want_off >= 0) {
+        assert_int_equal(o.calls->len, 1);
+        assert_int_equal(g_array_index(o.calls, DevCall, 0).addr,
+                         (uint64_t)want_off);
+        assert_int_equal(g_array_index(o.calls, DevCall, 0).size, size);
+        assert_int_equal(g_array_index(o.calls, DevCall, 0).write, store);
+        if (store) {
+            assert_int_equal(g_array_index(o.calls, DevCall, 0).value, val);
+        }
+    } else {
+        assert_int_equal(o.calls->len, 0);
+    }
+    g_array_unref(o.calls);
+    return o.value;
+}
+
+#define IO_OK(f, b, addr, size, store, val, off)                             \
+    do {                                                                      \
+        bool refused_;                                                        \
+        io_acc(f, b, addr, size, store, val, off, &refused_);                 \
+        assert_false(refused_);                                               \
+    } while (0)
+#define IO_REFUSED(f, b, addr, size)                                          \
+    do {                                                                      \
+        bool refused_;                                                        \
+        io_acc(f, b, addr, size, false, 0, -1, &refused_);                    \
+        assert_true(refused_);                                                \
+    } while (0)
+
+/*
+ * The map changes between accesses (move, unmap, disable, an overlapping
+ * region of higher priority): the next access sees the new map - with the
+ * listener flushing the TLB, and without it (the entry and its hint stay,
+ * and the hint is found wrong at its next use).
+ */
+static void test_io_tlb_remap_between(void **state)
+{
+    Fix *f = *state;
+
+    for (int listen = 1; listen >= 0; listen--) {
+        if (!listen) {
+            tlb_listener_remove(f->listener, f->sm);
+        }
+        FOR_EACH_BACKEND(f, b)
+        {
+            unsigned fills;
+
+            IO_OK(f, b, MIX + MIX_A + 4, 4, false, 0, 0x804);
+            IO_OK(f, b, MIX + MIX_B, 8, true, 0x42, 0x900);
+            fills = f->fills;
+
+            bb_memory_region_set_address(f->mix_a, MIX + 0x200);
+            IO_REFUSED(f, b, MIX + MIX_A + 4, 4);
+            IO_OK(f, b, MIX + 0x204, 4, false, 0, 0x804);
+            bb_memory_region_set_address(f->mix_a, MIX + MIX_A);
+            IO_OK(f, b, MIX + MIX_A + 4, 4, true, 9, 0x804);
+            IO_REFUSED(f, b, MIX + 0x204, 4);
+
+            overlay_b(f, true);
+            IO_OK(f, b, MIX + MIX_B, 8, false, 0, 0xa00);
+            IO_OK(f, b, MIX + MIX_B + 4, 4, true, 3, 0xa04);
+            overlay_b(f, false);
+            IO_OK(f, b, MIX + MIX_B + 4, 4, false, 0, 0x904);
+
+            bb_memory_region_del_subregion(f->root, f->mix_b);
+            IO_REFUSED(f, b, MIX + MIX_B, 8);
+            map_region(f, MIX + MIX_B, f->mix_b);
+            IO_OK(f, b, MIX + MIX_B, 8, false, 0, 0x900);
+
+            bb_memory_region_set_enabled(f->mix_a, false);
+            IO_REFUSED(f, b, MIX + MIX_A, 1);
+            bb_memory_region_set_enabled(f->mix_a, true);
+            IO_OK(f, b, MIX + MIX_A, 1, false, 0, 0x800);
+            /* Without the listener the page was never translated again. */
+            if (!listen) {
+                assert_int_equal(f->fills, fills);
+            } else {
+                assert_true(f->fills > fills);
+            }
+        }
+    }
+    tlb_listener_add(f->listener, f->sm);
+}
+
+/* A device callback changes the map in the middle of an access: the next
+ * access sees the change, and a region that unmaps itself and drops its
+ * last reference lives until its access is over (the chunk after the
+ * command still reaches it). */
+static void test_io_tlb_remap_during_access(void **state)
+{
+    Fix *f = *state;
+
+    FOR_EACH_BACKEND(f, b)
+    {
+        if (!f->remap_mr) {
+            f->remap_mr = bb_memory_region_new_io(NULL, "remapper",
+                                                  &remap_ops, f, 8);
+            map_region(f, MIX + MIX_REMAP, f->remap_mr);
+        }
+        f->remaps = 0;
+        IO_OK(f, b, MIX + MIX_A + 4, 4, false, 0, 0x804);
+        st1(f, b, BB_MO_UL, 0, MIX + MIX_REMAP, REMAP_MOVE_A);
+        IO_REFUSED(f, b, MIX + MIX_A + 4, 4);
+        IO_OK(f, b, MIX + 0x204, 4, false, 0, 0x804);
+        st1(f, b, BB_MO_UL, 0, MIX + MIX_REMAP, REMAP_RESTORE_A);
+        IO_OK(f, b, MIX + MIX_A + 4, 4, false, 0, 0x804);
+
+        IO_OK(f, b, MIX + MIX_B, 8, false, 0, 0x900);
+        st1(f, b, BB_MO_UL, 0, MIX + MIX_REMAP, REMAP_OVERLAY_B);
+        IO_OK(f, b, MIX + MIX_B, 8, false, 0, 0xa00);
+        st1(f, b, BB_MO_UL, 0, MIX + MIX_REMAP, REMAP_UNOVERLAY_B);
+        IO_OK(f, b, MIX + MIX_B, 8, false, 0, 0x900);
+        st1(f, b, BB_MO_UL, 0, MIX + MIX_REMAP, REMAP_UNMAP_B);
+        IO_REFUSED(f, b, MIX + MIX_B, 8);
+        st1(f, b, BB_MO_UL, 0, MIX + MIX_REMAP, REMAP_MAP_B);
+        IO_OK(f, b, MIX + MIX_B, 8, false, 0, 0x900);
+        assert_int_equal(f->remaps, 6);
+
+        /* 8 bytes: the command, then a second call with 0. */
+        st1(f, b, BB_MO_UQ, 0, MIX + MIX_REMAP, REMAP_UNMAP_SELF);
+        assert_int_equal(f->remaps, 8);
+        assert_null(f->remap_mr);
+        assert_null(f->as->retired); /* the old view went with the access */
+        assert_int_equal(f->as->busy, 0);
+        IO_REFUSED(f, b, MIX + MIX_REMAP, 4);
+        IO_OK(f, b, MIX + MIX_A, 2, true, 0x77, 0x800);
+    }
+}
+
 /* A byte model of the RAM part: plain loads/stores at random aligned and
  * misaligned addresses give the bytes a model computes. */
 static void test_random_against_model(void **state)
@@ -1480,6 +2076,11 @@ int main(void)
 #ifdef BB_HAVE_X86_64_BACKEND
         T(test_x86_slow_path_pc_map),
 #endif
+        T(test_tlb_grows_under_pressure),
+        T(test_tlb_shrinks_when_idle),
+        T(test_io_tlb_like_memory_api),
+        T(test_io_tlb_remap_between),
+        T(test_io_tlb_remap_during_access),
         T(test_random_backends_agree),
         T(test_random_against_model),
 #undef T
