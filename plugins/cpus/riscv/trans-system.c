@@ -14,6 +14,20 @@
 
 /* Call riscv_h_csr with @src; rd = the old value.  @writes: the
  * instruction writes the CSR, so the TB ends after it. */
+/* Trap-handling CSRs whose writes change neither the TB flags, nor the
+ * translation, nor what interrupts can be taken: a write to them need not
+ * end the TB (a trap handler's csrw mscratch/mepc... run on in one TB). */
+static bool csr_write_keeps_tb(unsigned csr)
+{
+    switch (csr) {
+    case 0x105: case 0x140: case 0x141: case 0x142: case 0x143: /* S */
+    case 0x305: case 0x340: case 0x341: case 0x342: case 0x343: /* M */
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool gen_csr(DisasContext *ctx, const RiscvArgs *a, BbTcgI64 src,
                     bool writes)
 {
@@ -31,7 +45,7 @@ static bool gen_csr(DisasContext *ctx, const RiscvArgs *a, BbTcgI64 src,
     args[2] = src.id;
     bb_tcg_call(s, &riscv_h_csr, old.id, args);
     bb_tcg_mov_i64(s, gen_dest_gpr(ctx, a->rd), old);
-    if (writes) {
+    if (writes && !csr_write_keeps_tb(ctx->raw >> 20)) {
         gen_exit_to_next(ctx);
     }
     return true;
@@ -87,7 +101,10 @@ static bool trans_ebreak(DisasContext *ctx, const RiscvArgs *a)
 static bool gen_xret(DisasContext *ctx, const BbTcgHelper *h)
 {
     gen_helper_env_insn(ctx, h, UINT32_MAX);
-    bb_tcg_exit_tb(ctx->s, 2); /* the helper set pc */
+    /* The helper set pc, privilege and mstatus: the next TB by the new
+     * flags, without the loop (an interrupt the return enabled made a
+     * request, and a request makes the lookup fail back to the loop). */
+    bb_tcg_lookup_and_goto(ctx->s);
     gen_set_done(ctx);
     return true;
 }
