@@ -18,8 +18,11 @@
 # subset; BENCH_INTERP=0 skips the interpreter.  The JIT runs with
 # BB_TCG_STATS=1, and the table also shows its translation speed (median
 # TBs translated per second, from the last tcg-stats line of each run).
-# BENCH_CSV=FILE appends "benchmark,jit_s,interp_s,qemu_s,ratio" rows
-# (bench/run-all collects them).
+# BENCH_ICOUNT=0 skips the JIT's run in deterministic time (--icount),
+# whose median is the "icount" column and its ratio to the JIT's normal
+# time "ic/jit" (issue 13: within 1.5).
+# BENCH_CSV=FILE appends "benchmark,jit_s,interp_s,qemu_s,ratio,icount_s"
+# rows (bench/run-all collects them).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -27,6 +30,7 @@ build=${1:-$src/build}
 runs=${2:-3}
 programs=${BENCH_PROGRAMS:-int mem fp sv39 transl memcpy memset chase chase-sv39 interp fp-single fp-double fp-div ecall mmio}
 interp=${BENCH_INTERP:-1}
+icount=${BENCH_ICOUNT:-1}
 bb=$build/breadboard
 board=$src/boards/riscv-spike.yaml
 qemu=qemu-system-riscv64
@@ -82,7 +86,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 for prog in $programs; do
   elf=$build/bench/guest/$prog.elf
   ref= ref_label=
-  jit=() int=() qem=() tps=()
+  jit=() int=() qem=() tps=() ic=()
   for ((i = 0; i < runs; i++)); do
     timed qemu $qemu -M spike -bios none -nographic -kernel "$elf" ||
       exit 1
@@ -90,6 +94,11 @@ for prog in $programs; do
     timed jit env BB_TCG_STATS=1 "$bb" run "$board" --accel jit \
       --kernel "$elf" || exit 1
     jit+=("$secs") tps+=("${tbps:-0}")
+    if [ "$icount" != 0 ]; then
+      timed icount "$bb" run "$board" --accel jit --icount --kernel "$elf" ||
+        exit 1
+      ic+=("$secs")
+    fi
     if [ "$interp" != 0 ]; then
       timed interp "$bb" run "$board" --accel interp --kernel "$elf" ||
         exit 1
@@ -100,22 +109,28 @@ for prog in $programs; do
   q=$(printf '%s\n' "${qem[@]}" | median)
   n=-
   [ "$interp" != 0 ] && n=$(printf '%s\n' "${int[@]}" | median)
+  c=- cr=-
+  if [ "$icount" != 0 ]; then
+    c=$(printf '%s\n' "${ic[@]}" | median)
+    cr=$(awk -v a="$c" -v b="$j" 'BEGIN { printf "%.2f", a / b }')
+  fi
   t=$(printf '%s\n' "${tps[@]}" | sort -n |
       awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]}')
-  rows+=("$(printf '| %-10s | %8s | %8s | %8s | %8s | %9s | %s |' "$prog" \
-            "$j" "$n" "$q" "$(awk -v a="$j" -v b="$q" \
-                              'BEGIN { printf "%.2f", a / b }')" \
-            "$t" "${ref##* }")")
+  rows+=("$(printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %6s | %9s | %s |' \
+            "$prog" "$j" "$n" "$q" "$(awk -v a="$j" -v b="$q" \
+                                      'BEGIN { printf "%.2f", a / b }')" \
+            "$c" "$cr" "$t" "${ref##* }")")
   [ -n "${BENCH_CSV:-}" ] &&
-    echo "guest-$prog,$j,${n#-},$q,$(awk -v a="$j" -v b="$q" 'BEGIN { printf "%.2f", a / b }')" >> "$BENCH_CSV"
-  echo "$prog done (jit ${jit[*]}; interp ${int[*]:-}; qemu ${qem[*]})" >&2
+    echo "guest-$prog,$j,${n#-},$q,$(awk -v a="$j" -v b="$q" 'BEGIN { printf "%.2f", a / b }'),${c#-}" >> "$BENCH_CSV"
+  echo "$prog done (jit ${jit[*]}; icount ${ic[*]:-}; interp ${int[*]:-};" \
+       "qemu ${qem[*]})" >&2
 done
 
 echo "bench/guest: median of $runs wall-clock runs in seconds; every run" \
      "printed the same checksum ($(nproc) host CPUs, load average at the" \
      "start $load)"
-printf '| %-10s | %8s | %8s | %8s | %8s | %9s | %-18s |\n' program "bb jit" \
-  "interp" qemu jit/qemu "jit TBs/s" checksum
+printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %6s | %9s | %-18s |\n' \
+  program "bb jit" "interp" qemu jit/qemu icount ic/jit "jit TBs/s" checksum
 sep=----------
-echo "|-$sep-|$sep|$sep|$sep|$sep|-$sep|$sep$sep|"
+echo "|-$sep-|$sep|$sep|$sep|$sep|$sep|--------|-$sep|$sep$sep|"
 printf '%s\n' "${rows[@]}"
