@@ -146,6 +146,11 @@ struct BbTcgContext {
     /* Set by the exec loop while it builds a TB (reset clears it): the TB
      * may use exit_tb TCG_EXIT_ENTRY. */
     bool entry_exit;
+    /* The liveness facts tcg_optimize()'s dead-code pass found, in the
+     * arena, for the backend (tcg-pass.h, tcg_live_info()); NULL when
+     * there are none.  Whatever changes the ops after tcg_optimize() must
+     * clear it (tcg_op_push() and reset do). */
+    struct TcgLiveInfo *live;
 };
 
 /* @n zeroed objects of type @T from @s's arena. */

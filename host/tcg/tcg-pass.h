@@ -221,6 +221,42 @@ typedef struct TcgCfg {
  * the arena (there is nothing to free). */
 void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg);
 
+/* ------------------------------------------------------------ liveness */
+
+/*
+ * What the optimizer's dead-code pass learns about a TB without back
+ * edges, in one backward walk, kept for the backend so that it need not
+ * build the CFG and walk the ops again (bench/guest/README.md,
+ * "Translation cost, third round").  TB-local temps are TEMP_NORMAL ones;
+ * "live after op i" is what the backward walk has before stepping over
+ * op i.  Lives in the arena until the context's next reset.
+ */
+typedef struct TcgLiveInfo {
+    unsigned nb_ops, nb_temps; /* of the program it describes */
+    TcgCfg cfg;
+    /* Per block: live at its entry and at its end (globals' bits may be
+     * set too: they are not TB-local and carry no meaning here). */
+    TcgBits *live_in, *live_out;
+    /* Per op: bit p set if args[p] is a TB-local temp (operand) that is
+     * not live after the op. */
+    uint16_t *dead;
+    /* Per temp: the last op at which a TB-local temp is live (an operand
+     * of it, or live at the end of its block), UINT32_MAX if none. */
+    uint32_t *last;
+    /* The arena before and after these facts: a new tcg_optimize() of
+     * the same TB gives them back if nothing came after them. */
+    TcgArenaMark start, end;
+} TcgLiveInfo;
+
+/* @s's liveness facts if they still describe its ops, else NULL. */
+static inline const TcgLiveInfo *tcg_live_info(const BbTcgContext *s)
+{
+    const TcgLiveInfo *li = s->live;
+
+    return li && li->nb_ops == s->nb_ops && li->nb_temps == s->nb_temps
+               ? li : NULL;
+}
+
 /* ------------------------------------------------------------ names */
 
 #define TCG_TEMP_NAME_MAX 48

@@ -114,6 +114,7 @@ void tcg_context_reset(BbTcgContext *s)
     s->keyed_lookup = false;
     s->tb_flags = 0;
     s->entry_exit = false;
+    s->live = NULL;
     tcg_arena_reset(s->arena);
     /* A new stamp empties the constant tables; on wrap-around (after 4
      * billion TBs) clear them for real so old stamps cannot match. */
@@ -260,6 +261,7 @@ TcgOp *tcg_op_push(BbTcgContext *s)
                       sizeof(TcgOp));
     }
     op = &s->ops[s->nb_ops++];
+    s->live = NULL;
     /* A struct copy: gcc turns memset() of this size into "rep stosq",
      * whose start-up cost made this 3% of translation. */
     *op = op_zero;
