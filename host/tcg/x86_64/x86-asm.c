@@ -82,65 +82,89 @@ void x86_align(X86Asm *a, unsigned align, unsigned bias)
 
 /* ------------------------------------------------------------ encoding */
 
-static void emit_prefixes(X86Asm *a, unsigned flags, int reg, int x, int rm)
-{
-    uint8_t rex = 0x40;
-    bool need = false;
+/*
+ * An instruction's bytes are put together in a local buffer and written
+ * out at once: a byte at a time through X86Asm, every store to the
+ * buffer (a uint8_t, which may alias anything) made the compiler reload
+ * the length and buffer pointer, and the assembler was 8% of translating
+ * code that runs once.
+ */
+typedef struct X86Insn {
+    uint8_t b[16];
+    unsigned n;
+} X86Insn;
 
-    if (flags & X86_P66) {
-        x86_byte(a, 0x66);
+static inline void insn_flush(X86Asm *a, const X86Insn *in)
+{
+    size_t len = a->len;
+
+    if (G_LIKELY(len <= a->cap && a->cap - len >= sizeof(in->b))) {
+        /* The bytes after the instruction are overwritten by the next
+         * one or lie beyond what is committed. */
+        memcpy(a->buf + len, in->b, sizeof(in->b));
+        a->len = len + in->n;
+        return;
     }
-    if (flags & X86_PF3) {
-        x86_byte(a, 0xf3);
-    }
-    if (flags & X86_W) {
-        rex |= 8;
-        need = true;
-    }
-    if (reg & 8) {
-        rex |= 4;
-        need = true;
-    }
-    if (x & 8) {
-        rex |= 2;
-        need = true;
-    }
-    if (rm & 8) {
-        rex |= 1;
-        need = true;
-    }
-    /* spl, bpl, sil, dil exist only with a REX prefix (else ah..bh). */
-    if (((flags & X86_BREG) && reg >= 4 && reg < 8) ||
-        ((flags & X86_BRM) && rm >= 4 && rm < 8)) {
-        need = true;
-    }
-    if (need) {
-        x86_byte(a, rex);
+    for (unsigned i = 0; i < in->n; i++) {
+        x86_byte(a, in->b[i]);
     }
 }
 
-static void emit_opcode(X86Asm *a, unsigned flags, uint8_t opc)
+static inline void emit_prefixes(X86Insn *in, unsigned flags, int reg, int x,
+                                 int rm)
+{
+    unsigned rex = ((flags & X86_W) ? 8 : 0) | ((reg & 8) ? 4 : 0) |
+                   ((x & 8) ? 2 : 0) | ((rm & 8) ? 1 : 0);
+
+    if (flags & X86_P66) {
+        in->b[in->n++] = 0x66;
+    }
+    if (flags & X86_PF3) {
+        in->b[in->n++] = 0xf3;
+    }
+    /* spl, bpl, sil, dil exist only with a REX prefix (else ah..bh). */
+    if (rex || ((flags & X86_BREG) && reg >= 4 && reg < 8) ||
+        ((flags & X86_BRM) && rm >= 4 && rm < 8)) {
+        in->b[in->n++] = (uint8_t)(0x40 | rex);
+    }
+}
+
+static inline void emit_opcode(X86Insn *in, unsigned flags, uint8_t opc)
 {
     if (flags & X86_0F) {
-        x86_byte(a, 0x0f);
+        in->b[in->n++] = 0x0f;
     }
-    x86_byte(a, opc);
+    in->b[in->n++] = opc;
+}
+
+/* The prefixes alone (for the rare encoders that write the rest
+ * themselves). */
+static void put_prefixes(X86Asm *a, unsigned flags, int reg, int x, int rm)
+{
+    X86Insn in = { .n = 0 };
+
+    emit_prefixes(&in, flags, reg, x, rm);
+    insn_flush(a, &in);
 }
 
 void x86_op_rr(X86Asm *a, unsigned flags, uint8_t opc, int reg, int rm)
 {
-    emit_prefixes(a, flags, reg, 0, rm);
-    emit_opcode(a, flags, opc);
-    x86_byte(a, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+    X86Insn in = { .n = 0 };
+
+    emit_prefixes(&in, flags, reg, 0, rm);
+    emit_opcode(&in, flags, opc);
+    in.b[in.n++] = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    insn_flush(a, &in);
 }
 
 void x86_op_rm(X86Asm *a, unsigned flags, uint8_t opc, int reg, X86Reg base,
                int32_t disp)
 {
+    X86Insn in = { .n = 0 };
     int mod;
 
-    emit_prefixes(a, flags, reg, 0, base);
-    emit_opcode(a, flags, opc);
+    emit_prefixes(&in, flags, reg, 0, base);
+    emit_opcode(&in, flags, opc);
     /* [rbp]/[r13] with mod 00 would mean rip-relative/disp32. */
     if (disp == 0 && (base & 7) != X86_RBP) {
         mod = 0;
@@ -149,15 +173,17 @@ void x86_op_rm(X86Asm *a, unsigned flags, uint8_t opc, int reg, X86Reg base,
     } else {
         mod = 2;
     }
-    x86_byte(a, (mod << 6) | ((reg & 7) << 3) | (base & 7));
+    in.b[in.n++] = (uint8_t)((mod << 6) | ((reg & 7) << 3) | (base & 7));
     if ((base & 7) == X86_RSP) {
-        x86_byte(a, 0x24); /* SIB: base only, no index */
+        in.b[in.n++] = 0x24; /* SIB: base only, no index */
     }
     if (mod == 1) {
-        x86_byte(a, (uint8_t)disp);
+        in.b[in.n++] = (uint8_t)disp;
     } else if (mod == 2) {
-        x86_u32(a, (uint32_t)disp);
+        memcpy(&in.b[in.n], &disp, 4); /* little-endian host */
+        in.n += 4;
     }
+    insn_flush(a, &in);
 }
 
 /* ------------------------------------------------------------ moves */
@@ -172,18 +198,26 @@ void x86_mov_ri(X86Asm *a, bool w, X86Reg d, uint64_t imm)
     if (!w) {
         imm = (uint32_t)imm;
     }
+    X86Insn in = { .n = 0 };
+
     if (imm <= UINT32_MAX) {
         /* mov r32, imm32 zero-extends. */
-        emit_prefixes(a, 0, 0, 0, d);
-        x86_byte(a, 0xb8 + (d & 7));
-        x86_u32(a, (uint32_t)imm);
+        uint32_t v = (uint32_t)imm;
+
+        emit_prefixes(&in, 0, 0, 0, d);
+        in.b[in.n++] = (uint8_t)(0xb8 + (d & 7));
+        memcpy(&in.b[in.n], &v, 4);
+        in.n += 4;
+        insn_flush(a, &in);
     } else if ((int64_t)imm >= INT32_MIN && (int64_t)imm <= INT32_MAX) {
         x86_op_rr(a, X86_W, 0xc7, 0, d); /* sign-extended imm32 */
         x86_u32(a, (uint32_t)imm);
     } else {
-        emit_prefixes(a, X86_W, 0, 0, d); /* movabs */
-        x86_byte(a, 0xb8 + (d & 7));
-        x86_u64(a, imm);
+        emit_prefixes(&in, X86_W, 0, 0, d); /* movabs */
+        in.b[in.n++] = (uint8_t)(0xb8 + (d & 7));
+        memcpy(&in.b[in.n], &imm, 8);
+        in.n += 8;
+        insn_flush(a, &in);
     }
 }
 
@@ -382,7 +416,7 @@ void x86_cmov(X86Asm *a, bool w, X86Cond cc, X86Reg d, X86Reg s)
 
 void x86_bswap(X86Asm *a, bool w, X86Reg r)
 {
-    emit_prefixes(a, w ? X86_W : 0, 0, 0, r);
+    put_prefixes(a, w ? X86_W : 0, 0, 0, r);
     x86_byte(a, 0x0f);
     x86_byte(a, 0xc8 + (r & 7));
 }
@@ -406,13 +440,13 @@ void x86_popcnt(X86Asm *a, bool w, X86Reg d, X86Reg s)
 
 void x86_push(X86Asm *a, X86Reg r)
 {
-    emit_prefixes(a, 0, 0, 0, r);
+    put_prefixes(a, 0, 0, 0, r);
     x86_byte(a, 0x50 + (r & 7));
 }
 
 void x86_pop(X86Asm *a, X86Reg r)
 {
-    emit_prefixes(a, 0, 0, 0, r);
+    put_prefixes(a, 0, 0, 0, r);
     x86_byte(a, 0x58 + (r & 7));
 }
 
@@ -468,7 +502,7 @@ void x86_call_abs(X86Asm *a, uintptr_t target, X86Reg scratch)
 
 void x86_lea_rip(X86Asm *a, X86Reg d, uintptr_t target)
 {
-    emit_prefixes(a, X86_W, d, 0, 0);
+    put_prefixes(a, X86_W, d, 0, 0);
     x86_byte(a, 0x8d);
     x86_byte(a, ((d & 7) << 3) | 5); /* mod 00, r/m 101: rip + disp32 */
     x86_u32(a, (uint32_t)(target - (x86_asm_rx(a) + 4)));
