@@ -83,88 +83,99 @@ void x86_align(X86Asm *a, unsigned align, unsigned bias)
 /* ------------------------------------------------------------ encoding */
 
 /*
- * An instruction's bytes are put together in a local buffer and written
- * out at once: a byte at a time through X86Asm, every store to the
- * buffer (a uint8_t, which may alias anything) made the compiler reload
- * the length and buffer pointer, and the assembler was 8% of translating
- * code that runs once.
+ * An instruction is written through a local pointer straight into the
+ * buffer once there is room for the longest one (16 bytes; else into a
+ * local array, copied byte by byte).  Through X86Asm a byte at a time,
+ * every store (a uint8_t, which may alias anything) made the compiler
+ * reload the length and buffer pointer: the assembler was 8% of
+ * translating code that runs once.  (Assembling into a local array and
+ * copying it with one 16-byte load was slower: the load waited for the
+ * byte stores to drain, store forwarding cannot merge them.)
  */
-typedef struct X86Insn {
-    uint8_t b[16];
-    unsigned n;
-} X86Insn;
+#define X86_INSN_MAX 16
 
-static inline void insn_flush(X86Asm *a, const X86Insn *in)
+/* Where the next instruction's bytes go: @tmp if the buffer is short. */
+static inline uint8_t *insn_begin(X86Asm *a, uint8_t *tmp)
 {
-    size_t len = a->len;
+    if (G_LIKELY(a->len <= a->cap && a->cap - a->len >= X86_INSN_MAX)) {
+        return a->buf + a->len;
+    }
+    return tmp;
+}
 
-    if (G_LIKELY(len <= a->cap && a->cap - len >= sizeof(in->b))) {
-        /* The bytes after the instruction are overwritten by the next
-         * one or lie beyond what is committed. */
-        memcpy(a->buf + len, in->b, sizeof(in->b));
-        a->len = len + in->n;
+/* The instruction begun at @start = insn_begin(a, @tmp) ends at @p. */
+static inline void insn_end(X86Asm *a, const uint8_t *tmp,
+                            const uint8_t *start, const uint8_t *p)
+{
+    if (G_LIKELY(start != tmp)) {
+        a->len += (size_t)(p - start);
         return;
     }
-    for (unsigned i = 0; i < in->n; i++) {
-        x86_byte(a, in->b[i]);
+    for (const uint8_t *q = tmp; q < p; q++) {
+        x86_byte(a, *q);
     }
 }
 
-static inline void emit_prefixes(X86Insn *in, unsigned flags, int reg, int x,
-                                 int rm)
+static inline uint8_t *emit_prefixes(uint8_t *p, unsigned flags, int reg,
+                                     int x, int rm)
 {
     unsigned rex = ((flags & X86_W) ? 8 : 0) | ((reg & 8) ? 4 : 0) |
                    ((x & 8) ? 2 : 0) | ((rm & 8) ? 1 : 0);
 
     if (flags & X86_P66) {
-        in->b[in->n++] = 0x66;
+        *p++ = 0x66;
     }
     if (flags & X86_PF3) {
-        in->b[in->n++] = 0xf3;
+        *p++ = 0xf3;
     }
     /* spl, bpl, sil, dil exist only with a REX prefix (else ah..bh). */
     if (rex || ((flags & X86_BREG) && reg >= 4 && reg < 8) ||
         ((flags & X86_BRM) && rm >= 4 && rm < 8)) {
-        in->b[in->n++] = (uint8_t)(0x40 | rex);
+        *p++ = (uint8_t)(0x40 | rex);
     }
+    return p;
 }
 
-static inline void emit_opcode(X86Insn *in, unsigned flags, uint8_t opc)
+static inline uint8_t *emit_opcode(uint8_t *p, unsigned flags, uint8_t opc)
 {
     if (flags & X86_0F) {
-        in->b[in->n++] = 0x0f;
+        *p++ = 0x0f;
     }
-    in->b[in->n++] = opc;
+    *p++ = opc;
+    return p;
 }
 
 /* The prefixes alone (for the rare encoders that write the rest
  * themselves). */
 static void put_prefixes(X86Asm *a, unsigned flags, int reg, int x, int rm)
 {
-    X86Insn in = { .n = 0 };
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start = insn_begin(a, tmp), *p = start;
 
-    emit_prefixes(&in, flags, reg, x, rm);
-    insn_flush(a, &in);
+    p = emit_prefixes(p, flags, reg, x, rm);
+    insn_end(a, tmp, start, p);
 }
 
 void x86_op_rr(X86Asm *a, unsigned flags, uint8_t opc, int reg, int rm)
 {
-    X86Insn in = { .n = 0 };
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start = insn_begin(a, tmp), *p = start;
 
-    emit_prefixes(&in, flags, reg, 0, rm);
-    emit_opcode(&in, flags, opc);
-    in.b[in.n++] = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
-    insn_flush(a, &in);
+    p = emit_prefixes(p, flags, reg, 0, rm);
+    p = emit_opcode(p, flags, opc);
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    insn_end(a, tmp, start, p);
 }
 
 void x86_op_rm(X86Asm *a, unsigned flags, uint8_t opc, int reg, X86Reg base,
                int32_t disp)
 {
-    X86Insn in = { .n = 0 };
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start = insn_begin(a, tmp), *p = start;
     int mod;
 
-    emit_prefixes(&in, flags, reg, 0, base);
-    emit_opcode(&in, flags, opc);
+    p = emit_prefixes(p, flags, reg, 0, base);
+    p = emit_opcode(p, flags, opc);
     /* [rbp]/[r13] with mod 00 would mean rip-relative/disp32. */
     if (disp == 0 && (base & 7) != X86_RBP) {
         mod = 0;
@@ -173,17 +184,17 @@ void x86_op_rm(X86Asm *a, unsigned flags, uint8_t opc, int reg, X86Reg base,
     } else {
         mod = 2;
     }
-    in.b[in.n++] = (uint8_t)((mod << 6) | ((reg & 7) << 3) | (base & 7));
+    *p++ = (uint8_t)((mod << 6) | ((reg & 7) << 3) | (base & 7));
     if ((base & 7) == X86_RSP) {
-        in.b[in.n++] = 0x24; /* SIB: base only, no index */
+        *p++ = 0x24; /* SIB: base only, no index */
     }
     if (mod == 1) {
-        in.b[in.n++] = (uint8_t)disp;
+        *p++ = (uint8_t)disp;
     } else if (mod == 2) {
-        memcpy(&in.b[in.n], &disp, 4); /* little-endian host */
-        in.n += 4;
+        memcpy(p, &disp, 4); /* little-endian host */
+        p += 4;
     }
-    insn_flush(a, &in);
+    insn_end(a, tmp, start, p);
 }
 
 /* ------------------------------------------------------------ moves */
@@ -198,26 +209,27 @@ void x86_mov_ri(X86Asm *a, bool w, X86Reg d, uint64_t imm)
     if (!w) {
         imm = (uint32_t)imm;
     }
-    X86Insn in = { .n = 0 };
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start, *p;
 
     if (imm <= UINT32_MAX) {
         /* mov r32, imm32 zero-extends. */
         uint32_t v = (uint32_t)imm;
 
-        emit_prefixes(&in, 0, 0, 0, d);
-        in.b[in.n++] = (uint8_t)(0xb8 + (d & 7));
-        memcpy(&in.b[in.n], &v, 4);
-        in.n += 4;
-        insn_flush(a, &in);
+        start = insn_begin(a, tmp);
+        p = emit_prefixes(start, 0, 0, 0, d);
+        *p++ = (uint8_t)(0xb8 + (d & 7));
+        memcpy(p, &v, 4);
+        insn_end(a, tmp, start, p + 4);
     } else if ((int64_t)imm >= INT32_MIN && (int64_t)imm <= INT32_MAX) {
         x86_op_rr(a, X86_W, 0xc7, 0, d); /* sign-extended imm32 */
         x86_u32(a, (uint32_t)imm);
     } else {
-        emit_prefixes(&in, X86_W, 0, 0, d); /* movabs */
-        in.b[in.n++] = (uint8_t)(0xb8 + (d & 7));
-        memcpy(&in.b[in.n], &imm, 8);
-        in.n += 8;
-        insn_flush(a, &in);
+        start = insn_begin(a, tmp);
+        p = emit_prefixes(start, X86_W, 0, 0, d); /* movabs */
+        *p++ = (uint8_t)(0xb8 + (d & 7));
+        memcpy(p, &imm, 8);
+        insn_end(a, tmp, start, p + 8);
     }
 }
 
