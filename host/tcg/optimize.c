@@ -19,6 +19,29 @@
 #include "tcg/tcg-eval.h"
 #include "tcg/tcg-pass.h"
 
+/* ------------------------------------------------------------ op kinds */
+
+/* tcg_eval_kind() of every opcode: it probes up to four evaluators, and
+ * the forward pass asks twice per op. */
+static uint8_t eval_kinds[BB_TCG_OP__COUNT];
+
+static void eval_kinds_init(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        for (unsigned opc = 0; opc < BB_TCG_OP__COUNT; opc++) {
+            eval_kinds[opc] = (uint8_t)tcg_eval_kind((BbTcgOpcode)opc);
+        }
+        g_once_init_leave(&done, 1);
+    }
+}
+
+static inline TcgEvalKind eval_kind(BbTcgOpcode opc)
+{
+    return (TcgEvalKind)eval_kinds[opc];
+}
+
 /* ------------------------------------------------------------ knowledge */
 
 #define NO_TEMP UINT32_MAX
@@ -231,7 +254,7 @@ static bool simplify_const(Opt *o, TcgOp *op, uint64_t c)
 static bool simplify_binary(Opt *o, TcgOp *op)
 {
     uint64_t c, mask = op_is64(op) ? UINT64_MAX : UINT32_MAX;
-    TcgEvalKind k = tcg_eval_kind(op->opc);
+    TcgEvalKind k = eval_kind(op->opc);
 
     if (k != TCG_EVAL_BIN32 && k != TCG_EVAL_BIN64) {
         return false;
@@ -408,7 +431,7 @@ static void opt_op(Opt *o, unsigned i)
         return;
     }
     opt_resolve_inputs(o, op);
-    kind = tcg_eval_kind(op->opc);
+    kind = eval_kind(op->opc);
     if (kind != TCG_EVAL_NONE) {
         opt_pure(o, op, kind);
         return;
@@ -458,6 +481,7 @@ static void forward_pass(BbTcgContext *s)
     Opt o = { .s = s, .nb_temps = s->nb_temps, .epoch = 1,
               .reachable = true };
 
+    eval_kinds_init();
     o.info = tcg_scratch_new0(s, TempInfo, o.nb_temps + 1);
     o.version = tcg_scratch_new0(s, uint32_t, o.nb_temps + 1);
     o.label_refs = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
