@@ -518,10 +518,10 @@ static bool op_needs_globals(const TcgOp *op)
     return tcg_op_defs[op->opc].flags & TCG_OPF_MAY_RAISE;
 }
 
-static bool op_removable(const TcgOp *op, const TcgBits *live)
+/* op_removable() given the op's @n outputs at @pos. */
+static inline bool op_removable_outs(const TcgOp *op, const TcgBits *live,
+                                     const unsigned *pos, unsigned n)
 {
-    unsigned pos[TCG_MAX_OP_ARGS], n;
-
     if (op->opc == BB_TCG_OP_CALL) {
         if (!(tcg_op_call_flags(op) & BB_TCG_CALL_NO_SIDE_EFFECTS)) {
             return false;
@@ -531,13 +531,20 @@ static bool op_removable(const TcgOp *op, const TcgBits *live)
                op->opc == BB_TCG_OP_DISCARD) {
         return false;
     }
-    n = tcg_op_outputs(op, pos);
     for (unsigned k = 0; k < n; k++) {
         if (tcg_bit(live, (uint32_t)op->args[pos[k]])) {
             return false;
         }
     }
     return op->opc == BB_TCG_OP_CALL || n > 0;
+}
+
+static bool op_removable(const TcgOp *op, const TcgBits *live)
+{
+    unsigned pos[TCG_MAX_OP_ARGS];
+    unsigned n = tcg_op_outputs(op, pos);
+
+    return op_removable_outs(op, live, pos, n);
 }
 
 /* Step @live backwards over @op (which is kept). */
@@ -639,12 +646,12 @@ static bool live_block_info(Live *l, unsigned b, TcgBits *live,
         unsigned nout, nin;
         uint16_t dead = 0;
 
-        if (op_removable(op, live)) {
+        nout = tcg_op_outputs(op, opos);
+        if (op_removable_outs(op, live, opos, nout)) {
             op->opc = BB_TCG_OP_INVALID;
             removed = true;
             continue;
         }
-        nout = tcg_op_outputs(op, opos);
         nin = tcg_op_inputs(op, ipos);
         /* Decided for every operand against what is live after the op,
          * before its own outputs and inputs change the set.  Walking
