@@ -14,7 +14,10 @@
  * a least-fixpoint liveness analysis over the control-flow graph in which
  * globals are live at TB exits, before guest memory ops and before calls
  * that may read globals or raise; an op without side effects whose
- * outputs are all dead is removed (calls only with NO_SIDE_EFFECTS).
+ * outputs are all dead is removed (calls only with NO_SIDE_EFFECTS).  On
+ * a TB without back edges that is one backward walk, which also leaves
+ * what the backend's register allocator needs (TcgLiveInfo, s->live)
+ * when it removed nothing, so the backend does not walk the TB again.
  */
 #include "tcg/tcg-eval.h"
 #include "tcg/tcg-pass.h"
@@ -631,7 +634,6 @@ static bool live_block_info(Live *l, unsigned b, TcgBits *live,
         if (w == s->nb_globals / 64) {
             bits &= UINT64_MAX << (s->nb_globals % 64);
         }
-
         while (bits) {
             unsigned t = w * 64 + (unsigned)__builtin_ctzll(bits);
 

@@ -40,8 +40,8 @@ typedef struct TbHostRange {
  * per TB, and a free per TB in hash-table order at exit (each a cache
  * miss), were 3-4% of translating code that runs once; at exit the slabs
  * are walked in order and freed whole.  A slot without a TB has phys_pc
- * TB_SLOT_FREE (no TB starts at the last byte of the 64-bit physical
- * space and reaches its page's end) and the rest of it poisoned
+ * TB_SLOT_FREE (the last byte of a 64-bit physical address space: no
+ * CPU model here has code up there) and the rest of it poisoned
  * (tcg_mem_poison()), so a stale TB pointer is still reported by valgrind
  * and ASan as a freed block's would be.
  */

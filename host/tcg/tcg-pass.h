@@ -251,7 +251,8 @@ void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg);
  * build the CFG and walk the ops again (bench/guest/README.md,
  * "Translation cost, third round").  TB-local temps are TEMP_NORMAL ones;
  * "live after op i" is what the backward walk has before stepping over
- * op i.  Lives in the arena until the context's next reset.
+ * op i.  Lives in the arena until the context's next reset or
+ * tcg_optimize().
  */
 typedef struct TcgLiveInfo {
     unsigned nb_ops, nb_temps; /* of the program it describes */

@@ -62,9 +62,7 @@ typedef struct X86Fixup {
 typedef struct X86Asm {
     uint8_t *buf;      /* where bytes go (the writable view) */
     uintptr_t rx_base; /* address of buf[0] when the code runs */
-    size_t len;        /* bytes emitted (may exceed cap); only grows:
-                          an instruction may write up to 16 bytes at
-                          buf + len, so what lies after len is scratch */
+    size_t len;        /* bytes emitted (may exceed cap) */
     size_t cap;
     bool overflow;     /* len > cap: the output is unusable */
     TcgVec label_pos;  /* gssize per label, -1 while unbound */

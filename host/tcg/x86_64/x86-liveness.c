@@ -10,6 +10,9 @@
  *     temps that are live at the same point never share a slot, whatever
  *     path led there.
  * Globals are not tracked: they are always live and are synced instead.
+ * When the optimizer's dead-code pass left these facts for the TB
+ * (TcgLiveInfo: no back edges, nothing removed), they are taken as they
+ * are; without back edges, one backward walk over the blocks gives them.
  */
 #include <limits.h>
 
