@@ -120,6 +120,7 @@ struct Exec {
     uint64_t turn_left;
     bool keep_turn;           /* the run ended for a reason outside the
                                  guest: the hart's turn goes on */
+    struct TbInfoChunk *info_chunk; /* where TbInfos are carved from */
 };
 
 /*
@@ -322,10 +323,55 @@ static uint64_t exec_inflight(void *opaque)
     return (uint64_t)(cpu->priv->run_budget - (uint32_t)cpu->tb_budget);
 }
 
-/* A cached TB's TbInfo: one block, its pcs follow it (tb_info_dup()). */
+/*
+ * A cached TB's TbInfo is one block, its pcs after it (tb_info_dup()),
+ * carved from a chunk that counts its live blocks: a malloc and a free
+ * per TB were 1-2% of translating code that runs once.  A chunk goes when
+ * its last block does and it is no longer the one being filled
+ * (Exec.info_chunk).  A freed block is poisoned (tcg_mem_poison()), so
+ * valgrind and ASan still report a stale TbInfo pointer.
+ */
+#define TB_INFO_CHUNK_SIZE (64u << 10)
+
+typedef struct TbInfoChunk {
+    unsigned live;            /* blocks not yet freed */
+    bool filling;             /* the Exec's current chunk */
+    size_t used, size;
+    uint64_t data[];
+} TbInfoChunk;
+
+typedef struct TbInfoBlock {
+    TbInfoChunk *chunk;
+    size_t size;              /* of the whole block */
+    TbInfo info;              /* then the pcs */
+} TbInfoBlock;
+
+static void tb_info_chunk_free(TbInfoChunk *c)
+{
+    tcg_mem_unpoison(c->data, c->used);
+    g_free(c);
+}
+
+/* @c is no longer filled: free it now if it is empty. */
+static void tb_info_chunk_retire(TbInfoChunk *c)
+{
+    if (c) {
+        c->filling = false;
+        if (c->live == 0) {
+            tb_info_chunk_free(c);
+        }
+    }
+}
+
 static void tb_info_free(gpointer p)
 {
-    g_free(p);
+    TbInfoBlock *b = (TbInfoBlock *)((char *)p - offsetof(TbInfoBlock, info));
+    TbInfoChunk *c = b->chunk;
+
+    tcg_mem_poison(b, b->size);
+    if (--c->live == 0 && !c->filling) {
+        tb_info_chunk_free(c);
+    }
 }
 
 
@@ -623,6 +669,7 @@ static void exec_free(gpointer opaque)
     tlb_listener_free(ex->tl);
     exec_debug_free(ex->debug);
     tb_cache_free(ex->cache);
+    tb_info_chunk_retire(ex->info_chunk); /* its TbInfos went with the TBs */
     g_ptr_array_unref(ex->harts);
     g_free(ex);
 }
@@ -1306,13 +1353,33 @@ static void exec_log_out_asm(const TcgBackend *backend, const TcgCode *code)
 #endif
 }
 
-/* A heap copy of the hart's scratch TbInfo (the TB just translated), in
- * one allocation with its pcs (one malloc/free pair per TB less). */
-static TbInfo *tb_info_dup(const TbInfo *scratch)
+/* A copy of the hart's scratch TbInfo (the TB just translated), in one
+ * block with its pcs, from @ex's chunks (freed by tb_info_free()). */
+static TbInfo *tb_info_dup(Exec *ex, const TbInfo *scratch)
 {
-    TbInfo *info = g_malloc(sizeof(TbInfo) +
-                            scratch->insns * sizeof(uint64_t));
+    size_t size = sizeof(TbInfoBlock) + scratch->insns * sizeof(uint64_t);
+    TbInfoChunk *c = ex->info_chunk;
+    TbInfoBlock *b;
+    TbInfo *info;
 
+    size = (size + 7) & ~(size_t)7;
+    if (!c || c->size - c->used < size) {
+        size_t n = MAX(TB_INFO_CHUNK_SIZE, size);
+
+        tb_info_chunk_retire(c);
+        c = g_malloc(sizeof(TbInfoChunk) + n);
+        c->live = 0;
+        c->filling = true;
+        c->used = 0;
+        c->size = n;
+        ex->info_chunk = c;
+    }
+    b = (TbInfoBlock *)((char *)c->data + c->used);
+    c->used += size;
+    c->live++;
+    b->chunk = c;
+    b->size = size;
+    info = &b->info;
     info->insns = scratch->insns;
     info->entry_pc = scratch->entry_pc;
     info->entry_extra = scratch->entry_extra;
@@ -1352,7 +1419,7 @@ static TranslationBlock *exec_tb_gen(Exec *ex, BbCpu *cpu, uint64_t pc,
                   "x: %s", cpu->hartid, pc, error->message);
         return NULL;
     }
-    tb->exec_info = tb_info_dup(&p->scratch);
+    tb->exec_info = tb_info_dup(ex, &p->scratch);
 #ifdef BB_HAVE_X86_64_BACKEND
     if (tb->backend == &tcg_backend_x86_64) {
         tcg_x86_64_set_owner(tb->code, tb); /* exits report their TB */

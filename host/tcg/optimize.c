@@ -14,10 +14,36 @@
  * a least-fixpoint liveness analysis over the control-flow graph in which
  * globals are live at TB exits, before guest memory ops and before calls
  * that may read globals or raise; an op without side effects whose
- * outputs are all dead is removed (calls only with NO_SIDE_EFFECTS).
+ * outputs are all dead is removed (calls only with NO_SIDE_EFFECTS).  On
+ * a TB without back edges that is one backward walk, which also leaves
+ * what the backend's register allocator needs (TcgLiveInfo, s->live)
+ * when it removed nothing, so the backend does not walk the TB again.
  */
 #include "tcg/tcg-eval.h"
 #include "tcg/tcg-pass.h"
+
+/* ------------------------------------------------------------ op kinds */
+
+/* tcg_eval_kind() of every opcode: it probes up to four evaluators, and
+ * the forward pass asks twice per op. */
+static uint8_t eval_kinds[BB_TCG_OP__COUNT];
+
+static void eval_kinds_init(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        for (unsigned opc = 0; opc < BB_TCG_OP__COUNT; opc++) {
+            eval_kinds[opc] = (uint8_t)tcg_eval_kind((BbTcgOpcode)opc);
+        }
+        g_once_init_leave(&done, 1);
+    }
+}
+
+static inline TcgEvalKind eval_kind(BbTcgOpcode opc)
+{
+    return (TcgEvalKind)eval_kinds[opc];
+}
 
 /* ------------------------------------------------------------ knowledge */
 
@@ -231,7 +257,7 @@ static bool simplify_const(Opt *o, TcgOp *op, uint64_t c)
 static bool simplify_binary(Opt *o, TcgOp *op)
 {
     uint64_t c, mask = op_is64(op) ? UINT64_MAX : UINT32_MAX;
-    TcgEvalKind k = tcg_eval_kind(op->opc);
+    TcgEvalKind k = eval_kind(op->opc);
 
     if (k != TCG_EVAL_BIN32 && k != TCG_EVAL_BIN64) {
         return false;
@@ -408,7 +434,7 @@ static void opt_op(Opt *o, unsigned i)
         return;
     }
     opt_resolve_inputs(o, op);
-    kind = tcg_eval_kind(op->opc);
+    kind = eval_kind(op->opc);
     if (kind != TCG_EVAL_NONE) {
         opt_pure(o, op, kind);
         return;
@@ -458,6 +484,7 @@ static void forward_pass(BbTcgContext *s)
     Opt o = { .s = s, .nb_temps = s->nb_temps, .epoch = 1,
               .reachable = true };
 
+    eval_kinds_init();
     o.info = tcg_scratch_new0(s, TempInfo, o.nb_temps + 1);
     o.version = tcg_scratch_new0(s, uint32_t, o.nb_temps + 1);
     o.label_refs = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
@@ -494,10 +521,10 @@ static bool op_needs_globals(const TcgOp *op)
     return tcg_op_defs[op->opc].flags & TCG_OPF_MAY_RAISE;
 }
 
-static bool op_removable(const TcgOp *op, const TcgBits *live)
+/* op_removable() given the op's @n outputs at @pos. */
+static inline bool op_removable_outs(const TcgOp *op, const TcgBits *live,
+                                     const unsigned *pos, unsigned n)
 {
-    unsigned pos[TCG_MAX_OP_ARGS], n;
-
     if (op->opc == BB_TCG_OP_CALL) {
         if (!(tcg_op_call_flags(op) & BB_TCG_CALL_NO_SIDE_EFFECTS)) {
             return false;
@@ -507,13 +534,20 @@ static bool op_removable(const TcgOp *op, const TcgBits *live)
                op->opc == BB_TCG_OP_DISCARD) {
         return false;
     }
-    n = tcg_op_outputs(op, pos);
     for (unsigned k = 0; k < n; k++) {
         if (tcg_bit(live, (uint32_t)op->args[pos[k]])) {
             return false;
         }
     }
     return op->opc == BB_TCG_OP_CALL || n > 0;
+}
+
+static bool op_removable(const TcgOp *op, const TcgBits *live)
+{
+    unsigned pos[TCG_MAX_OP_ARGS];
+    unsigned n = tcg_op_outputs(op, pos);
+
+    return op_removable_outs(op, live, pos, n);
 }
 
 /* Step @live backwards over @op (which is kept). */
@@ -569,10 +603,128 @@ static void live_block(Live *l, unsigned b, TcgBits *live, bool remove)
     }
 }
 
+/* Is @id a TB-local temp (the backend's register allocator tracks their
+ * liveness; globals and constants it does not)? */
+static bool is_local(const BbTcgContext *s, uint64_t id)
+{
+    return id < s->nb_temps && s->temps[id].kind == TEMP_NORMAL;
+}
+
+/*
+ * live_block() with removal for a TB without back edges, which also
+ * records, for each kept op, its TB-local operands that are dead after
+ * it, and each temp's last live op (TcgLiveInfo).  Leaves the block's
+ * live-in in @live.  Returns whether it removed an op.
+ */
+static bool live_block_info(Live *l, unsigned b, TcgBits *live,
+                            TcgLiveInfo *li)
+{
+    const TcgBlock *blk = &l->cfg.blocks[b];
+    BbTcgContext *s = l->s;
+    unsigned opos[TCG_MAX_OP_ARGS], ipos[TCG_MAX_OP_ARGS];
+    bool removed = false;
+
+    live_out(l, b, live);
+    tcg_bits_copy(&li->live_out[b], live);
+    /* Temps live at the block's end are live at its last op.  The
+     * globals come first and are all live at exits: skip their bits. */
+    for (unsigned w = s->nb_globals / 64; w < live->nwords; w++) {
+        uint64_t bits = live->w[w];
+
+        if (w == s->nb_globals / 64) {
+            bits &= UINT64_MAX << (s->nb_globals % 64);
+        }
+        while (bits) {
+            unsigned t = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+            bits &= bits - 1;
+            if (is_local(s, t) && li->last[t] == UINT32_MAX) {
+                li->last[t] = blk->end - 1;
+            }
+        }
+    }
+    for (unsigned i = blk->end; i-- > blk->first;) {
+        TcgOp *op = tcg_op(s, i);
+        unsigned nout, nin;
+        uint16_t dead = 0;
+
+        nout = tcg_op_outputs(op, opos);
+        if (op_removable_outs(op, live, opos, nout)) {
+            op->opc = BB_TCG_OP_INVALID;
+            removed = true;
+            continue;
+        }
+        nin = tcg_op_inputs(op, ipos);
+        /* Decided for every operand against what is live after the op,
+         * before its own outputs and inputs change the set.  Walking
+         * backwards, the first op that sees a temp is its last. */
+        for (unsigned k = 0; k < nout + nin; k++) {
+            unsigned p = k < nout ? opos[k] : ipos[k - nout];
+            uint64_t t = op->args[p];
+
+            if (is_local(s, t)) {
+                if (li->last[t] == UINT32_MAX) {
+                    li->last[t] = i;
+                }
+                if (!tcg_bit(live, (unsigned)t)) {
+                    dead |= (uint16_t)(1u << p);
+                }
+            }
+        }
+        li->dead[i] = dead;
+        for (unsigned k = 0; k < nout; k++) {
+            tcg_bit_clear(live, (uint32_t)op->args[opos[k]]);
+        }
+        for (unsigned k = 0; k < nin; k++) {
+            tcg_bit_set(live, (uint32_t)op->args[ipos[k]]);
+        }
+        if (op_needs_globals(op)) {
+            tcg_bits_or(live, &l->globals);
+        }
+    }
+    return removed;
+}
+
+/* The DCE of a TB without back edges: every successor comes later, so one
+ * backward pass is the fixpoint, and it can remove as it goes (a removed
+ * op is skipped the same way when only computing).  When it removes
+ * nothing, what it learned stays for the backend (s->live). */
+static void dce_straight(Live *l, TcgBits *cur, TcgArenaMark mark)
+{
+    BbTcgContext *s = l->s;
+    unsigned nb = l->cfg.nb_blocks, nt = s->nb_temps;
+    TcgLiveInfo *li = tcg_scratch_new0(s, TcgLiveInfo, 1);
+    bool removed = false;
+
+    li->nb_ops = s->nb_ops;
+    li->nb_temps = nt;
+    li->cfg = l->cfg;
+    li->live_in = l->in;
+    li->live_out = tcg_scratch_new0(s, TcgBits, nb + 1);
+    tcg_bits_init_n(s, li->live_out, nb, nt);
+    li->dead = tcg_scratch_new0(s, uint16_t, s->nb_ops + 1);
+    li->last = tcg_scratch_new0(s, uint32_t, nt + 1);
+    memset(li->last, 0xff, nt * sizeof(uint32_t));
+    for (unsigned b = nb; b-- > 0;) {
+        removed |= live_block_info(l, b, cur, li);
+        tcg_bits_copy(&l->in[b], cur);
+    }
+    if (removed) {
+        /* Indexes and blocks change: the backend works it out again. */
+        tcg_arena_release(s->arena, mark);
+        compact(s);
+    } else {
+        li->start = mark;
+        li->end = tcg_arena_mark(s->arena);
+        s->live = li;
+    }
+}
+
 static void dce_pass(BbTcgContext *s)
 {
     Live l = { .s = s };
     unsigned nt = s->nb_temps, nb;
+    TcgArenaMark mark = tcg_arena_mark(s->arena);
     TcgBits cur;
     bool changed = true;
 
@@ -584,14 +736,8 @@ static void dce_pass(BbTcgContext *s)
     tcg_bits_set_first(&l.globals, s->nb_globals);
     tcg_bits_init(s, &cur, nt);
     if (!l.cfg.back_edges) {
-        /* Every successor comes later: one backward pass is the fixpoint,
-         * and it can remove as it goes (a removed op is skipped the same
-         * way when only computing). */
-        for (unsigned b = nb; b-- > 0;) {
-            live_block(&l, b, &cur, true);
-            tcg_bits_copy(&l.in[b], &cur);
-        }
-        changed = false;
+        dce_straight(&l, &cur, mark);
+        return;
     }
     while (changed) {
         changed = false;
@@ -600,17 +746,30 @@ static void dce_pass(BbTcgContext *s)
             changed |= tcg_bits_or(&l.in[b], &cur);
         }
     }
-    for (unsigned b = 0; b < nb && l.cfg.back_edges; b++) {
+    for (unsigned b = 0; b < nb; b++) {
         live_block(&l, b, &cur, true);
     }
+    tcg_arena_release(s->arena, mark);
     compact(s);
 }
 
+/*
+ * The forward pass's memory is released at the end; the dead-code pass's
+ * too, unless it leaves liveness facts for the backend (s->live, which
+ * stay in the arena until the next reset or the next tcg_optimize()).
+ */
 void tcg_optimize(BbTcgContext *s)
 {
     TcgArenaMark mark = tcg_arena_mark(s->arena);
 
+    if (s->live && s->live->end.chunk == mark.chunk &&
+        s->live->end.used == mark.used) {
+        /* Optimizing again (tests): the old facts go, and their memory. */
+        mark = s->live->start;
+        tcg_arena_release(s->arena, mark);
+    }
+    s->live = NULL;
     forward_pass(s);
-    dce_pass(s);
     tcg_arena_release(s->arena, mark);
+    dce_pass(s);
 }

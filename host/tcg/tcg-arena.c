@@ -183,3 +183,13 @@ void tcg_vec_free(TcgVec *v, TcgArena *arena)
     }
     memset(v, 0, sizeof(*v));
 }
+
+void tcg_mem_poison(void *p, size_t n)
+{
+    ARENA_POISON(p, n);
+}
+
+void tcg_mem_unpoison(void *p, size_t n)
+{
+    ARENA_UNPOISON(p, n);
+}

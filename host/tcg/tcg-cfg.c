@@ -14,28 +14,6 @@ static bool op_ends_block(const TcgOp *op)
            (tcg_op_defs[op->opc].flags & TCG_OPF_BB_END);
 }
 
-/* Mark block starts and count the blocks. */
-static unsigned cfg_split(const BbTcgContext *s, unsigned *block_of_op)
-{
-    unsigned n = 0, nops = s->nb_ops;
-    bool start = true;
-
-    for (unsigned i = 0; i < nops; i++) {
-        const TcgOp *op = &s->ops[i];
-
-        if (op->opc == BB_TCG_OP_SET_LABEL && i > 0) {
-            start = true;
-        }
-        if (start) {
-            n++;
-            start = false;
-        }
-        block_of_op[i] = n - 1;
-        start = op_ends_block(op);
-    }
-    return n;
-}
-
 static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
                      const unsigned *label_op)
 {
@@ -61,26 +39,33 @@ static void cfg_link(const BbTcgContext *s, TcgCfg *cfg,
     }
 }
 
+/* One pass over the ops: the blocks array is sized for the worst case (a
+ * block per op) rather than counted first; a second walk setting each
+ * block's bounds was half of this function's time. */
 void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg)
 {
-    unsigned nops = s->nb_ops;
+    unsigned nops = s->nb_ops, n = 0;
     unsigned *label_op = tcg_scratch_new0(s, unsigned, s->nb_labels + 1);
+    bool start = true;
 
     cfg->back_edges = false;
     cfg->block_of_op = tcg_scratch_new0(s, unsigned, nops + 1);
-    cfg->nb_blocks = cfg_split(s, cfg->block_of_op);
-    cfg->blocks = tcg_scratch_new0(s, TcgBlock, cfg->nb_blocks + 1);
+    cfg->blocks = tcg_scratch_new0(s, TcgBlock, nops + 1);
     for (unsigned i = 0; i < nops; i++) {
         const TcgOp *op = &s->ops[i];
-        TcgBlock *blk = &cfg->blocks[cfg->block_of_op[i]];
 
-        if (i == 0 || cfg->block_of_op[i - 1] != cfg->block_of_op[i]) {
-            blk->first = i;
-        }
-        blk->end = i + 1;
         if (op->opc == BB_TCG_OP_SET_LABEL) {
             label_op[op->args[0]] = i;
+            start |= i > 0;
         }
+        if (start) {
+            cfg->blocks[n++].first = i;
+            start = false;
+        }
+        cfg->block_of_op[i] = n - 1;
+        cfg->blocks[n - 1].end = i + 1;
+        start = op_ends_block(op);
     }
+    cfg->nb_blocks = n;
     cfg_link(s, cfg, label_op);
 }

@@ -76,6 +76,11 @@ TcgArenaMark tcg_arena_mark(const TcgArena *a);
 void tcg_arena_release(TcgArena *a, TcgArenaMark m);
 void tcg_arena_reset(TcgArena *a);
 void tcg_arena_destroy(TcgArena *a);
+/* Mark memory the host keeps but must not touch until it hands it out
+ * again as unaddressable for AddressSanitizer or valgrind (when built
+ * with either; no-ops otherwise), and back (contents undefined). */
+void tcg_mem_poison(void *p, size_t n);
+void tcg_mem_unpoison(void *p, size_t n);
 
 /*
  * A growable array for a compile's own lists (the x86-64 backend's labels,
@@ -155,6 +160,11 @@ struct BbTcgContext {
      * "Self-loops"). */
     unsigned budget_ops;
     bool loop_ok;
+    /* The liveness facts tcg_optimize()'s dead-code pass found, in the
+     * arena, for the backend (tcg-pass.h, tcg_live_info()); NULL when
+     * there are none.  Whatever changes the ops after tcg_optimize() must
+     * clear it (tcg_op_push() and reset do). */
+    struct TcgLiveInfo *live;
 };
 
 /* @n zeroed objects of type @T from @s's arena. */

@@ -57,9 +57,22 @@ static inline void tcg_bit_clear(TcgBits *b, unsigned i)
 {
     b->w[i / 64] &= ~((uint64_t)1 << (i % 64));
 }
+/* Word by word for the usual sizes (a TB's temps fit in 2-4 words): as
+ * calls, memset() and memcpy() of 16 bytes were 2% of translation. */
 static inline void tcg_bits_fill(TcgBits *b, bool v)
 {
-    memset(b->w, v ? 0xff : 0, b->nwords * sizeof(uint64_t));
+    uint64_t x = v ? UINT64_MAX : 0;
+
+    switch (b->nwords) {
+    case 4: b->w[3] = x; /* fall through */
+    case 3: b->w[2] = x; /* fall through */
+    case 2: b->w[1] = x; /* fall through */
+    case 1: b->w[0] = x; /* fall through */
+    case 0: break;
+    default:
+        memset(b->w, v ? 0xff : 0, b->nwords * sizeof(uint64_t));
+        break;
+    }
 }
 /* Set bits 0..@n-1 (a word at a time: the 64 globals of a RISC-V hart
  * took 64 iterations per TB). */
@@ -76,7 +89,16 @@ static inline void tcg_bits_set_first(TcgBits *b, unsigned n)
 }
 static inline void tcg_bits_copy(TcgBits *d, const TcgBits *s)
 {
-    memcpy(d->w, s->w, d->nwords * sizeof(uint64_t));
+    switch (d->nwords) {
+    case 4: d->w[3] = s->w[3]; /* fall through */
+    case 3: d->w[2] = s->w[2]; /* fall through */
+    case 2: d->w[1] = s->w[1]; /* fall through */
+    case 1: d->w[0] = s->w[0]; /* fall through */
+    case 0: break;
+    default:
+        memcpy(d->w, s->w, d->nwords * sizeof(uint64_t));
+        break;
+    }
 }
 /* d &= s (or |=); returns true if d changed. */
 static inline bool tcg_bits_and(TcgBits *d, const TcgBits *s)
@@ -220,6 +242,43 @@ typedef struct TcgCfg {
 /* Build the CFG of @s in @s's arena: it lives until the caller releases
  * the arena (there is nothing to free). */
 void tcg_cfg_build(const BbTcgContext *s, TcgCfg *cfg);
+
+/* ------------------------------------------------------------ liveness */
+
+/*
+ * What the optimizer's dead-code pass learns about a TB without back
+ * edges, in one backward walk, kept for the backend so that it need not
+ * build the CFG and walk the ops again (bench/guest/README.md,
+ * "Translation cost, third round").  TB-local temps are TEMP_NORMAL ones;
+ * "live after op i" is what the backward walk has before stepping over
+ * op i.  Lives in the arena until the context's next reset or
+ * tcg_optimize().
+ */
+typedef struct TcgLiveInfo {
+    unsigned nb_ops, nb_temps; /* of the program it describes */
+    TcgCfg cfg;
+    /* Per block: live at its entry and at its end (globals' bits may be
+     * set too: they are not TB-local and carry no meaning here). */
+    TcgBits *live_in, *live_out;
+    /* Per op: bit p set if args[p] is a TB-local temp (operand) that is
+     * not live after the op. */
+    uint16_t *dead;
+    /* Per temp: the last op at which a TB-local temp is live (an operand
+     * of it, or live at the end of its block), UINT32_MAX if none. */
+    uint32_t *last;
+    /* The arena before and after these facts: a new tcg_optimize() of
+     * the same TB gives them back if nothing came after them. */
+    TcgArenaMark start, end;
+} TcgLiveInfo;
+
+/* @s's liveness facts if they still describe its ops, else NULL. */
+static inline const TcgLiveInfo *tcg_live_info(const BbTcgContext *s)
+{
+    const TcgLiveInfo *li = s->live;
+
+    return li && li->nb_ops == s->nb_ops && li->nb_temps == s->nb_temps
+               ? li : NULL;
+}
 
 /* ------------------------------------------------------------ names */
 

@@ -82,65 +82,100 @@ void x86_align(X86Asm *a, unsigned align, unsigned bias)
 
 /* ------------------------------------------------------------ encoding */
 
-static void emit_prefixes(X86Asm *a, unsigned flags, int reg, int x, int rm)
-{
-    uint8_t rex = 0x40;
-    bool need = false;
+/*
+ * An instruction is written through a local pointer straight into the
+ * buffer once there is room for the longest one (16 bytes; else into a
+ * local array, copied byte by byte).  Through X86Asm a byte at a time,
+ * every store (a uint8_t, which may alias anything) made the compiler
+ * reload the length and buffer pointer: the assembler was 8% of
+ * translating code that runs once.  (Assembling into a local array and
+ * copying it with one 16-byte load was slower: the load waited for the
+ * byte stores to drain, store forwarding cannot merge them.)
+ */
+#define X86_INSN_MAX 16
 
-    if (flags & X86_P66) {
-        x86_byte(a, 0x66);
+/* Where the next instruction's bytes go: @tmp if the buffer is short. */
+static inline uint8_t *insn_begin(X86Asm *a, uint8_t *tmp)
+{
+    if (G_LIKELY(a->len <= a->cap && a->cap - a->len >= X86_INSN_MAX)) {
+        return a->buf + a->len;
     }
-    if (flags & X86_PF3) {
-        x86_byte(a, 0xf3);
+    return tmp;
+}
+
+/* The instruction begun at @start = insn_begin(a, @tmp) ends at @p. */
+static inline void insn_end(X86Asm *a, const uint8_t *tmp,
+                            const uint8_t *start, const uint8_t *p)
+{
+    if (G_LIKELY(start != tmp)) {
+        a->len += (size_t)(p - start);
+        return;
     }
-    if (flags & X86_W) {
-        rex |= 8;
-        need = true;
-    }
-    if (reg & 8) {
-        rex |= 4;
-        need = true;
-    }
-    if (x & 8) {
-        rex |= 2;
-        need = true;
-    }
-    if (rm & 8) {
-        rex |= 1;
-        need = true;
-    }
-    /* spl, bpl, sil, dil exist only with a REX prefix (else ah..bh). */
-    if (((flags & X86_BREG) && reg >= 4 && reg < 8) ||
-        ((flags & X86_BRM) && rm >= 4 && rm < 8)) {
-        need = true;
-    }
-    if (need) {
-        x86_byte(a, rex);
+    for (const uint8_t *q = tmp; q < p; q++) {
+        x86_byte(a, *q);
     }
 }
 
-static void emit_opcode(X86Asm *a, unsigned flags, uint8_t opc)
+static inline uint8_t *emit_prefixes(uint8_t *p, unsigned flags, int reg,
+                                     int x, int rm)
+{
+    unsigned rex = ((flags & X86_W) ? 8 : 0) | ((reg & 8) ? 4 : 0) |
+                   ((x & 8) ? 2 : 0) | ((rm & 8) ? 1 : 0);
+
+    if (flags & X86_P66) {
+        *p++ = 0x66;
+    }
+    if (flags & X86_PF3) {
+        *p++ = 0xf3;
+    }
+    /* spl, bpl, sil, dil exist only with a REX prefix (else ah..bh). */
+    if (rex || ((flags & X86_BREG) && reg >= 4 && reg < 8) ||
+        ((flags & X86_BRM) && rm >= 4 && rm < 8)) {
+        *p++ = (uint8_t)(0x40 | rex);
+    }
+    return p;
+}
+
+static inline uint8_t *emit_opcode(uint8_t *p, unsigned flags, uint8_t opc)
 {
     if (flags & X86_0F) {
-        x86_byte(a, 0x0f);
+        *p++ = 0x0f;
     }
-    x86_byte(a, opc);
+    *p++ = opc;
+    return p;
+}
+
+/* The prefixes alone (for the rare encoders that write the rest
+ * themselves). */
+static void put_prefixes(X86Asm *a, unsigned flags, int reg, int x, int rm)
+{
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start = insn_begin(a, tmp), *p = start;
+
+    p = emit_prefixes(p, flags, reg, x, rm);
+    insn_end(a, tmp, start, p);
 }
 
 void x86_op_rr(X86Asm *a, unsigned flags, uint8_t opc, int reg, int rm)
 {
-    emit_prefixes(a, flags, reg, 0, rm);
-    emit_opcode(a, flags, opc);
-    x86_byte(a, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start = insn_begin(a, tmp), *p = start;
+
+    p = emit_prefixes(p, flags, reg, 0, rm);
+    p = emit_opcode(p, flags, opc);
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    insn_end(a, tmp, start, p);
 }
 
 void x86_op_rm(X86Asm *a, unsigned flags, uint8_t opc, int reg, X86Reg base,
                int32_t disp)
 {
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start = insn_begin(a, tmp), *p = start;
     int mod;
 
-    emit_prefixes(a, flags, reg, 0, base);
-    emit_opcode(a, flags, opc);
+    p = emit_prefixes(p, flags, reg, 0, base);
+    p = emit_opcode(p, flags, opc);
     /* [rbp]/[r13] with mod 00 would mean rip-relative/disp32. */
     if (disp == 0 && (base & 7) != X86_RBP) {
         mod = 0;
@@ -149,15 +184,17 @@ void x86_op_rm(X86Asm *a, unsigned flags, uint8_t opc, int reg, X86Reg base,
     } else {
         mod = 2;
     }
-    x86_byte(a, (mod << 6) | ((reg & 7) << 3) | (base & 7));
+    *p++ = (uint8_t)((mod << 6) | ((reg & 7) << 3) | (base & 7));
     if ((base & 7) == X86_RSP) {
-        x86_byte(a, 0x24); /* SIB: base only, no index */
+        *p++ = 0x24; /* SIB: base only, no index */
     }
     if (mod == 1) {
-        x86_byte(a, (uint8_t)disp);
+        *p++ = (uint8_t)disp;
     } else if (mod == 2) {
-        x86_u32(a, (uint32_t)disp);
+        memcpy(p, &disp, 4); /* little-endian host */
+        p += 4;
     }
+    insn_end(a, tmp, start, p);
 }
 
 /* ------------------------------------------------------------ moves */
@@ -172,18 +209,27 @@ void x86_mov_ri(X86Asm *a, bool w, X86Reg d, uint64_t imm)
     if (!w) {
         imm = (uint32_t)imm;
     }
+    uint8_t tmp[X86_INSN_MAX];
+    uint8_t *start, *p;
+
     if (imm <= UINT32_MAX) {
         /* mov r32, imm32 zero-extends. */
-        emit_prefixes(a, 0, 0, 0, d);
-        x86_byte(a, 0xb8 + (d & 7));
-        x86_u32(a, (uint32_t)imm);
+        uint32_t v = (uint32_t)imm;
+
+        start = insn_begin(a, tmp);
+        p = emit_prefixes(start, 0, 0, 0, d);
+        *p++ = (uint8_t)(0xb8 + (d & 7));
+        memcpy(p, &v, 4);
+        insn_end(a, tmp, start, p + 4);
     } else if ((int64_t)imm >= INT32_MIN && (int64_t)imm <= INT32_MAX) {
         x86_op_rr(a, X86_W, 0xc7, 0, d); /* sign-extended imm32 */
         x86_u32(a, (uint32_t)imm);
     } else {
-        emit_prefixes(a, X86_W, 0, 0, d); /* movabs */
-        x86_byte(a, 0xb8 + (d & 7));
-        x86_u64(a, imm);
+        start = insn_begin(a, tmp);
+        p = emit_prefixes(start, X86_W, 0, 0, d); /* movabs */
+        *p++ = (uint8_t)(0xb8 + (d & 7));
+        memcpy(p, &imm, 8);
+        insn_end(a, tmp, start, p + 8);
     }
 }
 
@@ -382,7 +428,7 @@ void x86_cmov(X86Asm *a, bool w, X86Cond cc, X86Reg d, X86Reg s)
 
 void x86_bswap(X86Asm *a, bool w, X86Reg r)
 {
-    emit_prefixes(a, w ? X86_W : 0, 0, 0, r);
+    put_prefixes(a, w ? X86_W : 0, 0, 0, r);
     x86_byte(a, 0x0f);
     x86_byte(a, 0xc8 + (r & 7));
 }
@@ -406,13 +452,13 @@ void x86_popcnt(X86Asm *a, bool w, X86Reg d, X86Reg s)
 
 void x86_push(X86Asm *a, X86Reg r)
 {
-    emit_prefixes(a, 0, 0, 0, r);
+    put_prefixes(a, 0, 0, 0, r);
     x86_byte(a, 0x50 + (r & 7));
 }
 
 void x86_pop(X86Asm *a, X86Reg r)
 {
-    emit_prefixes(a, 0, 0, 0, r);
+    put_prefixes(a, 0, 0, 0, r);
     x86_byte(a, 0x58 + (r & 7));
 }
 
@@ -468,7 +514,7 @@ void x86_call_abs(X86Asm *a, uintptr_t target, X86Reg scratch)
 
 void x86_lea_rip(X86Asm *a, X86Reg d, uintptr_t target)
 {
-    emit_prefixes(a, X86_W, d, 0, 0);
+    put_prefixes(a, X86_W, d, 0, 0);
     x86_byte(a, 0x8d);
     x86_byte(a, ((d & 7) << 3) | 5); /* mod 00, r/m 101: rip + disp32 */
     x86_u32(a, (uint32_t)(target - (x86_asm_rx(a) + 4)));

@@ -90,7 +90,8 @@ typedef struct X86Gen {
      * this mark when the compile ends (gen_destroy()). */
     TcgArenaMark arena_mark;
 
-    /* Liveness (x86-liveness.c); temps are TB-local ones only. */
+    /* Liveness (x86-liveness.c) of TB-local temps (the sets may have bits
+     * of others set when they come from the optimizer: ignore them). */
     TcgCfg cfg;
     TcgBits *live_in;     /* per block */
     TcgBits *live_out;    /* per block */

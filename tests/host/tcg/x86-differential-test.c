@@ -21,6 +21,8 @@
 
 #include "tcg/tcg-eval.h"
 #include "tcg/x86_64/tcg-x86_64.h"
+#include "tcg/x86_64/x86-gen.h"
+#include "tcg/tcg-pass.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -92,6 +94,7 @@ typedef struct RGen {
     unsigned budget;  /* ops left */
     unsigned depth;
     bool slot_used[2]; /* goto_tb slots taken (each at most once) */
+    bool no_loops;    /* straight-line programs (forward branches only) */
 } RGen;
 
 static unsigned rnd(RGen *r, unsigned n)
@@ -439,7 +442,7 @@ static void gen_block(RGen *r, unsigned nops)
             gen_discard(r, scope);
         } else if (k < 93 && r->depth < 3) {
             gen_if(r);
-        } else if (k < 97 && r->depth < 2) {
+        } else if (k < 97 && r->depth < 2 && !r->no_loops) {
             gen_loop(r);
         } else {
             gen_pure(r);
@@ -447,9 +450,9 @@ static void gen_block(RGen *r, unsigned nops)
     }
 }
 
-static void build_random(BbTcgContext *s, uint32_t seed)
+static void build_random_ex(BbTcgContext *s, uint32_t seed, bool no_loops)
 {
-    RGen r = { .s = s, .g = tp_globals() };
+    RGen r = { .s = s, .g = tp_globals(), .no_loops = no_loops };
 
     r.rng = g_rand_new_with_seed(seed);
     r.pool[0] = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -464,6 +467,11 @@ static void build_random(BbTcgContext *s, uint32_t seed)
     g_array_unref(r.pool[0]);
     g_array_unref(r.pool[1]);
     g_rand_free(r.rng);
+}
+
+static void build_random(BbTcgContext *s, uint32_t seed)
+{
+    build_random_ex(s, seed, false);
 }
 
 /* ------------------------------------------------------------ running */
@@ -633,11 +641,87 @@ static void test_random_mprotect(void **state)
     assert_null(err);
 }
 
+/*
+ * The liveness the optimizer's dead-code pass leaves for the backend
+ * (TcgLiveInfo, for TBs without back edges) must be what the backend
+ * would compute itself: same blocks, same dead operands per op, same
+ * release point per temp, same TB-local temps live at block edges.
+ */
+static bool local_bits_equal(const BbTcgContext *s, const TcgBits *a,
+                             const TcgBits *b)
+{
+    for (unsigned t = s->nb_globals; t < s->nb_temps; t++) {
+        if (s->temps[t].kind == TEMP_NORMAL &&
+            tcg_bit(a, t) != tcg_bit(b, t)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void test_shared_liveness(void **state)
+{
+    unsigned count = env_uint("X86_DIFF_COUNT", 3000) / 3, shared = 0;
+
+    for (unsigned i = 0; i < count; i++) {
+        BbTcgContext *s = tp_context();
+        X86Gen mine = { 0 }, own = { 0 };
+        unsigned nops, nb;
+
+        /* Without loops; optimized twice, so that the second dead-code
+         * pass finds nothing to remove and leaves its facts. */
+        build_random_ex(s, 3000000 + i, true);
+        tcg_optimize(s);
+        tcg_optimize(s);
+        if (!tcg_live_info(s)) {
+            tcg_context_free(s);
+            continue;
+        }
+        shared++;
+        nops = tcg_nb_ops(s);
+        mine.s = own.s = s;
+        x86_liveness_compute(&mine);  /* the optimizer's */
+        s->live = NULL;
+        x86_liveness_compute(&own);   /* computed here */
+        nb = own.cfg.nb_blocks;
+        assert_int_equal(mine.cfg.nb_blocks, nb);
+        assert_int_equal(mine.cfg.back_edges, own.cfg.back_edges);
+        for (unsigned b = 0; b < nb; b++) {
+            const TcgBlock *x = &mine.cfg.blocks[b], *y = &own.cfg.blocks[b];
+
+            assert_int_equal(x->first, y->first);
+            assert_int_equal(x->end, y->end);
+            assert_int_equal(x->succ[0], y->succ[0]);
+            assert_int_equal(x->succ[1], y->succ[1]);
+            assert_int_equal(x->exits, y->exits);
+            assert_true(local_bits_equal(s, &mine.live_in[b],
+                                         &own.live_in[b]));
+            assert_true(local_bits_equal(s, &mine.live_out[b],
+                                         &own.live_out[b]));
+        }
+        for (unsigned op = 0; op < nops; op++) {
+            assert_int_equal(mine.cfg.block_of_op[op],
+                             own.cfg.block_of_op[op]);
+            assert_int_equal(mine.dead[op], own.dead[op]);
+            assert_int_equal(mine.release[op], own.release[op]);
+        }
+        for (unsigned t = s->nb_globals; t < s->nb_temps; t++) {
+            if (own.release_next[t] != 0 || mine.release_next[t] != 0) {
+                assert_int_equal(mine.release_next[t], own.release_next[t]);
+            }
+        }
+        tcg_context_free(s);
+    }
+    print_message("%u of %u shared\n", shared, count);
+    assert_true(shared > count / 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regressions),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_shared_liveness),
         cmocka_unit_test(test_random_baseline),
         cmocka_unit_test(test_random_mprotect),
     };
