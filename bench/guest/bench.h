@@ -2,7 +2,7 @@
  * bench.h - what the guest benchmarks (bench/guest) share on top of the
  * conformance suite's runtime (tests/guest/lib/guest.h: crt0, HTIF
  * console and exit, privilege switching): a deterministic pseudo-random
- * generator and the one line every benchmark prints,
+ * generator, a random permutation, and the one line every benchmark prints,
  *
  *   NAME checksum 0x0123456789abcdef
  *
@@ -28,6 +28,21 @@ static inline uint64_t bench_rand(uint64_t *state)
     x ^= x >> 27;
     *state = x;
     return x * 0x2545f4914f6cdd1dull;
+}
+
+/* @a[i] = i, then a Fisher-Yates shuffle of the @n values by @rng. */
+static inline void bench_shuffle(uint32_t *a, uint32_t n, uint64_t *rng)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        a[i] = i;
+    }
+    for (uint32_t i = n - 1; i > 0; i--) {
+        uint32_t j = (uint32_t)(bench_rand(rng) % (i + 1));
+        uint32_t t = a[i];
+
+        a[i] = a[j];
+        a[j] = t;
+    }
 }
 
 /* Mix a value into a running checksum (order matters). */

@@ -9,54 +9,14 @@
  * walks, TLB refills and flushes, with A and D preset so no emulator
  * writes PTEs.  The checksum depends on both mappings.
  */
-#include <string.h>
+#include "sv39-map.h"
 
-#include "bench.h"
-
-#define PAGE 4096ul
 #define REGION_PAGES 4096                /* 16 MiB; a power of two */
 #define VA_REGION 0x1000000000ul         /* root index 64 */
 #define ROUNDS 400
 #define PASSES 12
-#define PTE(pa, flags) (((uint64_t)(pa) >> 12) << 10 | (flags))
-#define LEAF (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
 
-static uint16_t perm[2][REGION_PAGES];
-static uintptr_t next_free;              /* bump allocator over free RAM */
-
-static uintptr_t alloc_pages(size_t n)
-{
-    uintptr_t p = next_free;
-
-    next_free += n * PAGE;
-    return p;
-}
-
-static uint64_t *new_table(void)
-{
-    uint64_t *t = (uint64_t *)alloc_pages(1);
-
-    memset(t, 0, PAGE);
-    return t;
-}
-
-/* Map the 4 KiB page @va to @pa in the Sv39 tree under @root. */
-static void map_page(uint64_t *root, uint64_t va, uint64_t pa,
-                     uint64_t flags)
-{
-    uint64_t *t = root;
-
-    for (int level = 2; level > 0; level--) {
-        unsigned idx = (va >> (12 + 9 * level)) & 511;
-
-        if (!(t[idx] & PTE_V)) {
-            t[idx] = PTE((uintptr_t)new_table(), PTE_V);
-        }
-        t = (uint64_t *)(uintptr_t)((t[idx] >> 10) << 12);
-    }
-    t[(va >> 12) & 511] = PTE(pa, flags);
-}
-
+static uint32_t perm[2][REGION_PAGES];
 static uint64_t satp_val[2];
 
 /* S-mode: the workload.  Returns the checksum. */
@@ -93,27 +53,15 @@ int main(void)
     uint64_t *root[2];
     uintptr_t pool;
 
-    next_free = ((uintptr_t)_end + PAGE - 1) & ~(PAGE - 1);
+    sv39_alloc_init();
     pool = alloc_pages(REGION_PAGES);
     for (size_t i = 0; i < REGION_PAGES * PAGE / 8; i++) {
         ((uint64_t *)pool)[i] = i * 0x9e3779b97f4a7c15ull;
     }
     for (int s = 0; s < 2; s++) {
-        for (unsigned i = 0; i < REGION_PAGES; i++) {
-            perm[s][i] = i;
-        }
-        for (unsigned i = REGION_PAGES - 1; i > 0; i--) {
-            unsigned j = bench_rand(&rng) % (i + 1);
-            uint16_t t = perm[s][i];
-
-            perm[s][i] = perm[s][j];
-            perm[s][j] = t;
-        }
+        bench_shuffle(perm[s], REGION_PAGES, &rng);
         root[s] = new_table();
-        for (uintptr_t pa = (uintptr_t)_text_start; pa < (uintptr_t)_end;
-             pa += PAGE) {
-            map_page(root[s], pa, pa, LEAF | PTE_X);
-        }
+        map_program(root[s]);
         for (unsigned i = 0; i < REGION_PAGES; i++) {
             map_page(root[s], VA_REGION + i * PAGE,
                      pool + perm[s][i] * PAGE, LEAF);
