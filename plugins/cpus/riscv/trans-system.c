@@ -20,8 +20,10 @@
 static bool csr_write_keeps_tb(unsigned csr)
 {
     switch (csr) {
-    case 0x105: case 0x140: case 0x141: case 0x142: case 0x143: /* S */
-    case 0x305: case 0x340: case 0x341: case 0x342: case 0x343: /* M */
+    case CSR_STVEC: case CSR_SSCRATCH: case CSR_SEPC: case CSR_SCAUSE:
+    case CSR_STVAL:
+    case CSR_MTVEC: case CSR_MSCRATCH: case CSR_MEPC: case CSR_MCAUSE:
+    case CSR_MTVAL:
         return true;
     default:
         return false;
