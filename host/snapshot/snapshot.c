@@ -471,11 +471,42 @@ bad:
     return false;
 }
 
+/* The hart schedule record: turn:u32 left:u64, then (optional: none)
+ * n:u32 and the n harts whose next turn is short.  Only its format is
+ * checked; exec_check_schedule() checks it against a VM. */
+static bool sched_decode(const Rec *r, ExecSchedule *sched, GError **error)
+{
+    Cursor c = { r->data, r->len };
+    uint64_t turn, left, n, hart = 0;
+
+    memset(sched, 0, sizeof(*sched));
+    if (!cur_u(&c, 4, &turn) || !cur_u(&c, 8, &left) ||
+        (c.left && (!cur_u(&c, 4, &n) || n > EXEC_SCHED_MAX_HARTS ||
+                    c.left != n * 4))) {
+        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                    "snapshot: schedule: malformed record");
+        return false;
+    }
+    while (c.left) {
+        if (!cur_u(&c, 4, &hart) || hart >= EXEC_SCHED_MAX_HARTS) {
+            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
+                        "snapshot: schedule: hart %" G_GUINT64_FORMAT
+                        " out of range", hart);
+            return false;
+        }
+        sched->short_turns[hart / 64] |= 1ull << (hart % 64);
+    }
+    sched->turn = (uint32_t)turn;
+    sched->left = left;
+    return true;
+}
+
 /* ------------------------------------------------------------ info */
 
 static void describe_record(const Rec *r, GString *out)
 {
     Cursor c = { r->data, r->len };
+    ExecSchedule sched;
     uint64_t a, b, v;
     char *s1 = NULL, *s2 = NULL;
 
@@ -498,18 +529,16 @@ static void describe_record(const Rec *r, GString *out)
             g_string_append_printf(out, "clock: host time, virtual time %"
                                    G_GINT64_FORMAT " ns\n", (int64_t)vbase);
         }
-    } else if (!strcmp(r->tag, TAG_SCHED) && r->len >= 12 &&
-               (r->len == 12 || (r->len - 16) % 4 == 0)) {
-        cur_u(&c, 4, &a);
-        cur_u(&c, 8, &b);
+    } else if (!strcmp(r->tag, TAG_SCHED) && sched_decode(r, &sched, NULL)) {
         g_string_append_printf(out, "schedule: hart %u's turn, %"
                                G_GUINT64_FORMAT " instructions of its "
                                "quantum left (0: a full one)",
-                               (unsigned)a, b);
-        if (cur_u(&c, 4, &v) && v) {
-            g_string_append(out, "; next turn short:");
-            while (cur_u(&c, 4, &v)) {
-                g_string_append_printf(out, " hart %u", (unsigned)v);
+                               sched.turn, sched.left);
+        for (unsigned i = 0, first = 1; i < EXEC_SCHED_MAX_HARTS; i++) {
+            if ((sched.short_turns[i / 64] >> (i % 64)) & 1) {
+                g_string_append_printf(out, "%s hart %u",
+                                       first ? "; next turn short:" : "", i);
+                first = 0;
             }
         }
         g_string_append_c(out, '\n');
@@ -652,8 +681,6 @@ static bool parse_clock(const Rec *r, TimerClockState *clk, BbSystem *sys,
 static bool parse_sched(const Rec *r, ExecSchedule *sched, BbSystem *sys,
                         bool twice, GError **error)
 {
-    Cursor c = { r->data, r->len };
-    uint64_t turn, left;
     GError *err = NULL;
 
     if (twice) {
@@ -661,33 +688,9 @@ static bool parse_sched(const Rec *r, ExecSchedule *sched, BbSystem *sys,
                     "snapshot: schedule: appears twice");
         return false;
     }
-    memset(sched, 0, sizeof(*sched));
-    if (!cur_u(&c, 4, &turn) || !cur_u(&c, 8, &left)) {
-        g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                    "snapshot: schedule: malformed record");
+    if (!sched_decode(r, sched, error)) {
         return false;
     }
-    /* The short turns came later (optional: none). */
-    if (c.left) {
-        uint64_t n, hart = 0;
-        if (!cur_u(&c, 4, &n) || n > EXEC_SCHED_MAX_HARTS ||
-            c.left != n * 4) {
-            g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                        "snapshot: schedule: malformed record");
-            return false;
-        }
-        for (uint64_t i = 0; i < n; i++) {
-            if (!cur_u(&c, 4, &hart) || hart >= EXEC_SCHED_MAX_HARTS) {
-                g_set_error(error, BB_DEVICE_ERROR, BB_ERROR_INVALID,
-                            "snapshot: schedule: hart %" G_GUINT64_FORMAT
-                            " out of range", hart);
-                return false;
-            }
-            sched->short_turns[hart / 64] |= 1ull << (hart % 64);
-        }
-    }
-    sched->turn = (uint32_t)turn;
-    sched->left = left;
     if (!exec_check_schedule(sys, sched, &err)) {
         g_propagate_prefixed_error(error, err, "snapshot: schedule: ");
         return false;
