@@ -9,6 +9,7 @@
  */
 #include <capstone/capstone.h>
 #include <inttypes.h>
+#include <stdarg.h>
 
 #include "tcg/x86_64/tcg-x86_64.h"
 #include "tcg/x86_64/x86-gen.h"
@@ -75,53 +76,51 @@ static gint marker_cmp(gconstpointer a, gconstpointer b)
     return x->ofs < y->ofs ? -1 : x->ofs > y->ofs;
 }
 
+static void add_marker(GArray *m, uint32_t ofs, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void add_marker(GArray *m, uint32_t ofs, const char *fmt, ...)
+{
+    Marker k = { ofs, g_string_new(NULL) };
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_string_vprintf(k.text, fmt, ap);
+    va_end(ap);
+    g_array_append_val(m, k);
+}
+
 static GArray *collect_markers(const X86Code *c)
 {
     GArray *m = g_array_new(FALSE, FALSE, sizeof(Marker));
-    Marker k;
 
-    k.ofs = 0;
-    k.text = g_string_new("entry stub");
-    g_array_append_val(m, k);
-    k.ofs = 12;
-    k.text = g_string_new("body");
-    g_array_append_val(m, k);
+    add_marker(m, 0, "entry stub");
+    add_marker(m, 12, "body");
     for (unsigned i = 0; i < c->nb_insns; i++) {
         X86InsnMark mk = x86_code_mark(c, i);
 
-        k.ofs = mk.host_ofs;
-        k.text = g_string_new(NULL);
-        g_string_printf(k.text, "guest pc 0x%" PRIx64 " (extra 0x%" PRIx64
-                        ")", mk.pc, mk.extra);
-        g_array_append_val(m, k);
+        add_marker(m, mk.host_ofs, "guest pc 0x%" PRIx64 " (extra 0x%" PRIx64
+                   ")", mk.pc, mk.extra);
     }
     for (unsigned s = 0; s < 2; s++) {
         if (c->goto_tb_ofs[s] >= 0) {
-            k.ofs = (uint32_t)c->goto_tb_ofs[s];
-            k.text = g_string_new(NULL);
-            g_string_printf(k.text, "goto_tb %u (patchable jmp rel32)", s);
-            g_array_append_val(m, k);
+            add_marker(m, (uint32_t)c->goto_tb_ofs[s],
+                       "goto_tb %u (patchable jmp rel32)", s);
         }
     }
     if (c->loop) {
-        k.ofs = (uint32_t)c->loop->head_ofs;
-        k.text = g_string_new("loop head");
-        g_array_append_val(m, k);
+        add_marker(m, (uint32_t)c->loop->head_ofs, "loop head");
     }
     for (unsigned s = 0; s < 2 && c->loop; s++) {
         if (c->loop->back_ofs[s] >= 0) {
-            k.ofs = (uint32_t)c->loop->back_ofs[s];
-            k.text = g_string_new(NULL);
-            g_string_printf(k.text, "goto_tb %u back edge (patchable jmp "
-                            "rel32 to the loop head)", s);
-            g_array_append_val(m, k);
+            add_marker(m, (uint32_t)c->loop->back_ofs[s],
+                       "goto_tb %u back edge (patchable jmp rel32 to the "
+                       "loop head)", s);
         }
         if (c->loop->jcc_ofs[s] >= 0) {
-            k.ofs = (uint32_t)c->loop->jcc_ofs[s];
-            k.text = g_string_new(NULL);
-            g_string_printf(k.text, "branch to goto_tb %u (patchable jcc "
-                            "rel32 to the loop head)", s);
-            g_array_append_val(m, k);
+            add_marker(m, (uint32_t)c->loop->jcc_ofs[s],
+                       "branch to goto_tb %u (patchable jcc rel32 to the "
+                       "loop head)", s);
         }
     }
     /* Stable, so an insn_start stays before a goto_tb at the same spot. */
